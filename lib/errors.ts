@@ -1,0 +1,109 @@
+/**
+ * @module errors
+ * Typed errors and per-item issues. File-level damage is a typed error that carries where it
+ * happened (file, byte offset or line, packet index); per-packet/per-line oddities are counted
+ * issues, never exceptions on the hot path.
+ */
+
+/** Where a problem was found. Every field is optional: a Buffer input has no file name. */
+export interface Where {
+  file?: string;
+  /** Byte offset in the input where the damaged record/block starts. */
+  offset?: number;
+  /** 0-based index of the packet that could not be read (= packets read before it). */
+  packet?: number;
+  /** 1-based line number (logs). */
+  line?: number;
+}
+
+/** Base class of every error this library throws. */
+export class AlibiError extends Error {
+  readonly file?: string;
+  readonly offset?: number;
+  readonly packet?: number;
+  readonly line?: number;
+  constructor(message: string, where: Where = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.file = where.file;
+    this.offset = where.offset;
+    this.packet = where.packet;
+    this.line = where.line;
+  }
+  /** `file: offset 1234 (packet 17): message` — one line for a CLI. */
+  describe(): string {
+    const at: string[] = [];
+    if (this.offset !== undefined) at.push(`offset ${this.offset}`);
+    if (this.line !== undefined) at.push(`line ${this.line}`);
+    if (this.packet !== undefined) at.push(`packet ${this.packet}`);
+    return `${this.file ?? '<input>'}${at.length ? ': ' + at.join(', ') : ''}: ${this.message}`;
+  }
+  /** The SPEC.md `warnings` entry for this error. */
+  toWarning(): Warning {
+    const w: Warning = { file: this.file ?? null, reason: this.message, code: this.code };
+    if (this.line !== undefined) w.line = this.line;
+    else {
+      w.offset = this.offset ?? null;
+      w.packet = this.packet ?? null;
+    }
+    return w;
+  }
+  get code(): string {
+    return 'error';
+  }
+}
+
+/** Bad command-line or API arguments (exit code 2). */
+export class ArgumentError extends AlibiError {
+  override get code() { return 'bad_argument'; }
+}
+
+/** The input is not a capture we know (bad magic), or its header is unusable. */
+export class UnknownFormatError extends AlibiError {
+  override get code() { return 'unknown_format'; }
+}
+/** A format version we do not read (pcap major 1, pcapng SHB 0.1, …). */
+export class UnsupportedVersionError extends AlibiError {
+  override get code() { return 'unsupported_version'; }
+}
+/** The capture ends in the middle of a record or block. */
+export class TruncatedCaptureError extends AlibiError {
+  override get code() { return 'truncated'; }
+}
+/** A length field that cannot be right (larger than the file, block, or any sane limit). */
+export class BadLengthError extends AlibiError {
+  override get code() { return 'bad_length'; }
+}
+/** A structurally invalid record or block (mismatched lengths, bad interface id, reserved bits). */
+export class MalformedRecordError extends AlibiError {
+  override get code() { return 'malformed'; }
+}
+/** A log that cannot be read at all (unreadable file, bad gzip). */
+export class LogFormatError extends AlibiError {
+  override get code() { return 'log_format'; }
+}
+/** I/O failure on an input. */
+export class InputError extends AlibiError {
+  override get code() { return 'input'; }
+}
+
+/** A capture-level error class (all are AlibiErrors). */
+export type CaptureError =
+  | UnknownFormatError
+  | UnsupportedVersionError
+  | TruncatedCaptureError
+  | BadLengthError
+  | MalformedRecordError;
+
+/** The SPEC.md warnings entry: `{file, offset, packet, reason}` or `{file, line, reason}`. */
+export interface Warning {
+  file: string | null;
+  offset?: number | null;
+  packet?: number | null;
+  line?: number;
+  reason: string;
+  /** Stable snake_case code of the problem kind. */
+  code: string;
+  /** For resynchronisation: the byte range skipped [offset, skippedTo). */
+  skippedTo?: number;
+}
