@@ -1,0 +1,277 @@
+/**
+ * @module capture/pcapng
+ * pcapng (draft-ietf-opsawg-pcapng): sections in either byte order, several per file; IDB with
+ * link type, snaplen, if_tsresol (10^-n and 2^-n) and if_tsoffset per interface; EPB, SPB, OPB;
+ * ISB drop counts; NRB, DSB, custom and unknown blocks skipped by their length.
+ */
+import { i64, u16, u32, u32le, u64 } from '../bytes/cursor';
+import { BadLengthError, MalformedRecordError, UnknownFormatError, UnsupportedVersionError } from '../errors';
+import { FormatParser, InterfaceInfo, MAX_BLOCK } from './format';
+import type { PacketRecord } from './record';
+
+export const enum BlockType {
+  IDB = 0x00000001,
+  OPB = 0x00000002,
+  SPB = 0x00000003,
+  NRB = 0x00000004,
+  ISB = 0x00000005,
+  EPB = 0x00000006,
+  DSB = 0x0000000a,
+  SHB = 0x0a0d0d0a,
+}
+const BOM = 0x1a2b3c4d;
+const KNOWN_BLOCKS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 0xa, 0xb, 0xbad, 0x40000bad, 0x0a0d0d0a]);
+
+/** Is this the start of a pcapng Section Header Block? */
+export function sniffPcapng(b: Uint8Array, o = 0): boolean {
+  return b.length - o >= 4 && u32le(b, o) === BlockType.SHB;
+}
+
+/**
+ * Splits a 64-bit timestamp (hi, lo) in units of 1/D s into integer seconds and a remainder,
+ * without BigInt and without precision loss, by long division in 16-bit digits (exact for
+ * D < 2^37, which covers every resolution up to 10^-11 and 2^-37).
+ */
+export function splitTimestamp(hi: number, lo: number, D: number, out: { sec: number; frac: number }): void {
+  if (D < 137438953472) {
+    const qh = Math.floor(hi / D);
+    const rh = hi - qh * D;
+    const a = rh * 65536 + (lo >>> 16);
+    const qa = Math.floor(a / D);
+    const ra = a - qa * D;
+    const c = ra * 65536 + (lo & 0xffff);
+    const qc = Math.floor(c / D);
+    out.sec = qh * 4294967296 + qa * 65536 + qc;
+    out.frac = c - qc * D;
+    return;
+  }
+  const v = (BigInt(hi) << 32n) | BigInt(lo);
+  const d = BigInt(D);
+  out.sec = Number(v / d);
+  out.frac = Number(v % d);
+}
+
+export class PcapngParser implements FormatParser {
+  readonly format = 'pcapng' as const;
+  byteOrder: 'le' | 'be' = 'le';
+  /** Every interface of every section, in file order. */
+  interfaces: InterfaceInfo[] = [];
+  need = 12;
+  produced = false;
+  sections = 0;
+  /** Counts of blocks skipped by type (NRB, DSB, custom, unknown). */
+  skippedBlocks = new Map<number, number>();
+  private le = true;
+  private section: InterfaceInfo[] = [];
+  private index = 0;
+  private lastSec = 0;
+  private lastFrac = 0;
+  private lastRes = 1e6;
+  private readonly ts = { sec: 0, frac: 0 };
+
+  constructor(private readonly file?: string) {}
+
+  step(b: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number {
+    this.produced = false;
+    if (end - pos < 12) {
+      this.need = 12;
+      return 0;
+    }
+    let type = u32(b, pos, this.le);
+    if (u32le(b, pos) === BlockType.SHB) {
+      type = BlockType.SHB;
+      const bom = u32le(b, pos + 8);
+      if (bom === BOM) this.le = true;
+      else if (bom === 0x4d3c2b1a) this.le = false;
+      else {
+        throw new MalformedRecordError(`section header byte-order magic 0x${bom.toString(16)} is neither 1a2b3c4d nor 4d3c2b1a`, this.where(fileOffset));
+      }
+      this.byteOrder = this.le ? 'le' : 'be';
+    } else if (this.sections === 0) {
+      const hex = Array.from(b.subarray(pos, pos + 4), (x) => x.toString(16).padStart(2, '0')).join('');
+      throw new UnknownFormatError(`not a pcapng file: first block type 0x${hex} is not a section header`, this.where(fileOffset));
+    }
+    const le = this.le;
+    const len = u32(b, pos + 4, le);
+    if (len < 12 || len % 4 !== 0) {
+      throw new MalformedRecordError(`total block length ${len} is ${len < 12 ? 'less than 12' : 'not a multiple of 4'}`, this.where(fileOffset));
+    }
+    if (len > MAX_BLOCK) {
+      throw new BadLengthError(`total block length ${len} is too large (> ${MAX_BLOCK})`, this.where(fileOffset));
+    }
+    if (end - pos < len) {
+      this.need = len;
+      return 0;
+    }
+    const trailer = u32(b, pos + len - 4, le);
+    if (trailer !== len) {
+      throw new MalformedRecordError(`total block lengths (first ${len} and second ${trailer}) don't match`, this.where(fileOffset));
+    }
+    switch (type) {
+      case BlockType.EPB: return this.epb(b, pos, len, fileOffset, rec);
+      case BlockType.SPB: return this.spb(b, pos, len, fileOffset, rec);
+      case BlockType.OPB: return this.opb(b, pos, len, fileOffset, rec);
+      case BlockType.IDB: this.idb(b, pos, len, fileOffset); return len;
+      case BlockType.SHB: this.shb(b, pos, len, fileOffset); return len;
+      case BlockType.ISB: this.isb(b, pos, len, fileOffset); return len;
+      default:
+        this.skippedBlocks.set(type, (this.skippedBlocks.get(type) ?? 0) + 1);
+        return len;
+    }
+  }
+
+  private where(fileOffset: number) {
+    return { file: this.file, offset: fileOffset, packet: this.index };
+  }
+
+  private iface(id: number, fileOffset: number): InterfaceInfo {
+    const f = this.section[id];
+    if (f === undefined) {
+      throw new MalformedRecordError(`interface index ${id} is not less than section interface count ${this.section.length}`, this.where(fileOffset));
+    }
+    return f;
+  }
+
+  private fill(rec: PacketRecord, f: InterfaceInfo, b: Uint8Array, dataOff: number, capLen: number, origLen: number, fileOffset: number) {
+    rec.index = this.index++;
+    rec.capLen = capLen;
+    rec.origLen = origLen;
+    rec.linkType = f.linkType;
+    rec.fcsLen = f.fcsLen;
+    rec.ifaceId = f.id;
+    rec.fileOffset = fileOffset;
+    rec.bytes = b;
+    rec.offset = dataOff;
+    this.produced = true;
+  }
+
+  private stamp(rec: PacketRecord, f: InterfaceInfo, hi: number, lo: number) {
+    splitTimestamp(hi, lo, f.tsRes, this.ts);
+    rec.tsSec = this.ts.sec + f.tsOffset;
+    rec.tsFrac = this.ts.frac;
+    rec.tsRes = f.tsRes;
+    rec.hasTimestamp = true;
+    this.lastSec = rec.tsSec;
+    this.lastFrac = rec.tsFrac;
+    this.lastRes = rec.tsRes;
+  }
+
+  private epb(b: Uint8Array, pos: number, len: number, fileOffset: number, rec: PacketRecord): number {
+    const le = this.le;
+    if (len < 32) throw new MalformedRecordError(`total block length ${len} of an EPB is less than the minimum of 32`, this.where(fileOffset));
+    const f = this.iface(u32(b, pos + 8, le), fileOffset);
+    const capLen = u32(b, pos + 20, le);
+    if (capLen > len - 32) {
+      throw new BadLengthError(`total block length ${len} of an EPB is too small for ${capLen} bytes of packet data`, this.where(fileOffset));
+    }
+    this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le));
+    this.fill(rec, f, b, pos + 28, capLen, u32(b, pos + 24, le), fileOffset);
+    return len;
+  }
+
+  private opb(b: Uint8Array, pos: number, len: number, fileOffset: number, rec: PacketRecord): number {
+    const le = this.le;
+    if (len < 32) throw new MalformedRecordError(`total block length ${len} of a packet block is less than the minimum of 32`, this.where(fileOffset));
+    const f = this.iface(u16(b, pos + 8, le), fileOffset);
+    const capLen = u32(b, pos + 20, le);
+    if (capLen > len - 32) {
+      throw new BadLengthError(`total block length ${len} of a packet block is too small for ${capLen} bytes of packet data`, this.where(fileOffset));
+    }
+    this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le));
+    this.fill(rec, f, b, pos + 28, capLen, u32(b, pos + 24, le), fileOffset);
+    return len;
+  }
+
+  /** SPB: no interface id (always 0), no timestamp: we give it the previous packet's time. */
+  private spb(b: Uint8Array, pos: number, len: number, fileOffset: number, rec: PacketRecord): number {
+    if (len < 16) throw new MalformedRecordError(`total block length ${len} of an SPB is less than the minimum of 16`, this.where(fileOffset));
+    const f = this.iface(0, fileOffset);
+    const origLen = u32(b, pos + 8, this.le);
+    let capLen = Math.min(origLen, len - 16);
+    if (f.snaplen > 0 && capLen > f.snaplen) capLen = f.snaplen;
+    rec.tsSec = this.lastSec;
+    rec.tsFrac = this.lastFrac;
+    rec.tsRes = this.lastRes;
+    rec.hasTimestamp = false;
+    this.fill(rec, f, b, pos + 12, capLen, origLen, fileOffset);
+    return len;
+  }
+
+  private shb(b: Uint8Array, pos: number, len: number, fileOffset: number) {
+    const le = this.le;
+    if (len < 28) throw new MalformedRecordError(`total block length ${len} of an SHB is less than the minimum of 28`, this.where(fileOffset));
+    const major = u16(b, pos + 12, le);
+    const minor = u16(b, pos + 14, le);
+    if (major !== 1) {
+      throw new UnsupportedVersionError(`unknown SHB version ${major}.${minor}`, { file: this.file, offset: fileOffset + 12, packet: this.index });
+    }
+    this.options(b, pos + 24, pos + len - 4, fileOffset, () => undefined);
+    this.sections++;
+    this.section = [];
+  }
+
+  private idb(b: Uint8Array, pos: number, len: number, fileOffset: number) {
+    const le = this.le;
+    if (len < 20) throw new MalformedRecordError(`total block length ${len} of an IDB is less than the minimum of 20`, this.where(fileOffset));
+    const f: InterfaceInfo = {
+      id: this.interfaces.length,
+      linkType: u16(b, pos + 8, le),
+      snaplen: u32(b, pos + 12, le),
+      tsRes: 1e6,
+      tsOffset: 0,
+      fcsLen: 0,
+      section: this.sections - 1,
+    };
+    this.options(b, pos + 16, pos + len - 4, fileOffset, (code, o, l) => {
+      if (code === 9 && l >= 1) {
+        const v = b[o];
+        f.tsRes = v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v;
+      } else if (code === 14 && l >= 8) f.tsOffset = i64(b, o, le);
+      else if (code === 13 && l >= 1) f.fcsLen = b[o];
+      else if (code === 2) f.name = Buffer.from(b.buffer, b.byteOffset + o, l).toString('utf8');
+    });
+    this.interfaces.push(f);
+    this.section.push(f);
+  }
+
+  private isb(b: Uint8Array, pos: number, len: number, fileOffset: number) {
+    if (len < 24) throw new MalformedRecordError(`total block length ${len} of an ISB is less than the minimum of 24`, this.where(fileOffset));
+    const le = this.le;
+    const f = this.iface(u32(b, pos + 8, le), fileOffset);
+    this.options(b, pos + 20, pos + len - 4, fileOffset, (code, o, l) => {
+      if (code === 5 && l >= 8) f.ifDrop = u64(b, o, le);
+      else if (code === 7 && l >= 8) f.osDrop = u64(b, o, le);
+    });
+  }
+
+  /** Walks TLV options in [o, end), checking each length against the block. */
+  private options(b: Uint8Array, o: number, end: number, fileOffset: number, on: (code: number, at: number, len: number) => void) {
+    const le = this.le;
+    while (o + 4 <= end) {
+      const code = u16(b, o, le);
+      const l = u16(b, o + 2, le);
+      if (code === 0) return; // opt_endofopt
+      if (o + 4 + l > end) {
+        throw new MalformedRecordError(`Not enough data to handle option of length ${l}`, { file: this.file, offset: fileOffset, packet: this.index });
+      }
+      on(code, o + 4, l);
+      o += 4 + ((l + 3) & ~3);
+    }
+  }
+
+  /** The next offset that looks like a block: known type, sane length, matching trailer. */
+  resync(b: Uint8Array, from: number, end: number): number {
+    const le = this.le;
+    for (let p = (from + 3) & ~3; p + 12 <= end; p += 4) {
+      const type = u32(b, p, le);
+      if (!KNOWN_BLOCKS.has(type)) continue;
+      const len = type === BlockType.SHB ? Math.max(u32le(b, p + 4), 0) : u32(b, p + 4, le);
+      const lenShb = type === BlockType.SHB ? [u32le(b, p + 4), u32(b, p + 4, false)] : [len];
+      for (const l of lenShb) {
+        if (l < 12 || l % 4 !== 0 || l > MAX_BLOCK || p + l > end) continue;
+        if (u32(b, p + l - 4, type === BlockType.SHB ? l === lenShb[0] : le) === l) return p;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * @module capture/reader
+ * Drivers that feed a format parser: a sync reader over memory or any positional byte source
+ * (files, see `node.ts`), and an async reader over chunk streams (stdin). Records that straddle
+ * chunk boundaries are handled by moving only the unread tail to the front of the window.
+ * Damage in the middle of a file becomes a warning, the reader resynchronises on the next
+ * plausible record/block, and reports the skipped byte range: nothing read before or after
+ * the damage is lost.
+ */
+import { AlibiError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
+import { FormatParser, InterfaceInfo, MAX_BLOCK, resolutionName } from './format';
+import { PcapParser, sniffPcap } from './pcap';
+import { PcapngParser, sniffPcapng } from './pcapng';
+import { PacketRecord } from './record';
+
+export interface ReaderOptions {
+  /** Name used in errors and warnings (a path). */
+  file?: string;
+  /** After damage, look for the next plausible record instead of stopping (default true). */
+  resync?: boolean;
+  /** Cap on warnings kept (damage can repeat); later ones are counted only. Default 1000. */
+  maxWarnings?: number;
+}
+
+/** Positional sync reads: `read(into, at, length, position)` returns bytes read (0 at EOF). */
+export interface SyncByteSource {
+  readonly size?: number;
+  read(into: Uint8Array, at: number, length: number, position: number): number;
+  close?(): void;
+}
+
+const NEED = 1 as const;
+const DEFAULT_CHUNK = 1 << 22; // 4 MiB: measured large enough to hit disk speed, small enough for cache
+const RESYNC_LOOKAHEAD = 1 << 16;
+
+/** Picks the parser from the first four bytes. */
+export function parserFor(head: Uint8Array, file?: string): FormatParser {
+  if (sniffPcapng(head)) return new PcapngParser(file);
+  if (sniffPcap(head) || head.length < 4) return new PcapParser(file);
+  const hex = Array.from(head.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join('');
+  throw new UnknownFormatError(`not a pcap or pcapng file: magic 0x${hex}`, { file, offset: 0, packet: 0 });
+}
+
+/**
+ * The shared state machine: a window `buf[pos..end)` at file offset `base`, and a parser.
+ * `pull()` returns a record, null at the end, or NEED when the window must grow.
+ */
+class ReaderCore {
+  buf: Uint8Array;
+  pos = 0;
+  end = 0;
+  base = 0;
+  eof = false;
+  done = false;
+  parser: FormatParser | null = null;
+  readonly rec = new PacketRecord();
+  readonly warnings: Warning[] = [];
+  warningsDropped = 0;
+  packets = 0;
+  private resyncFrom = -1;
+  private damage: AlibiError | null = null;
+
+  constructor(buf: Uint8Array, readonly opts: ReaderOptions) {
+    this.buf = buf;
+  }
+
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  pull(): PacketRecord | null | typeof NEED {
+    for (;;) {
+      if (this.done) return null;
+      if (this.resyncFrom >= 0) {
+        const r = this.resync();
+        if (r !== 0) return r === NEED ? NEED : null;
+        continue;
+      }
+      if (this.parser === null) {
+        if (this.end - this.pos < 4 && !this.eof) return NEED;
+        if (this.end - this.pos === 0) {
+          throw new UnknownFormatError('empty input: no capture header', { file: this.opts.file, offset: 0, packet: 0 });
+        }
+        this.parser = parserFor(this.buf.subarray(this.pos, this.pos + 4), this.opts.file);
+      }
+      let n: number;
+      try {
+        n = this.parser.step(this.buf, this.pos, this.end, this.base + this.pos, this.rec);
+      } catch (e) {
+        this.onDamage(e);
+        continue;
+      }
+      if (n > 0) {
+        this.pos += n;
+        if (this.parser.produced) {
+          this.packets++;
+          return this.rec;
+        }
+        continue;
+      }
+      if (!this.eof) return NEED;
+      const have = this.end - this.pos;
+      if (have > 0) {
+        this.warn(new TruncatedCaptureError(
+          `the capture ends in the middle of a ${this.parser.format === 'pcap' ? 'record' : 'block'}: ${have} of ${this.parser.need} bytes`,
+          { file: this.opts.file, offset: this.base + this.pos, packet: this.packets },
+        ));
+      } else if (this.packets === 0 && this.base + this.pos === 0) {
+        throw new UnknownFormatError('empty input', { file: this.opts.file, offset: 0, packet: 0 });
+      }
+      this.done = true;
+      return null;
+    }
+  }
+
+  /** How many bytes from `pos` the window must hold before `pull()` can progress. */
+  wanted(): number {
+    if (this.resyncFrom >= 0) return this.end - this.pos + RESYNC_LOOKAHEAD;
+    if (this.parser === null) return 4;
+    return Math.max(this.parser.need, 1);
+  }
+
+  private onDamage(e: unknown): void {
+    const err = e instanceof AlibiError
+      ? e
+      : new AlibiError(`internal decoder error: ${(e as Error)?.message ?? e}`, { file: this.opts.file, offset: this.base + this.pos, packet: this.packets }, { cause: e });
+    // Nothing decoded yet and the header itself is bad: this input is not readable.
+    const headerStage = this.parser === null || (this.packets === 0 && this.base + this.pos === 0);
+    if (headerStage || this.opts.resync === false) {
+      if (headerStage) throw err;
+      this.warn(err);
+      this.done = true;
+      return;
+    }
+    this.damage = err;
+    this.resyncFrom = this.base + this.pos + 1;
+  }
+
+  /** Scans for the next plausible record. Returns 0 when found (or gave up), NEED for more. */
+  private resync(): 0 | typeof NEED | -1 {
+    const parser = this.parser!;
+    const from = this.resyncFrom - this.base;
+    const limit = this.eof ? this.end : this.end - RESYNC_LOOKAHEAD;
+    const found = limit > from ? parser.resync(this.buf, from, this.eof ? this.end : this.end) : -1;
+    const accept = found >= 0 && (this.eof || found < limit);
+    const w = this.damage!.toWarning();
+    if (accept) {
+      w.skippedTo = this.base + found;
+      w.reason += `; resynchronised: skipped bytes ${w.offset}-${this.base + found}`;
+      this.pushWarning(w);
+      this.pos = found;
+      this.resyncFrom = -1;
+      this.damage = null;
+      return 0;
+    }
+    if (this.eof) {
+      w.skippedTo = this.base + this.end;
+      w.reason += `; no readable record after it (skipped bytes ${w.offset}-${this.base + this.end})`;
+      this.pushWarning(w);
+      this.resyncFrom = -1;
+      this.done = true;
+      return -1;
+    }
+    // Not found in this window: drop what was scanned and ask for more.
+    const next = Math.max(from, limit);
+    this.resyncFrom = this.base + next;
+    this.pos = next;
+    return NEED;
+  }
+
+  warn(e: AlibiError): void {
+    this.pushWarning(e.toWarning());
+  }
+  private pushWarning(w: Warning): void {
+    if (this.warnings.length < (this.opts.maxWarnings ?? 1000)) this.warnings.push(w);
+    else this.warningsDropped++;
+  }
+}
+
+/** A summary of what the reader has seen so far. */
+export interface ReaderState {
+  readonly format: 'pcap' | 'pcapng' | null;
+  readonly byteOrder: 'le' | 'be' | null;
+  readonly interfaces: readonly InterfaceInfo[];
+  readonly warnings: readonly Warning[];
+  /** Byte offset reached in the input. */
+  readonly offset: number;
+  readonly packets: number;
+}
+
+abstract class ReaderBase implements ReaderState {
+  protected core: ReaderCore;
+  constructor(buf: Uint8Array, opts: ReaderOptions) {
+    this.core = new ReaderCore(buf, opts);
+  }
+  get format() { return this.core.parser?.format ?? null; }
+  get byteOrder() { return this.core.parser?.byteOrder ?? null; }
+  get interfaces(): readonly InterfaceInfo[] { return this.core.parser?.interfaces ?? []; }
+  get warnings(): readonly Warning[] { return this.core.warnings; }
+  get offset() { return this.core.offset; }
+  get packets() { return this.core.packets; }
+  /** The parser, for format-specific details (pcap version, pcapng sections and skipped blocks). */
+  get parser() { return this.core.parser; }
+}
+
+/**
+ * Sync reader over a whole Uint8Array or a positional source (a file: see `openCapture` in
+ * `pcap-alibi/node`). Iterate it, or call `next()` on hot paths.
+ *
+ * The record is **reused: valid until the next iteration; copy what you keep**.
+ * @example
+ * const r = new CaptureReader(bytes);
+ * for (const p of r) count++;
+ * r.warnings //=> []
+ */
+export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> {
+  private readonly src: SyncByteSource | null;
+  private readonly chunk: number;
+  constructor(input: Uint8Array | SyncByteSource, opts: ReaderOptions & { chunkSize?: number } = {}) {
+    const isBytes = input instanceof Uint8Array;
+    super(isBytes ? input : new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16)), opts);
+    this.chunk = this.core.buf.length;
+    if (isBytes) {
+      this.src = null;
+      this.core.end = input.length;
+      this.core.eof = true;
+    } else {
+      this.src = input;
+    }
+  }
+
+  /** Total input size when known (for progress). */
+  get size(): number | undefined {
+    return this.src ? this.src.size : this.core.buf.length;
+  }
+
+  /** The next packet, or null at the end. Header damage throws a typed AlibiError. */
+  next(): PacketRecord | null {
+    const core = this.core;
+    for (;;) {
+      let r;
+      try {
+        r = core.pull();
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+      if (r === null) this.close();
+      if (r !== NEED) return r;
+      this.fill(core.wanted());
+    }
+  }
+
+  /** Releases the source (file descriptor); called automatically at the end or on error. */
+  close(): void {
+    this.src?.close?.();
+  }
+
+  private fill(wanted: number): void {
+    const core = this.core;
+    const src = this.src!;
+    const keep = core.end - core.pos;
+    const size = src.size;
+    if (size !== undefined && core.base + core.pos + wanted > size) {
+      // The file cannot hold what the record claims: read to the end, the core reports it.
+      wanted = Math.max(keep, size - core.base - core.pos);
+    }
+    if (wanted > MAX_BLOCK + RESYNC_LOOKAHEAD) wanted = MAX_BLOCK + RESYNC_LOOKAHEAD;
+    let buf = core.buf;
+    if (wanted > buf.length) {
+      const grown = new Uint8Array(Math.max(wanted, buf.length * 2));
+      grown.set(buf.subarray(core.pos, core.end));
+      buf = core.buf = grown;
+    } else if (core.pos > 0) {
+      buf.copyWithin(0, core.pos, core.end);
+    }
+    core.base += core.pos;
+    core.pos = 0;
+    core.end = keep;
+    // Shrink back after a big block so memory stays bounded by the largest live record.
+    if (buf.length > this.chunk * 4 && keep < this.chunk && wanted <= this.chunk) {
+      const small = new Uint8Array(this.chunk);
+      small.set(buf.subarray(0, keep));
+      buf = core.buf = small;
+    }
+    let n: number;
+    try {
+      n = src.read(buf, keep, buf.length - keep, core.base + keep);
+    } catch (e) {
+      throw new InputError(`read failed: ${(e as Error).message}`, { file: core.opts.file, offset: core.base + keep, packet: core.packets }, { cause: e });
+    }
+    if (n === 0) core.eof = true;
+    core.end = keep + n;
+  }
+
+  [Symbol.iterator](): Iterator<PacketRecord> {
+    return {
+      next: (): IteratorResult<PacketRecord> => {
+        const r = this.next();
+        return r === null ? { value: undefined, done: true } : { value: r, done: false };
+      },
+    };
+  }
+}
+
+/**
+ * Async reader over chunks (a Node Readable such as stdin, a web stream's reader, …).
+ * Only the unread tail of a chunk is carried into the next.
+ */
+export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<PacketRecord> {
+  private readonly it: AsyncIterator<Uint8Array | string>;
+  constructor(source: AsyncIterable<Uint8Array | string>, opts: ReaderOptions = {}) {
+    super(new Uint8Array(0), opts);
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<PacketRecord | null> {
+    const core = this.core;
+    for (;;) {
+      const r = core.pull();
+      if (r !== NEED) return r;
+      // Gather chunks until the window holds what the parser wants, then join once: a large
+      // block arriving in many small chunks costs one copy, not one per chunk.
+      const keep = core.end - core.pos;
+      const wanted = core.wanted();
+      const parts: Uint8Array[] = [];
+      let have = keep;
+      while (have < wanted || parts.length === 0) {
+        const { value, done } = await this.it.next();
+        if (done) {
+          core.eof = true;
+          break;
+        }
+        const chunk = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+        if (chunk.length === 0) continue;
+        parts.push(chunk);
+        have += chunk.length;
+      }
+      if (parts.length === 0) continue;
+      core.base += core.pos;
+      if (keep === 0 && parts.length === 1) {
+        core.buf = parts[0];
+      } else {
+        const joined = new Uint8Array(have);
+        joined.set(core.buf.subarray(core.pos, core.end));
+        let at = keep;
+        for (const p of parts) {
+          joined.set(p, at);
+          at += p.length;
+        }
+        core.buf = joined;
+      }
+      core.pos = 0;
+      core.end = have;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PacketRecord> {
+    return {
+      next: async (): Promise<IteratorResult<PacketRecord>> => {
+        const r = await this.next();
+        return r === null ? { value: undefined, done: true } : { value: r, done: false };
+      },
+    };
+  }
+}
+
+/**
+ * Reads a capture held in memory.
+ * @example [...readCapture(bytes)].length //=> packets (records are reused: snapshot() to keep)
+ */
+export function readCapture(bytes: Uint8Array, opts: ReaderOptions = {}): CaptureReader {
+  return new CaptureReader(bytes, opts);
+}
+
+export { resolutionName };

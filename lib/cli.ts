@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * @module cli
+ * The `alibi` command: dispatches to one module per subcommand.
+ */
+import { CliIo, EXIT_OK, EXIT_USAGE, reportError } from './cli/common';
+import { infoCommand } from './cli/info';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
+  info: { run: () => infoCommand, summary: 'describe a capture (format, resolution, link types, packets, first/last)' },
+};
+
+export const HELP = () => `usage: alibi <command> [options]
+
+commands:
+${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(9)} ${v.summary}`).join('\n')}
+
+Run \`alibi <command> --help\` for the options of each. Exit codes: 0 output produced
+(even from a partly damaged input, with warnings), 1 nothing could be produced, 2 usage error.
+`;
+
+/** Runs the CLI with explicit arguments and sinks (used by tests); returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    io.stdout(HELP());
+    return cmd === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (cmd === '--version') {
+    io.stdout(require('../package.json').version + '\n');
+    return EXIT_OK;
+  }
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    io.stderr(`alibi: unknown command "${cmd}"\n${HELP()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await entry.run()(rest, io);
+  } catch (e) {
+    return reportError(e, io, rest.includes('--debug'));
+  }
+}
+
+if (require.main === module) {
+  const out = (s: string) => process.stdout.write(s);
+  const io: CliIo = { stdout: out, stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, stdin: process.stdin };
+  // EPIPE (alibi … | head) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
+  main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}

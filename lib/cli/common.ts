@@ -1,0 +1,81 @@
+/**
+ * @module cli/common
+ * What every subcommand shares: output sinks, argument errors, opening inputs by path or `-`,
+ * and turning errors into one clear line and an exit code (SPEC.md: 0 output, 1 unreadable, 2 usage).
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { AlibiError, ArgumentError } from '../errors';
+import { AsyncCaptureReader, CaptureReader } from '../capture/reader';
+import type { PacketRecord } from '../capture/record';
+import { openCapture, openCaptureStream } from '../node';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a TTY (progress bars only then). */
+  isTTY?: boolean;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_UNREADABLE = 1;
+export const EXIT_USAGE = 2;
+
+/** parseArgs that reports unknown options as ArgumentError (exit 2). */
+export interface ParsedArgs {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  values: Record<string, any>;
+  positionals: string[];
+}
+export function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = true): ParsedArgs {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } }, allowPositionals, strict: true });
+  } catch (e) {
+    throw new ArgumentError((e as Error).message);
+  }
+}
+
+/** Opens a capture for reading: a path (sync, chunked) or `-` (stdin, async). */
+export function openInput(path: string, io: CliIo): CaptureReader | AsyncCaptureReader {
+  if (path === '-') return openCaptureStream(io.stdin ?? process.stdin, { file: '-' });
+  return openCapture(path);
+}
+
+/** Runs `fn` on each packet of either reader kind. */
+export async function forEachPacket(reader: CaptureReader | AsyncCaptureReader, fn: (p: PacketRecord) => void): Promise<void> {
+  if (reader instanceof CaptureReader) {
+    for (let p = reader.next(); p !== null; p = reader.next()) fn(p);
+  } else {
+    for (let p = await reader.next(); p !== null; p = await reader.next()) fn(p);
+  }
+}
+
+/** Maps an error to one line on stderr and an exit code; stack only with --debug. */
+export function reportError(e: unknown, io: CliIo, debug = false): number {
+  if (e instanceof ArgumentError) {
+    io.stderr(`alibi: ${e.message} (see --help)\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof AlibiError) {
+    io.stderr(`alibi: ${e.describe()}\n`);
+    if (debug && e.stack) io.stderr(e.stack + '\n');
+    return EXIT_UNREADABLE;
+  }
+  io.stderr(`alibi: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (debug && (e as Error)?.stack) io.stderr((e as Error).stack + '\n');
+  return EXIT_UNREADABLE;
+}
+
+/** `file: offset N, packet M: reason` lines for human output. */
+export function warningLines(ws: readonly { file: string | null; offset?: number | null; packet?: number | null; line?: number; reason: string }[]): string {
+  return ws
+    .map((w) => {
+      const at = w.line !== undefined ? `line ${w.line}` : `offset ${w.offset ?? '?'}, packet ${w.packet ?? '?'}`;
+      return `warning: ${w.file ?? '<input>'}: ${at}: ${w.reason}\n`;
+    })
+    .join('');
+}
+
+export function json(doc: unknown): string {
+  return JSON.stringify(doc, null, 2) + '\n';
+}
