@@ -1,0 +1,188 @@
+/**
+ * @module logs
+ * Application logs on the UTC timeline: read a log in any of the known timestamp formats and
+ * zones, count its entries per interval on the shared epoch-aligned grid, and find its silences.
+ *
+ * - {@link readLog} — async, a path / `-` / stream / bytes, streamed in constant memory.
+ * - {@link parseLogText} — sync, for a log already in memory.
+ * - {@link logsDocument} — the `alibi logs --json` document of a result.
+ */
+import type { Warning } from '../errors';
+import { ArgumentError } from '../errors';
+import { parseDuration, isoSeconds } from '../time';
+import type { Silence } from '../silence/detect';
+import { formatByName, zoneByName, type LogFormat } from './formats';
+import { scanBytes, scanLog, type LogScanResult, type ScanOptions } from './ingest';
+
+export type { LogScanResult, LogEvents } from './ingest';
+export type { Silence, SilenceReport } from '../silence/detect';
+export { builtinFormats, detectFormat, formatByName, luxonFormat, type LogFormat, type BuiltinFormatName } from './formats';
+
+/** Options of {@link readLog} / {@link parseLogText}; every one is optional. */
+export interface ReadLogOptions {
+  /** `auto` (default), a built-in name (`stunnel`, `syslog`, `rfc5424`, `iso8601`, `clf`, `nginx-error`, `epoch`, `journal`), a luxon format string, or a LogFormat. */
+  format?: string | LogFormat;
+  /** IANA zone (or `UTC`, `UTC+5`) of local times without an offset. Default: the machine's zone. */
+  tz?: string;
+  /** Count only entries matching this (a string is a JavaScript regex source). */
+  match?: string | RegExp;
+  /** Bin width: `1s` (default), `250ms`, `5m`, or seconds. */
+  interval?: string | number;
+  /** Minimum silence: `30s`, or seconds. Default: adaptive (see silence/detect). */
+  minGap?: string | number;
+  /** Also return the counted entries as columns (`events.time` epoch seconds, `events.line`). */
+  keepEvents?: boolean;
+  /** Year of the first line of an RFC 3164 syslog (which carries none). */
+  year?: number;
+  /** Modification time (epoch seconds) to take a syslog's year from; read from the file for paths. */
+  mtime?: number;
+  /** Name used in warnings for in-memory input. */
+  file?: string;
+  /** Longest line kept, bytes (default 65536). */
+  maxLineBytes?: number;
+}
+
+/** The machine's IANA zone (`Intl`), `UTC` when it has none. */
+export function machineZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** User options → scanner options; throws ArgumentError on a bad zone, format, regex or duration. */
+export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
+  const zoneName = o.tz ?? machineZone();
+  let match: RegExp | undefined;
+  if (o.match !== undefined) {
+    try {
+      match = typeof o.match === 'string' ? new RegExp(o.match) : o.match;
+    } catch (err) {
+      throw new ArgumentError(`--match: ${(err as Error).message}`);
+    }
+    // A global/sticky regex keeps lastIndex between lines; we want each line tested afresh.
+    if (match.global || match.sticky) match = new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
+  }
+  const format = typeof o.format === 'object' ? o.format : formatByName(o.format ?? 'auto');
+  return {
+    format,
+    zone: zoneByName(zoneName),
+    zoneName,
+    zoneSource: o.tz ? 'option' : 'machine',
+    interval: parseDuration(o.interval ?? '1s', 'interval'),
+    minGap: o.minGap === undefined ? undefined : parseDuration(o.minGap, 'min-gap'),
+    match,
+    keepEvents: o.keepEvents,
+    file: o.file,
+    year: o.year,
+    mtime: o.mtime,
+    maxLineBytes: o.maxLineBytes,
+  };
+}
+
+/**
+ * Reads a log — a path, `-` for stdin, a readable stream, or bytes — in one streamed pass.
+ * @example
+ * const r = await readLog('stunnel.log', { tz: 'America/New_York', minGap: '10s' });
+ * r.format; //=> 'stunnel'
+ * r.silence.silences[0]; //=> { start: 1795613480, end: 1795613500, duration: 20, kind: 'gap', … }
+ */
+export async function readLog(
+  input: string | Uint8Array | NodeJS.ReadableStream,
+  options: ReadLogOptions = {},
+): Promise<LogScanResult> {
+  const opts = scanOptions(options);
+  if (typeof input === 'string' || !(input instanceof Uint8Array)) return scanLog(input, opts);
+  return scanBytes(input, opts);
+}
+
+/**
+ * Reads a log held in memory (sync).
+ * @example
+ * parseLogText('2026.11.23 15:42:03 LOG5[ui]: hi\n', { tz: 'UTC' }).first; //=> 1795448523
+ */
+export function parseLogText(text: string | Uint8Array, options: ReadLogOptions = {}): LogScanResult {
+  return scanBytes(text, scanOptions(options));
+}
+
+/** The SPEC `alibi logs --json` bin. */
+export interface LogBin {
+  start: string;
+  lines: number;
+}
+
+/** A silence in the document: ISO times, seconds. */
+export interface SilenceDoc {
+  start: string;
+  end: string;
+  duration: number;
+  kind: Silence['kind'];
+}
+
+/**
+ * The `alibi logs --json` document (SPEC.md): `{format, timezone, lines, parsed, unparsed, first,
+ * last, bins, silences, warnings}`, followed by the extra counters (continuation, backwards,
+ * matched, DST) and the silence rule used.
+ */
+export interface LogsDocument {
+  format: string;
+  timezone: string;
+  lines: number;
+  parsed: number;
+  unparsed: number;
+  first: string | null;
+  last: string | null;
+  bins: LogBin[];
+  silences: SilenceDoc[];
+  warnings: Warning[];
+  continuation: number;
+  backwards: number;
+  matched: number | null;
+  dst: { gap: number; repeatedHour: number };
+  interval: number;
+  minGap: number;
+  minGapRule: string;
+  baseline: number;
+}
+
+/**
+ * The SPEC JSON of a result. Times are ISO-8601 UTC with the log's own precision (none for
+ * stunnel, ms for `$msec`, µs for RFC 5424); durations are seconds.
+ * @example
+ * logsDocument(parseLogText('2026.11.23 15:42:03 LOG5[ui]: hi\n', { tz: 'UTC' })).bins
+ * //=> [{ start: '2026-11-23T15:42:03Z', lines: 1 }]
+ */
+export function logsDocument(r: LogScanResult, matchUsed = false): LogsDocument {
+  const iso = (t: number | null) => (t === null ? null : isoSeconds(t, r.fracDigits));
+  const bins: LogBin[] = new Array(r.counts.length);
+  for (let i = 0; i < r.counts.length; i++) bins[i] = { start: r.grid!.isoStartOf(i), lines: r.counts[i] };
+  // Gap ends are entry times (the log's precision); low-rate ends are bin edges (whole ms).
+  const digits = (s: Silence) =>
+    s.kind === 'gap' ? r.fracDigits : Number.isInteger(s.start) && Number.isInteger(s.end) ? 0 : 3;
+  return {
+    format: r.format,
+    timezone: r.timezone,
+    lines: r.lines,
+    parsed: r.parsed,
+    unparsed: r.unparsed,
+    first: iso(r.first),
+    last: iso(r.last),
+    bins,
+    silences: r.silence.silences.map((s) => ({
+      start: isoSeconds(s.start, digits(s)),
+      end: isoSeconds(s.end, digits(s)),
+      duration: round6(s.duration),
+      kind: s.kind,
+    })),
+    warnings: r.warnings,
+    continuation: r.continuation,
+    backwards: r.backwards,
+    matched: matchUsed ? r.counted : null,
+    dst: { gap: r.dstGap, repeatedHour: r.dstAmbiguous },
+    interval: r.interval,
+    minGap: r.silence.minGap,
+    minGapRule: r.silence.minGapRule,
+    baseline: r.silence.baseline,
+  };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

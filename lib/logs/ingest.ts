@@ -1,0 +1,646 @@
+/**
+ * @module logs/ingest
+ * One pass over a log's bytes, in constant memory: split lines, read timestamps, bin on the fly,
+ * collect gaps on the fly. The log itself is never held: a 1 GB log costs the bins (one counter per
+ * interval between the first and the last entry) and the candidate silences, plus — only when
+ * asked for — the event columns.
+ *
+ * Inputs: a path (streamed in 1 MiB chunks), `-` (stdin), a Buffer/Uint8Array or a string;
+ * gzip is recognised by its magic bytes and inflated as a stream.
+ *
+ * Line rules (README "Reading logs"):
+ * - Lines end at LF; a CR before it is dropped. Bytes are never decoded for the timestamp, so
+ *   invalid UTF-8 and NUL bytes are harmless. A UTF-8 BOM at the start is skipped.
+ * - A line longer than `maxLineBytes` (64 KiB) is cut: its prefix is kept (the timestamp is at
+ *   the start) and a `line_too_long` warning is given.
+ * - Every line is exactly one of: **parsed** (its timestamp was read), **continuation** (blank,
+ *   starting with white space, or not starting like an entry of this format — a stack trace;
+ *   it belongs to the entry before it), or **unparsed** (should start an entry but no timestamp is
+ *   readable, or a control byte starts it): `lines = parsed + unparsed + continuation`.
+ * - Times that go backwards are kept and counted (`backwards`).
+ * - With a match pattern, an entry counts when its first line or any of its continuation lines
+ *   matches; only those entries make the bins and silences.
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { DateTime, type Zone } from 'luxon';
+import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
+import { IntervalGrid } from '../metrics/grid';
+import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
+import { detectFormat, type LogFormat } from './formats';
+import { daysFromCivil, Resolution, Stamp, SyslogYear, ZoneResolver } from './parse';
+
+/** Resolved options of one scan (see `readLog` in logs/index.ts for the user-facing ones). */
+export interface ScanOptions {
+  /** The format, or null to detect it from the first lines. */
+  format: LogFormat | null;
+  /** Zone for local times without an offset, and its name and origin for the report. */
+  zone: Zone;
+  zoneName: string;
+  zoneSource: 'option' | 'machine';
+  /** Bin width, seconds (whole milliseconds). */
+  interval: number;
+  /** `--min-gap`, seconds; absent = adaptive. */
+  minGap?: number;
+  /** Count only entries matching this. */
+  match?: RegExp;
+  /** Keep the (time, line) columns of the counted entries. */
+  keepEvents?: boolean;
+  /** Name for warnings. */
+  file?: string;
+  /** Year of the first line of a yearless (RFC 3164) log. */
+  year?: number;
+  /** The file's modification time (epoch seconds): the year of a yearless log's last lines. */
+  mtime?: number;
+  /** Longest line kept, bytes (default 65536). */
+  maxLineBytes?: number;
+  /** Warnings listed individually per kind before a summary (default 5). */
+  maxWarnings?: number;
+  /** Fall-back hour: how far (s) a time must go back to switch to the later offset (default 300). */
+  repeatTolerance?: number;
+}
+
+/** Event columns: epoch seconds and 1-based line numbers of the counted entries, in log order. */
+export interface LogEvents {
+  time: Float64Array;
+  line: Uint32Array;
+}
+
+/** Everything one pass over a log found. Times are epoch seconds (float); null when no entry. */
+export interface LogScanResult {
+  /** Format name used (`stunnel`, …, `luxon:<fmt>`), `unknown` for an empty log. */
+  format: string;
+  formatDescription: string;
+  /** The format was detected (not named by the caller). */
+  detected: boolean;
+  /** Zone the local times were read in, or the log's own offset (`-05:00`) when every line had one. */
+  timezone: string;
+  /** `option` (--tz), `machine` (default zone), `log` (offsets in the lines), `epoch` (absolute). */
+  zoneSource: 'option' | 'machine' | 'log' | 'epoch';
+  lines: number;
+  parsed: number;
+  unparsed: number;
+  continuation: number;
+  /** Entries whose time is earlier than the entry before them. */
+  backwards: number;
+  /** Entries counted in bins and silences (= parsed without a match pattern). */
+  counted: number;
+  /** Local times in a spring-forward gap / in a repeated fall-back hour. */
+  dstGap: number;
+  dstAmbiguous: number;
+  /** Lines cut at maxLineBytes. */
+  cutLines: number;
+  first: number | null;
+  last: number | null;
+  /** Fraction digits the log's times carry (0 for stunnel, 3 for $msec, 6 for RFC 5424 µs). */
+  fracDigits: number;
+  /** Bin width, seconds. */
+  interval: number;
+  /** Grid of the bins: bin 0 starts at `grid.origin`; null when there is no entry. */
+  grid: IntervalGrid | null;
+  /** Counted entries per bin, every bin from the first to the last entry (zeros included). */
+  counts: Uint32Array;
+  silence: SilenceReport;
+  events?: LogEvents;
+  warnings: Warning[];
+}
+
+const CHUNK = 1 << 20;
+/** Auto-detection waits for this many lines (or bytes, or the end). */
+const DETECT_LINES = 64;
+const DETECT_BYTES = 1 << 20;
+/** Largest bin span kept (32 Mi counters = 128 MiB); entries beyond are unparsed (garbled dates). */
+const MAX_BINS = 1 << 25;
+
+/**
+ * A push parser for one log. Feed it chunks with {@link push}, then call {@link finish}.
+ * Usable on any `Uint8Array` source; {@link scanLog} wraps it for files and streams.
+ */
+export class LogScanner {
+  private fmt: LogFormat | null;
+  private readonly detected: boolean;
+  private readonly st = new Stamp();
+  private readonly resolver: ZoneResolver;
+  private years: SyslogYear | null = null;
+  private readonly maxLineBytes: number;
+  private readonly maxWarn: number;
+  private readonly match: RegExp | undefined;
+  private readonly widthUs: number;
+  private readonly file: string | null;
+
+  // counters
+  private lines = 0;
+  private parsed = 0;
+  private unparsed = 0;
+  private continuation = 0;
+  private backwards = 0;
+  private counted = 0;
+  private dstGap = 0;
+  private dstAmbiguous = 0;
+  private cutLines = 0;
+  private fracDigits = 0;
+  private usedZone = false;
+  /** Resolution of the last DST-affected line (to warn once per repeated-hour pass). */
+  private lastAmbiguous: Resolution = Resolution.UNIQUE;
+  private firstOffset = NaN;
+
+  // detection buffer
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private pendingLines = 0;
+
+  // a line straddling chunks: kept bytes, and the line's full length so far
+  private carry = Buffer.alloc(256);
+  private carryLen = 0;
+  private carryTotal = 0;
+
+  // times, epoch µs
+  private firstUs = Infinity;
+  private firstLine = 0;
+  private lastUs = -Infinity;
+  private lastLine = 0;
+  private prevUs = -Infinity;
+  /** Latest counted time and its line: gaps are measured from it. */
+  private maxUs = -Infinity;
+  private maxLine = 0;
+  private minCountedUs = Infinity;
+  private minCountedLine = 0;
+
+  // bins: counts[i] is absolute bin (binBase + i)
+  private bins = new Uint32Array(0);
+  private binBase = 0;
+
+  private readonly gaps: GapTracker;
+
+  // match mode: the entry waiting for its continuation lines
+  private pendUs = NaN;
+  private pendLine = 0;
+  private pendMatched = false;
+
+  // events
+  private evCap = 0;
+  private evTime: Float64Array | null = null;
+  private evLine: Uint32Array | null = null;
+
+  private readonly warnings: Warning[] = [];
+  private readonly warnCounts = new Map<string, { n: number; firstSkipped: number }>();
+
+  constructor(private readonly opts: ScanOptions) {
+    IntervalGrid.forStart(0, 0, opts.interval); // validates the width (whole ms, ≥ 1 ms)
+    this.widthUs = Math.round(opts.interval * 1e6);
+    this.fmt = opts.format;
+    this.detected = opts.format === null;
+    this.resolver = new ZoneResolver(opts.zone, opts.repeatTolerance ?? 300);
+    this.maxLineBytes = opts.maxLineBytes ?? 65536;
+    this.maxWarn = opts.maxWarnings ?? 5;
+    this.match = opts.match;
+    this.file = opts.file ?? null;
+    if (opts.minGap !== undefined && !(opts.minGap > 0)) throw new ArgumentError(`min-gap must be > 0, got ${opts.minGap}`);
+    this.gaps = new GapTracker(Math.round(Math.min(opts.minGap ?? SILENCE_DEFAULTS.floor, SILENCE_DEFAULTS.floor) * 1e6));
+    if (opts.keepEvents) {
+      this.evCap = 1024;
+      this.evTime = new Float64Array(this.evCap);
+      this.evLine = new Uint32Array(this.evCap);
+    }
+    if (this.fmt) this.prepareFormat();
+  }
+
+  /** Feeds the next bytes of the log. The chunk is not kept after the call returns. */
+  push(chunk: Uint8Array): void {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (b.length === 0) return;
+    if (!this.fmt) {
+      this.pending.push(Buffer.from(b)); // copied: the caller may reuse its buffer
+      this.pendingBytes += b.length;
+      for (let i = b.indexOf(10); i >= 0 && this.pendingLines < DETECT_LINES; i = b.indexOf(10, i + 1)) this.pendingLines++;
+      if (this.pendingLines >= DETECT_LINES || this.pendingBytes >= DETECT_BYTES) this.detect();
+      return;
+    }
+    this.scan(b);
+  }
+
+  /** Ends the log: the last unterminated line, the pending entry, bins and silences. */
+  finish(): LogScanResult {
+    if (!this.fmt && this.pendingBytes > 0) this.detect();
+    if (this.carryTotal > 0) this.flushCarry();
+    if (this.match && this.pendUs === this.pendUs && this.pendMatched) this.count(this.pendUs, this.pendLine);
+    this.pendUs = NaN;
+    return this.result();
+  }
+
+  // ---- detection --------------------------------------------------------------------------------
+
+  private detect(): void {
+    const all = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    const found = detectFormat(all.subarray(0, Math.min(all.length, DETECT_BYTES)), DETECT_LINES);
+    if (!found) {
+      throw new LogFormatError(
+        `no known timestamp format in the first lines (tried stunnel, nginx-error, rfc5424, journal, iso8601, syslog, clf, epoch); name one with --format`,
+        { file: this.opts.file, line: 1 },
+      );
+    }
+    this.fmt = found.format;
+    this.prepareFormat();
+    this.scan(all);
+  }
+
+  private prepareFormat(): void {
+    if (!this.fmt!.yearless) return;
+    const o = this.opts;
+    if (o.year !== undefined) this.years = new SyslogYear(o.year);
+    else if (o.mtime !== undefined) {
+      const m = DateTime.fromSeconds(o.mtime, { zone: o.zone });
+      this.years = new SyslogYear(undefined, m.year, m.month);
+    } else {
+      throw new ArgumentError(`${this.fmt!.name} lines carry no year: give the year of the first line (--year) or the file's modification time`);
+    }
+  }
+
+  // ---- lines ----------------------------------------------------------------------------------------
+
+  private scan(b: Buffer): void {
+    let pos = 0;
+    const n = b.length;
+    if (this.carryTotal > 0) {
+      const nl = b.indexOf(10);
+      if (nl < 0) {
+        this.appendCarry(b, 0, n);
+        return;
+      }
+      this.appendCarry(b, 0, nl);
+      this.flushCarry();
+      pos = nl + 1;
+    }
+    while (pos < n) {
+      const nl = b.indexOf(10, pos);
+      if (nl < 0) {
+        this.appendCarry(b, pos, n);
+        return;
+      }
+      this.line(b, pos, nl, false);
+      pos = nl + 1;
+    }
+  }
+
+  private appendCarry(b: Buffer, s: number, e: number): void {
+    const keep = Math.min(e - s, this.maxLineBytes + 1 - this.carryLen);
+    if (keep > 0) {
+      if (this.carryLen + keep > this.carry.length) {
+        const c = Buffer.alloc(Math.min(Math.max(this.carry.length * 2, this.carryLen + keep), this.maxLineBytes + 1));
+        this.carry.copy(c, 0, 0, this.carryLen);
+        this.carry = c;
+      }
+      b.copy(this.carry, this.carryLen, s, s + keep);
+      this.carryLen += keep;
+    }
+    this.carryTotal += e - s;
+  }
+
+  private flushCarry(): void {
+    const truncated = this.carryTotal > this.carryLen;
+    this.line(this.carry, 0, this.carryLen, truncated);
+    this.carryLen = 0;
+    this.carryTotal = 0;
+  }
+
+  /** One line `b[s, e)` without its LF. `truncated`: bytes past `e` were already dropped. */
+  private line(b: Buffer, s: number, e: number, truncated: boolean): void {
+    const no = ++this.lines;
+    if (!truncated && e > s && b[e - 1] === 13) e--;
+    if (no === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+    if (truncated || e - s > this.maxLineBytes) {
+      if (e - s > this.maxLineBytes) e = s + this.maxLineBytes;
+      this.cutLines++;
+      this.warn('line_too_long', no, `line longer than ${this.maxLineBytes} bytes: cut, its first ${this.maxLineBytes} bytes kept`);
+    }
+    const st = this.st;
+    const fmt = this.fmt!;
+    if (fmt.read(b, s, e, st)) {
+      let t: number;
+      if (st.epochUs === st.epochUs) {
+        t = st.epochUs;
+      } else {
+        if (st.year === 0) st.year = this.years!.yearFor(st.month);
+        if (st.year < 1970 || st.year > 2200) {
+          this.bad(no, `implausible year ${st.year}`);
+          return;
+        }
+        const wall = daysFromCivil(st.year, st.month, st.day) * 86400 + st.hour * 3600 + st.minute * 60 + st.second;
+        if (st.offset === st.offset) {
+          t = (wall - st.offset) * 1e6 + st.micros;
+          if (st.offset !== this.firstOffset && this.firstOffset !== this.firstOffset) this.firstOffset = st.offset;
+        } else {
+          t = this.resolver.toUtc(wall) * 1e6 + st.micros;
+          this.usedZone = true;
+          if (this.resolver.resolution !== Resolution.UNIQUE) this.dst(no);
+        }
+      }
+      if (st.fracDigits > this.fracDigits) this.fracDigits = st.fracDigits;
+      this.entry(t, no, b, s, e);
+      return;
+    }
+    const c = s < e ? b[s] : 32;
+    if (c === 32 || c === 9) {
+      this.continued(b, s, e);
+    } else if (c < 32 || c === 127) {
+      this.bad(no, `line starts with control byte 0x${c.toString(16).padStart(2, '0')} (binary data?)`);
+    } else if (fmt.startsEntry(b, s, e)) {
+      this.bad(no, `no ${fmt.name} timestamp readable at the line start: "${printable(b, s, e)}"`);
+    } else {
+      this.continued(b, s, e);
+    }
+  }
+
+  private continued(b: Buffer, s: number, e: number): void {
+    this.continuation++;
+    if (this.match && this.pendUs === this.pendUs && !this.pendMatched) {
+      this.pendMatched = this.match.test(b.toString('utf8', s, e));
+    }
+  }
+
+  private bad(no: number, reason: string): void {
+    this.unparsed++;
+    this.warn('unparsable_timestamp', no, reason);
+  }
+
+  /** Counts a DST line; warns on every gap line, and once when a repeated hour starts or switches. */
+  private dst(no: number): void {
+    const r = this.resolver.resolution;
+    if (r === Resolution.GAP) {
+      this.dstGap++;
+      this.warn('dst_gap', no, `local time does not exist in ${this.opts.zoneName} (spring-forward gap): read with the offset before the change, i.e. moved forward by the gap`);
+    } else {
+      this.dstAmbiguous++;
+      if (r !== this.lastAmbiguous) {
+        this.warn(
+          'dst_repeated_hour',
+          no,
+          r === Resolution.AMBIGUOUS_LATER
+            ? `repeated fall-back hour in ${this.opts.zoneName}: the time went back, from here read with the later offset`
+            : `repeated fall-back hour in ${this.opts.zoneName}: read with the earlier offset until the time goes back`,
+        );
+      }
+    }
+    this.lastAmbiguous = r;
+  }
+
+  private entry(t: number, no: number, b: Buffer, s: number, e: number): void {
+    // Room in the bins for every parsed time (a garbled date far away would make them huge).
+    const bin = Math.floor(t / this.widthUs) - this.binBase;
+    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(Math.floor(t / this.widthUs))) {
+      this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times`);
+      return;
+    }
+    this.parsed++;
+    if (t < this.prevUs) this.backwards++;
+    this.prevUs = t;
+    if (t < this.firstUs) {
+      this.firstUs = t;
+      this.firstLine = no;
+    }
+    if (t >= this.lastUs) {
+      this.lastUs = t;
+      this.lastLine = no;
+    }
+    if (!this.match) {
+      this.count(t, no);
+      return;
+    }
+    if (this.pendUs === this.pendUs && this.pendMatched) this.count(this.pendUs, this.pendLine);
+    this.pendUs = t;
+    this.pendLine = no;
+    this.pendMatched = this.match.test(b.toString('utf8', s, e));
+  }
+
+  /** An entry that counts: bins, gaps, events. */
+  private count(t: number, no: number): void {
+    this.counted++;
+    this.bins[Math.floor(t / this.widthUs) - this.binBase]++;
+    if (t > this.maxUs) {
+      if (this.maxUs !== -Infinity) this.gaps.add(this.maxUs, t, this.maxLine, no);
+      this.maxUs = t;
+      this.maxLine = no;
+    } else {
+      this.gaps.addZero();
+    }
+    if (t < this.minCountedUs) {
+      this.minCountedUs = t;
+      this.minCountedLine = no;
+    }
+    if (this.evTime) {
+      if (this.counted > this.evCap) {
+        this.evCap *= 2;
+        const tt = new Float64Array(this.evCap);
+        tt.set(this.evTime);
+        const ll = new Uint32Array(this.evCap);
+        ll.set(this.evLine!);
+        this.evTime = tt;
+        this.evLine = ll;
+      }
+      this.evTime[this.counted - 1] = t / 1e6;
+      this.evLine![this.counted - 1] = no;
+    }
+  }
+
+  /** Makes absolute bin `abs` addressable; false when the span would exceed MAX_BINS. */
+  private growBins(abs: number): boolean {
+    if (this.bins.length === 0) {
+      this.binBase = abs - 1024;
+      this.bins = new Uint32Array(4096);
+      return true;
+    }
+    const lo = Math.min(this.binBase, abs);
+    const hi = Math.max(this.binBase + this.bins.length, abs + 1);
+    if (hi - lo > MAX_BINS) return false;
+    // Double, leaving room on the side that grew.
+    const len = Math.min(MAX_BINS, Math.max(this.bins.length * 2, hi - lo + 1024));
+    const base = abs < this.binBase ? Math.max(hi - len, abs - (len - (hi - lo)))  : lo;
+    const nb = new Uint32Array(len);
+    nb.set(this.bins, this.binBase - base);
+    this.bins = nb;
+    this.binBase = base;
+    return true;
+  }
+
+  private warn(code: string, line: number, reason: string): void {
+    let c = this.warnCounts.get(code);
+    if (!c) this.warnCounts.set(code, (c = { n: 0, firstSkipped: 0 }));
+    c.n++;
+    if (c.n <= this.maxWarn) this.warnings.push({ file: this.file, line, reason, code });
+    else if (c.n === this.maxWarn + 1) c.firstSkipped = line;
+  }
+
+  // ---- the result -----------------------------------------------------------------------------------
+
+  private result(): LogScanResult {
+    const warnings = this.warnings.slice();
+    for (const [code, c] of this.warnCounts) {
+      if (c.n > this.maxWarn) {
+        warnings.push({
+          file: this.file,
+          line: c.firstSkipped,
+          reason: `${c.n - this.maxWarn} more lines like the above (${code}), the first of them at line ${c.firstSkipped}`,
+          code,
+        });
+      }
+    }
+    const any = this.parsed > 0;
+    // With a match pattern, the stretches before the first and after the last counted entry are
+    // gaps too (the event stopped while the log went on).
+    if (this.match && any) {
+      if (this.counted === 0) this.gaps.add(this.firstUs, this.lastUs, this.firstLine, this.lastLine);
+      else {
+        if (this.minCountedUs > this.firstUs) this.gaps.add(this.firstUs, this.minCountedUs, this.firstLine, this.minCountedLine);
+        if (this.lastUs > this.maxUs) this.gaps.add(this.maxUs, this.lastUs, this.maxLine, this.lastLine);
+      }
+    }
+    let grid: IntervalGrid | null = null;
+    let counts = new Uint32Array(0);
+    if (any) {
+      const b0 = Math.floor(this.firstUs / this.widthUs);
+      const b1 = Math.floor(this.lastUs / this.widthUs);
+      counts = this.bins.slice(b0 - this.binBase, b1 - this.binBase + 1);
+      const startUs = b0 * this.widthUs;
+      const sec = Math.floor(startUs / 1e6);
+      grid = new IntervalGrid(sec, (startUs - sec * 1e6) * 1000, this.opts.interval);
+    }
+    const silence = detectSilences(this.gaps, grid, 0, counts, { minGap: this.opts.minGap });
+
+    let timezone = this.opts.zoneName;
+    let zoneSource: LogScanResult['zoneSource'] = this.opts.zoneSource;
+    if (any && !this.usedZone) {
+      if (this.fmt!.name === 'epoch') {
+        timezone = 'UTC';
+        zoneSource = 'epoch';
+      } else if (this.firstOffset === this.firstOffset) {
+        timezone = formatOffset(this.firstOffset);
+        zoneSource = 'log';
+      }
+    }
+    const out: LogScanResult = {
+      format: this.fmt ? this.fmt.name : 'unknown',
+      formatDescription: this.fmt ? this.fmt.description : 'empty log',
+      detected: this.detected,
+      timezone,
+      zoneSource,
+      lines: this.lines,
+      parsed: this.parsed,
+      unparsed: this.unparsed,
+      continuation: this.continuation,
+      backwards: this.backwards,
+      counted: this.counted,
+      dstGap: this.dstGap,
+      dstAmbiguous: this.dstAmbiguous,
+      cutLines: this.cutLines,
+      first: any ? this.firstUs / 1e6 : null,
+      last: any ? this.lastUs / 1e6 : null,
+      fracDigits: this.fracDigits,
+      interval: this.opts.interval,
+      grid,
+      counts,
+      silence,
+      warnings,
+    };
+    if (this.evTime) out.events = { time: this.evTime.slice(0, this.counted), line: this.evLine!.slice(0, this.counted) };
+    return out;
+  }
+}
+
+/** `-05:00`, `+05:30`, `UTC` for 0. */
+export function formatOffset(sec: number): string {
+  if (sec === 0) return 'UTC';
+  const a = Math.abs(sec) / 60;
+  return `${sec < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/** The first bytes of a line for a warning, non-printable bytes as `\xNN`. */
+function printable(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e && i < s + 40; i++) {
+    const c = b[i];
+    out += c >= 32 && c < 127 ? String.fromCharCode(c) : '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return e - s > 40 ? out + '…' : out;
+}
+
+// ---- sources ---------------------------------------------------------------------------------------
+
+/** Scans an in-memory log (sync). */
+export function scanBytes(data: Uint8Array | string, opts: ScanOptions): LogScanResult {
+  const s = new LogScanner(opts);
+  const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
+    s.push(gunzipSync(b));
+  } else s.push(b);
+  return s.finish();
+}
+
+/**
+ * Scans a path, `-` (stdin) or a readable stream, streamed in chunks; gzip is inflated when the
+ * first bytes are its magic (so `.gz` files and `zcat`-less pipes both work). A read or inflate
+ * error after some data keeps what was read and adds a warning; before any data it throws
+ * InputError (the caller's exit code 1).
+ */
+export async function scanLog(source: string | NodeJS.ReadableStream, opts: ScanOptions): Promise<LogScanResult> {
+  let stream: NodeJS.ReadableStream;
+  const file = typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : (opts.file ?? '<stream>');
+  const o: ScanOptions = { ...opts, file: opts.file ?? file };
+  if (typeof source === 'string' && source !== '-') {
+    try {
+      const st = await fsp.stat(source);
+      if (st.isDirectory()) throw new InputError('is a directory', { file: source });
+      if (o.mtime === undefined) o.mtime = st.mtimeMs / 1000;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError((err as Error).message, { file: source }, { cause: err });
+    }
+    stream = createReadStream(source, { highWaterMark: CHUNK });
+  } else {
+    stream = source === '-' ? process.stdin : (source as NodeJS.ReadableStream);
+  }
+  const scanner = new LogScanner(o);
+  let bytes = 0;
+  try {
+    for await (const chunk of inflated(stream)) {
+      bytes += chunk.length;
+      scanner.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof LogFormatError || err instanceof ArgumentError) throw err;
+    if (bytes === 0) throw new InputError((err as Error).message, { file: o.file }, { cause: err });
+    const res = scanner.finish();
+    res.warnings.push({ file: o.file ?? null, line: res.lines, reason: `input damaged after line ${res.lines}: ${(err as Error).message}`, code: 'input_damaged' });
+    return res;
+  }
+  return scanner.finish();
+}
+
+/** The stream's bytes, inflated when its first bytes are the gzip magic (multi-member too). */
+async function* inflated(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  const it = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = toBuffer(first.value);
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield toBuffer(n.value);
+    }
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    // pipeline() forwards a read error of the source to the gunzip, so the loop below throws it.
+    const gz = pipeline(Readable.from(all()), createGunzip({ chunkSize: CHUNK }), () => {});
+    for await (const c of gz) yield c as Buffer;
+  } else {
+    yield* all();
+  }
+}
+
+function toBuffer(c: Buffer | string): Buffer {
+  return typeof c === 'string' ? Buffer.from(c) : c;
+}
