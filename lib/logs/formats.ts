@@ -202,6 +202,7 @@ interface TokenParserShape {
  * local, read in `--tz` with the same DST rules as the built-in formats.
  */
 export function luxonFormat(fmt: string): LogFormat {
+  if (!/[A-Za-z]/.test(fmt.replace(/'[^']*'/g, ''))) throw new ArgumentError(`--format "${fmt}" has no luxon date tokens`);
   const parser = DateTime.buildFormatParser(fmt, { locale: 'en-US' });
   const shape = parser as unknown as TokenParserShape;
   if (shape.isValid === false || !(shape.regex instanceof RegExp)) {

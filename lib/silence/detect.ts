@@ -48,6 +48,8 @@ export class GapTracker {
   /** Gaps of zero: same timestamp, or a time not after the latest one. */
   zeros = 0;
   private readonly hist = new Float64Array(64 * SUB);
+  /** Largest gap seen in each bucket: the value a percentile in that bucket reports. */
+  private readonly histMax = new Float64Array(64 * SUB);
   /** The largest gaps, exact, in descending order. */
   private readonly top: number[] = [];
   // candidate gaps ≥ floorUs, as columns grown by doubling
@@ -80,7 +82,9 @@ export class GapTracker {
       lg = Math.floor(Math.log2(g));
       sub = Math.min(7, Math.floor((g / 2 ** lg - 1) * SUB));
     }
-    this.hist[lg * SUB + sub]++;
+    const bucket = lg * SUB + sub;
+    this.hist[bucket]++;
+    if (g > this.histMax[bucket]) this.histMax[bucket] = g;
     if (this.top.length < TOP || g > this.top[this.top.length - 1]) {
       let i = this.top.length < TOP ? this.top.length : TOP - 1;
       while (i > 0 && this.top[i - 1] < g) {
@@ -111,7 +115,8 @@ export class GapTracker {
 
   /**
    * The gap of ascending rank `rank` (0 = smallest), in µs: exact for zeros and the largest
-   * gaps, else the lower edge of its 1/8-octave bucket (≤ 9 % low).
+   * gaps, else the largest gap of its 1/8-octave bucket (exact when the log's spacing is regular,
+   * at most 9 % high otherwise).
    */
   gapAtRank(rank: number): number {
     if (rank < this.zeros) return 0;
@@ -120,10 +125,7 @@ export class GapTracker {
     let seen = this.zeros;
     for (let i = 0; i < this.hist.length; i++) {
       seen += this.hist[i];
-      if (seen > rank) {
-        const lg = Math.floor(i / SUB);
-        return lg >= 3 ? 2 ** lg * (1 + (i % SUB) / SUB) : 2 ** lg;
-      }
+      if (seen > rank) return this.histMax[i];
     }
     return this.top[0] ?? 0;
   }
@@ -148,7 +150,7 @@ export interface Silence {
   /** gap: line numbers of the entries on either side (1-based). */
   startLine?: number;
   endLine?: number;
-  /** low-rate: entries inside the stretch, and the baseline per bin they fell below. */
+  /** low-rate: entries inside the stretch. */
   lines?: number;
 }
 
