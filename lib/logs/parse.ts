@@ -29,6 +29,19 @@ export class Stamp {
   offset = NaN;
   /** Absolute epoch microseconds when the line carries one (epoch formats); NaN otherwise. */
   epochUs = NaN;
+  // Days since the epoch of the last date seen: consecutive lines share their date.
+  private dayKey = -1;
+  private dayNum = 0;
+
+  /** The wall-clock time as epoch seconds "as if UTC" (no offset applied); needs `year`. */
+  wallSeconds(): number {
+    const key = this.year * 512 + this.month * 32 + this.day;
+    if (key !== this.dayKey) {
+      this.dayKey = key;
+      this.dayNum = daysFromCivil(this.year, this.month, this.day);
+    }
+    return this.dayNum * 86400 + this.hour * 3600 + this.minute * 60 + this.second;
+  }
 }
 
 // ---- byte helpers ------------------------------------------------------------------------------
@@ -384,10 +397,6 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** The stamp's wall-clock time as epoch seconds "as if UTC" (no offset applied). */
-export function wallSeconds(st: Stamp): number {
-  return daysFromCivil(st.year, st.month, st.day) * 86400 + st.hour * 3600 + st.minute * 60 + st.second;
-}
 
 // ---- syslog year --------------------------------------------------------------------------------
 
