@@ -82,7 +82,7 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
  * @example
  * const r = await readLog('stunnel.log', { tz: 'America/New_York', minGap: '10s' });
  * r.format; //=> 'stunnel'
- * r.silence.silences[0]; //=> { start: 1795613480, end: 1795613500, duration: 20, kind: 'gap', … }
+ * r.silence.silences[0]; //=> { start: <epoch s>, end: <epoch s>, duration: 20, kind: 'gap', startLine, endLine }
  */
 export async function readLog(
   input: string | Uint8Array | NodeJS.ReadableStream,
