@@ -211,6 +211,11 @@ export class LogScanner {
   push(chunk: Uint8Array): void {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (b.length === 0) return;
+    if (!this.fmt && this.pending.length === 0 && enoughToDetect(b)) {
+      this.detectFrom(b); // one big chunk: detect in place, no copy
+      this.scan(b);
+      return;
+    }
     if (!this.fmt) {
       this.pending.push(Buffer.from(b)); // copied: the caller may reuse its buffer
       this.pendingBytes += b.length;
@@ -236,6 +241,11 @@ export class LogScanner {
     const all = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
+    this.detectFrom(all);
+    this.scan(all);
+  }
+
+  private detectFrom(all: Buffer): void {
     const found = detectFormat(all.subarray(0, Math.min(all.length, DETECT_BYTES)), DETECT_LINES);
     if (!found) {
       throw new LogFormatError(
@@ -245,7 +255,6 @@ export class LogScanner {
     }
     this.fmt = found.format;
     this.prepareFormat();
-    this.scan(all);
   }
 
   private prepareFormat(): void {
@@ -427,6 +436,7 @@ export class LogScanner {
       this.maxLine = no;
     } else {
       this.gaps.addZero();
+      if (t === this.maxUs) this.maxLine = no; // a silence starts at the *last* line at that time
     }
     if (t < this.minCountedUs) {
       this.minCountedUs = t;
@@ -549,6 +559,14 @@ export class LogScanner {
     if (this.evTime) out.events = { time: this.evTime.slice(0, this.counted), line: this.evLine!.slice(0, this.counted) };
     return out;
   }
+}
+
+/** Does this chunk alone hold enough lines (or bytes) to detect the format? */
+function enoughToDetect(b: Buffer): boolean {
+  if (b.length >= DETECT_BYTES) return true;
+  let n = 0;
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) if (++n >= DETECT_LINES) return true;
+  return false;
 }
 
 /** `-05:00`, `+05:30`, `UTC` for 0. */

@@ -38,10 +38,12 @@ describe('adaptive minimum gap', () => {
   });
 
   test('--min-gap overrides the adaptive rule', () => {
-    const r = parseLogText(isoLog([0, 1, 2, 8, 9, 40]), { tz: 'UTC', minGap: '5s' });
+    const r = parseLogText(isoLog([0, 1, 2, 2, 8, 9, 40]), { tz: 'UTC', minGap: '5s' });
     expect(r.silence.minGap).toBe(5);
     expect(r.silence.minGapRule).toBe('--min-gap 5 s');
     expect(r.silence.silences.map((s) => [s.start - T0, s.end - T0])).toEqual([[2, 8], [9, 40]]);
+    // start = the *last* line before the silence (two lines share 10:00:02)
+    expect(r.silence.silences.map((s) => [s.startLine, s.endLine])).toEqual([[4, 5], [6, 7]]);
   });
 });
 
