@@ -1,0 +1,187 @@
+/**
+ * @module decode/decoder
+ * PacketDecoder: link layer → IP → TCP, one reused result per decoder, no allocation per packet
+ * (gopacket's DecodingLayerParser). Problems are counted issues, never exceptions.
+ */
+import { IssueCounter } from './issues';
+import { bsdLoopback, ethernet, EtherType, followEtherType, LinkResult, rawIp, sll, sll2 } from './linklayer';
+import { IpProto, IpResult, IpStatus, ipv4, ipv6 } from './ip';
+import { tcp, TcpStatus } from './tcp';
+import { DecodeStatus, TcpSegment } from './segment';
+import { FragmentTracker } from './fragments';
+import { u16be } from '../bytes/cursor';
+import { linkTypeName } from '../capture/linktypes';
+
+const MAX_TUNNEL_DEPTH = 4;
+
+export class PacketDecoder {
+  readonly seg = new TcpSegment();
+  readonly issues = new IssueCounter();
+  readonly fragments = new FragmentTracker();
+  /** Frames seen per outcome. */
+  readonly counts = { tcp: 0, notTcp: 0, notIp: 0, truncated: 0, malformed: 0, unsupported: 0, ieee8023: 0 };
+  private readonly link = new LinkResult();
+  private readonly ip = new IpResult();
+  private index = 0;
+  private wireEnd = 0;
+
+  /**
+   * Decodes one frame. `wireLen` is the frame's original length (for TSO lengths); `index` is
+   * the packet index for issues.
+   */
+  decode(bytes: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number, index: number): DecodeStatus {
+    this.index = index;
+    const end = offset + capLen;
+    this.wireEnd = offset + wireLen;
+    const l = this.link;
+    l.proto = 0;
+    l.offset = 0;
+    l.ieee8023 = false;
+    l.truncated = false;
+    switch (linkType) {
+      case 1: ethernet(bytes, offset, end, l); break;
+      case 113: sll(bytes, offset, end, l); break;
+      case 276: sll2(bytes, offset, end, l); break;
+      case 0: bsdLoopback(bytes, offset, end, false, l); break;
+      case 108: bsdLoopback(bytes, offset, end, true, l); break;
+      case 101: case 12: case 14: rawIp(bytes, offset, end, l); break;
+      case 228: l.proto = EtherType.IPV4; l.offset = offset; break;
+      case 229: l.proto = EtherType.IPV6; l.offset = offset; break;
+      default:
+        this.issues.add('unknown_link_type', index, `${linkTypeName(linkType)}`);
+        this.counts.unsupported++;
+        return DecodeStatus.Unsupported;
+    }
+    if (l.truncated) {
+      this.issues.add('truncated_link', index);
+      this.counts.truncated++;
+      return DecodeStatus.Truncated;
+    }
+    if (l.ieee8023) {
+      this.issues.add('ieee802_3_length_frame', index);
+      this.counts.ieee8023++;
+      this.counts.notIp++;
+      return DecodeStatus.NotIp;
+    }
+    return this.network(bytes, l.proto, l.offset, end, 0);
+  }
+
+  private network(b: Uint8Array, proto: number, o: number, end: number, depth: number): DecodeStatus {
+    const seg = this.seg;
+    const ip = this.ip;
+    if (proto === EtherType.IPV4) ipv4(b, o, end, seg, ip, this.wireEnd);
+    else if (proto === EtherType.IPV6) ipv6(b, o, end, seg, ip, this.wireEnd);
+    else {
+      this.counts.notIp++;
+      return DecodeStatus.NotIp;
+    }
+    if (ip.status === IpStatus.Truncated && ip.transportOffset === 0) {
+      this.issues.add('truncated_ip', this.index);
+      this.counts.truncated++;
+      return DecodeStatus.Truncated;
+    }
+    if (ip.status === IpStatus.Malformed) {
+      this.issues.add(proto === EtherType.IPV4 ? 'bad_ip_header_len' : 'bad_ip_total_len', this.index);
+      this.counts.malformed++;
+      return DecodeStatus.Malformed;
+    }
+    if (ip.status === IpStatus.Truncated) {
+      this.issues.add('truncated_ip', this.index);
+      this.counts.truncated++;
+      return DecodeStatus.Truncated;
+    }
+    const tp = ip.proto;
+    // Tunnels opened: IP-in-IP (4), IPv6-in-IP (41), GRE (47) carrying IPv4/IPv6/Ethernet.
+    if ((tp === IpProto.IPIP || tp === IpProto.IPV6 || tp === IpProto.GRE) && !ip.isFragment && depth < MAX_TUNNEL_DEPTH) {
+      const to = ip.transportOffset;
+      const tEnd = ip.capturedEnd;
+      if (tp === IpProto.IPIP) return this.inner(b, EtherType.IPV4, to, tEnd, depth);
+      if (tp === IpProto.IPV6) return this.inner(b, EtherType.IPV6, to, tEnd, depth);
+      return this.gre(b, to, tEnd, depth);
+    }
+    if (tp !== IpProto.TCP) {
+      this.counts.notTcp++;
+      return DecodeStatus.NotTcp;
+    }
+    seg.reassembled = false;
+    if (ip.isFragment) return this.fragment(b, ip);
+    const st = tcp(b, ip.transportOffset, ip.capturedEnd, ip.transportLen, seg);
+    seg.bytes = b;
+    if (st === TcpStatus.Ok) {
+      this.counts.tcp++;
+      return DecodeStatus.Tcp;
+    }
+    if (st === TcpStatus.BadHeaderLen) {
+      this.issues.add('bad_tcp_header_len', this.index);
+      this.counts.malformed++;
+      return DecodeStatus.Malformed;
+    }
+    this.issues.add('truncated_tcp', this.index);
+    this.counts.truncated++;
+    return DecodeStatus.Truncated;
+  }
+
+  private inner(b: Uint8Array, proto: number, o: number, end: number, depth: number): DecodeStatus {
+    return this.network(b, proto, o, end, depth + 1);
+  }
+
+  /** GRE (RFC 2784/2890): flags/version, protocol, optional checksum/key/sequence. */
+  private gre(b: Uint8Array, o: number, end: number, depth: number): DecodeStatus {
+    if (end - o < 4) {
+      this.counts.notTcp++;
+      return DecodeStatus.NotTcp;
+    }
+    const fl = b[o];
+    const ver = b[o + 1] & 7;
+    const proto = u16be(b, o + 2);
+    if (ver !== 0) {
+      // PPTP's enhanced GRE (version 1) carries PPP: not opened.
+      this.issues.add('tunnel_not_opened', this.index, 'gre-v1');
+      this.counts.notTcp++;
+      return DecodeStatus.NotTcp;
+    }
+    let p = o + 4 + (fl & 0x80 ? 4 : 0) + (fl & 0x20 ? 4 : 0) + (fl & 0x10 ? 4 : 0);
+    if (proto === EtherType.TEB) {
+      const l = this.link;
+      l.proto = 0;
+      l.truncated = false;
+      l.ieee8023 = false;
+      ethernet(b, p, end, l);
+      if (l.truncated || l.proto === 0) {
+        this.counts.notIp++;
+        return DecodeStatus.NotIp;
+      }
+      return this.network(b, l.proto, l.offset, end, depth + 1);
+    }
+    const l = this.link;
+    l.proto = 0;
+    followEtherType(b, proto, p, end, l);
+    p = l.offset;
+    return this.network(b, l.proto, p, end, depth + 1);
+  }
+
+  private fragment(b: Uint8Array, ip: IpResult): DecodeStatus {
+    const seg = this.seg;
+    const len = ip.transportLen;
+    const done = this.fragments.add(seg, ip.proto, ip.fragId, ip.fragOffset, ip.moreFragments, b, ip.transportOffset, ip.capturedEnd, len);
+    if (done === null) {
+      this.counts.notTcp++;
+      return DecodeStatus.NotTcp;
+    }
+    const st = tcp(done.head, 0, done.head.length, done.total, seg);
+    seg.bytes = done.head;
+    seg.reassembled = true;
+    if (st === TcpStatus.BadHeaderLen) {
+      this.issues.add('bad_tcp_header_len', this.index);
+      this.counts.malformed++;
+      return DecodeStatus.Malformed;
+    }
+    if (st === TcpStatus.Truncated && done.head.length < 14) {
+      this.issues.add('truncated_tcp', this.index);
+      this.counts.truncated++;
+      return DecodeStatus.Truncated;
+    }
+    this.counts.tcp++;
+    return DecodeStatus.Tcp;
+  }
+}

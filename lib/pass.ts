@@ -1,0 +1,94 @@
+/**
+ * @module pass
+ * One pass over a capture: every packet is decoded once and feeds the flow table and, when
+ * asked, the interval series — a capture is read once, whatever is asked of it.
+ */
+import type { PacketRecord } from './capture/record';
+import type { ReaderState } from './capture/reader';
+import { PacketDecoder } from './decode/decoder';
+import { explainIssue } from './decode/issues';
+import { DecodeStatus } from './decode/segment';
+import type { Warning } from './errors';
+import { Flow } from './flow/flow';
+import { FlowRecord, toRecord } from './flow/record';
+import { FlowTable, FlowTableOptions } from './flow/table';
+
+export interface PassOptions extends FlowTableOptions {
+  /** The capture's vantage name, copied into flow records. */
+  vantage?: string;
+  /** Called with each finished flow (as a record) — for streaming consumers. */
+  onFlow?: (f: FlowRecord) => void;
+  /** Keep finished flow records in `flows` (default true). */
+  keepFlows?: boolean;
+  /** A per-packet observer in the same pass (the series accumulator). */
+  observer?: PacketObserver;
+}
+
+/** Sees every packet after decoding and flow accounting (null flow for non-TCP packets). */
+export interface PacketObserver {
+  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void;
+  flowFinished?(f: Flow): void;
+}
+
+export interface PassResult {
+  flows: FlowRecord[];
+  packets: number;
+  tcpPackets: number;
+  warnings: Warning[];
+}
+
+export class CapturePass {
+  readonly decoder = new PacketDecoder();
+  readonly table: FlowTable;
+  readonly flows: FlowRecord[] = [];
+  packets = 0;
+  private readonly keep: boolean;
+
+  constructor(private readonly opts: PassOptions = {}) {
+    this.keep = opts.keepFlows ?? true;
+    const obs = opts.observer;
+    this.table = new FlowTable((f) => {
+      if (obs?.flowFinished) obs.flowFinished(f);
+      if (this.keep || opts.onFlow) {
+        const r = toRecord(f, opts.vantage);
+        if (this.keep) this.flows.push(r);
+        opts.onFlow?.(r);
+      }
+    }, opts);
+  }
+
+  /** Decodes one packet and accounts it. */
+  packet(p: PacketRecord): void {
+    this.packets++;
+    const d = this.decoder;
+    d.issues.offset = p.fileOffset;
+    const st = d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index);
+    if (st === DecodeStatus.Tcp) {
+      const r = p.tsRes;
+      this.table.add(d.seg, p.origLen, p.tsSec, p.tsFrac, r, p.tsSec + p.tsFrac / r);
+    }
+    this.opts.observer?.packet(p, st, this.table);
+  }
+
+  /** Ends the pass: finishes live flows, sorts records by start, gathers warnings. */
+  finish(reader: ReaderState, file: string | null): PassResult {
+    this.table.flush();
+    this.flows.sort((a, b) => a.startTime - b.startTime || a.id - b.id);
+    const warnings: Warning[] = [...reader.warnings];
+    for (const i of this.decoder.issues.list()) {
+      warnings.push({
+        file,
+        offset: i.firstOffset,
+        packet: i.firstPacket,
+        reason: `${i.count} packet${i.count === 1 ? '' : 's'}: ${explainIssue(i.code)}${i.detail ? ` (${i.detail})` : ''}`,
+        code: i.code,
+      });
+    }
+    const open = this.decoder.fragments.open;
+    if (open > 0) warnings.push({ file, offset: null, packet: null, reason: `${open} IP datagrams left incomplete (fragments never reassembled)`, code: 'ip_fragment_unmatched' });
+    if (this.table.evictedForSpace > 0) {
+      warnings.push({ file, offset: null, packet: null, reason: `${this.table.evictedForSpace} connections finished early: more than ${this.table.maxFlows} concurrent (--max-flows); the least recently active were evicted`, code: 'flow_table_full' });
+    }
+    return { flows: this.flows, packets: this.packets, tcpPackets: this.decoder.counts.tcp, warnings };
+  }
+}
