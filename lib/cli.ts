@@ -7,11 +7,13 @@ import { CliIo, EXIT_OK, EXIT_USAGE, reportError } from './cli/common';
 import { infoCommand } from './cli/info';
 import { flowsCommand } from './cli/flows';
 import { logsCommand } from './logs/command';
+import { seriesCommand } from './cli/series';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
   info: { run: () => infoCommand, summary: 'describe a capture (format, resolution, link types, packets, first/last)' },
+  series: { run: () => seriesCommand, summary: 'per-interval throughput, new connections, resets by side, retransmissions' },
   logs: { run: () => logsCommand, summary: 'log lines per interval on UTC, silences; any format and time zone' },
   flows: { run: () => flowsCommand, summary: 'TCP connections: Zeek state and history, bytes, resets and who sent them' },
 };

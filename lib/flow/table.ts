@@ -45,6 +45,8 @@ export class FlowTable {
   lastFlow: Flow | null = null;
   lastIsNew = false;
   lastIsOrig = true;
+  /** The last segment accounted (the decoder's reused record), for same-pass observers. */
+  segment: TcpSegment | null = null;
 
   constructor(private readonly onFinish: (f: Flow) => void, opts: FlowTableOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 300;
@@ -116,6 +118,7 @@ export class FlowTable {
     this.lastFlow = f;
     this.lastIsNew = isNew;
     this.lastIsOrig = isOrig;
+    this.segment = seg;
     return f;
   }
 

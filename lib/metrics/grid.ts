@@ -75,7 +75,8 @@ export class IntervalGrid {
     const totalNs = this.originNs + i * this.widthNs;
     const sec = this.originSec + Math.floor(totalNs / 1e9);
     const ns = totalNs - Math.floor(totalNs / 1e9) * 1e9;
-    if (ns === 0) return isoFromSeconds(sec);
+    // Whole-second grids print whole seconds; sub-second grids keep their digits on every edge.
+    if (ns === 0 && this.widthNs % 1e9 === 0 && this.originNs === 0) return isoFromSeconds(sec);
     const s = String(ns).padStart(9, '0');
     const trimmed = ns % 1e6 === 0 ? s.slice(0, 3) : ns % 1e3 === 0 ? s.slice(0, 6) : s;
     return isoFromSeconds(sec, trimmed);

@@ -1,0 +1,238 @@
+/**
+ * @module metrics/series
+ * Interval series computed in the same pass as the flows: per bin, packets, wire bytes, payload,
+ * new connection attempts (SYN without ACK), resets split by who sent them, retransmissions,
+ * zero windows and active connections. Columns, not objects: one typed array per metric.
+ */
+import type { PacketRecord } from '../capture/record';
+import { DecodeStatus } from '../decode/segment';
+import { ArgumentError } from '../errors';
+import type { Flow } from '../flow/flow';
+import type { FlowTable } from '../flow/table';
+import type { PacketObserver } from '../pass';
+import { Align, IntervalGrid } from './grid';
+
+const SYN = 0x02, ACK = 0x10, RST = 0x04;
+
+/** The metric names, in output order (SPEC.md `alibi series` bins). */
+export const SERIES_METRICS = [
+  'packets', 'bytes', 'payload', 'synOnly', 'resets', 'resetsByClient', 'resetsByServer',
+  'retransmissions', 'zeroWindows', 'activeFlows',
+] as const;
+export type SeriesMetric = (typeof SERIES_METRICS)[number];
+
+/** A series as columns: bin starts plus one typed array per metric, all the same length. */
+export interface SeriesColumns {
+  readonly grid: IntervalGrid;
+  /** Interval width, seconds. */
+  readonly interval: number;
+  /** Index of the first bin on the grid (bin i of the columns is grid bin `firstBin + i`). */
+  readonly firstBin: number;
+  readonly length: number;
+  /** Bin start, float epoch seconds. */
+  readonly start: Float64Array;
+  readonly packets: Float64Array;
+  readonly bytes: Float64Array;
+  readonly payload: Float64Array;
+  readonly synOnly: Float64Array;
+  readonly resets: Float64Array;
+  readonly resetsByClient: Float64Array;
+  readonly resetsByServer: Float64Array;
+  readonly retransmissions: Float64Array;
+  readonly zeroWindows: Float64Array;
+  readonly activeFlows: Float64Array;
+  /** Server payload bytes (s2c) and client payload bytes (c2s), for "who stopped talking". */
+  readonly payloadC2S: Float64Array;
+  readonly payloadS2C: Float64Array;
+  /** SYN-ACKs (answered connection attempts) and TLS ServerHello/ClientHello starts. */
+  readonly synAck: Float64Array;
+}
+
+export interface SeriesOptions {
+  /** Bin width in seconds (default 1). */
+  interval?: number;
+  /** `epoch` (default): edges at absolute multiples; `first`: start at the first packet (tshark io,stat). */
+  align?: Align;
+  /** Only packets of TCP flows for which this returns true (non-TCP packets are then excluded). */
+  filter?: (f: Flow) => boolean;
+  /** Most bins allowed (default 10,000,000): a capture spanning years at 1 s would not fit. */
+  maxBins?: number;
+  /** A grid to share with other sources (overrides interval and align). */
+  grid?: IntervalGrid;
+}
+
+type Cols = Record<SeriesMetric | 'payloadC2S' | 'payloadS2C' | 'synAck', Float64Array>;
+const ALL = [...SERIES_METRICS, 'payloadC2S', 'payloadS2C', 'synAck'] as const;
+
+/**
+ * Accumulates the series while CapturePass runs; `columns()` at the end.
+ * @example
+ * const series = new SeriesAccumulator({ interval: 1 });
+ * const pass = new CapturePass({ observer: series });
+ * for (const p of reader) pass.packet(p);
+ * pass.finish(reader, file);
+ * series.columns().resets //=> Float64Array [0, 0, 3, …]
+ */
+export class SeriesAccumulator implements PacketObserver {
+  readonly interval: number;
+  readonly align: Align;
+  private grid: IntervalGrid | null;
+  private readonly filter?: (f: Flow) => boolean;
+  private readonly maxBins: number;
+  private cols: Cols;
+  private cap = 0;
+  /** Grid bin of column 0, and bins used. */
+  private base = 0;
+  private used = 0;
+  /** Bins dropped because the capture span exceeded maxBins. */
+  overflow = 0;
+
+  constructor(opts: SeriesOptions = {}) {
+    this.grid = opts.grid ?? null;
+    this.interval = opts.grid ? opts.grid.width : opts.interval ?? 1;
+    this.align = opts.align ?? 'epoch';
+    this.filter = opts.filter;
+    this.maxBins = opts.maxBins ?? 10_000_000;
+    if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
+    this.cols = this.alloc(1024);
+  }
+
+  private alloc(n: number): Cols {
+    this.cap = n;
+    const c = {} as Cols;
+    for (const k of ALL) c[k] = new Float64Array(n);
+    return c;
+  }
+
+  /** Makes column index for grid bin `bin`, growing or shifting as needed; -1 if out of range. */
+  private slot(bin: number): number {
+    if (this.used === 0) {
+      this.base = bin;
+      this.used = 1;
+      return 0;
+    }
+    let i = bin - this.base;
+    if (i >= 0 && i < this.used) return i;
+    if (i >= this.used) {
+      if (i + 1 > this.maxBins) {
+        this.overflow++;
+        return -1;
+      }
+      if (i + 1 > this.cap) this.resize(Math.max(this.cap * 2, i + 1), 0);
+      this.used = i + 1;
+      return i;
+    }
+    // Earlier than the first bin (timestamps slightly out of order): shift right.
+    const shift = -i;
+    if (this.used + shift > this.maxBins) {
+      this.overflow++;
+      return -1;
+    }
+    this.resize(Math.max(this.cap, this.used + shift) * (this.used + shift > this.cap ? 2 : 1), shift);
+    this.base -= shift;
+    this.used += shift;
+    i = 0;
+    return i;
+  }
+
+  private resize(n: number, shift: number): void {
+    const old = this.cols;
+    const used = this.used;
+    this.cols = this.alloc(n);
+    for (const k of ALL) this.cols[k].set(old[k].subarray(0, used), shift);
+  }
+
+  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+    let flow: Flow | null = null;
+    if (status === DecodeStatus.Tcp) flow = table.lastFlow;
+    if (this.filter !== undefined && (flow === null || !this.filter(flow))) return;
+    if (this.grid === null) {
+      this.grid = IntervalGrid.forStart(rec.tsSec, rec.tsNs, this.interval, this.align);
+    }
+    let bin = this.grid.binOf(rec.tsSec, rec.tsNs);
+    // Aligned on the first packet, a packet stamped slightly earlier (out-of-order timestamps)
+    // belongs to the first bin, as tshark's io,stat counts it.
+    if (bin < 0 && this.align === 'first') bin = 0;
+    const i = this.slot(bin);
+    if (i < 0) return;
+    const c = this.cols;
+    c.packets[i]++;
+    c.bytes[i] += rec.origLen;
+    if (flow === null) return;
+    const seg = table.segment!;
+    const flags = seg.flags;
+    const orig = table.lastIsOrig;
+    c.payload[i] += seg.payloadLen;
+    if (orig) c.payloadC2S[i] += seg.payloadLen;
+    else c.payloadS2C[i] += seg.payloadLen;
+    if (flags & SYN) {
+      if (flags & ACK) c.synAck[i]++;
+      else c.synOnly[i]++;
+    }
+    if (flags & RST) {
+      c.resets[i]++;
+      if (orig) c.resetsByClient[i]++;
+      else c.resetsByServer[i]++;
+    }
+    if (flow.lastRetrans) c.retransmissions[i]++;
+    if (flow.lastZeroWin) c.zeroWindows[i]++;
+    if (flow.lastBin !== bin) {
+      flow.lastBin = bin;
+      c.activeFlows[i]++;
+    }
+  }
+
+  /** The finished series (every bin between the first and the last, empty ones as zeros). */
+  columns(): SeriesColumns {
+    const n = this.used;
+    const grid = this.grid ?? new IntervalGrid(0, 0, this.interval);
+    const start = new Float64Array(n);
+    for (let i = 0; i < n; i++) start[i] = grid.startOf(this.base + i);
+    const out: Record<string, unknown> = { grid, interval: grid.width, firstBin: this.base, length: n, start };
+    for (const k of ALL) out[k] = this.cols[k].slice(0, n);
+    return out as unknown as SeriesColumns;
+  }
+}
+
+/** One bin as the SPEC.md JSON object (plus reset rates). */
+export interface SeriesBin {
+  start: string;
+  packets: number;
+  bytes: number;
+  payload: number;
+  synOnly: number;
+  resets: number;
+  resetsByClient: number;
+  resetsByServer: number;
+  retransmissions: number;
+  zeroWindows: number;
+  activeFlows: number;
+  /** Resets per second in this bin. */
+  resetRate: number;
+  /** Resets per 100 new connection attempts (null when there were none). */
+  resetsPer100Syn: number | null;
+}
+
+/** Row objects for JSON/CSV output. */
+export function seriesBins(s: SeriesColumns): SeriesBin[] {
+  const out: SeriesBin[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const b = {
+      start: s.grid.isoStartOf(s.firstBin + i),
+      packets: s.packets[i],
+      bytes: s.bytes[i],
+      payload: s.payload[i],
+      synOnly: s.synOnly[i],
+      resets: s.resets[i],
+      resetsByClient: s.resetsByClient[i],
+      resetsByServer: s.resetsByServer[i],
+      retransmissions: s.retransmissions[i],
+      zeroWindows: s.zeroWindows[i],
+      activeFlows: s.activeFlows[i],
+      resetRate: s.resets[i] / s.interval,
+      resetsPer100Syn: s.synOnly[i] > 0 ? Math.round((10000 * s.resets[i]) / s.synOnly[i]) / 100 : null,
+    };
+    out.push(b);
+  }
+  return out;
+}
