@@ -17,17 +17,30 @@ export const enum EndpointState {
 
 export type ConnState = 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
 
-/** The mutable per-endpoint state a flow keeps (two per flow). */
-export interface Endpoint {
-  state: EndpointState;
-  prev: EndpointState;
+/**
+ * Both endpoints' states packed in one small integer, so a flow keeps them in its typed-array
+ * record instead of two objects: bits 0-3 originator state, 4-7 its previous state, 8-11
+ * responder state, 12-15 its previous state. Zero is "both inactive".
+ */
+export type PackedStates = number;
+
+export const ORIG_SHIFT = 0;
+export const RESP_SHIFT = 8;
+
+/** The state of the endpoint at `shift` (ORIG_SHIFT or RESP_SHIFT). */
+export function stateAt(st: PackedStates, shift: number): EndpointState {
+  return (st >>> shift) & 15;
+}
+/** The previous state of the endpoint at `shift`. */
+export function prevStateAt(st: PackedStates, shift: number): EndpointState {
+  return (st >>> (shift + 4)) & 15;
 }
 
-export function setState(e: Endpoint, s: EndpointState): void {
-  if (s !== e.state) {
-    e.prev = e.state;
-    e.state = s;
-  }
+/** Zeek's SetState: a change keeps the old state as `prev`; setting the same state is a no-op. */
+function set(st: PackedStates, shift: number, s: EndpointState): PackedStates {
+  const cur = (st >>> shift) & 15;
+  if (s === cur) return st;
+  return (st & ~(0xff << shift)) | (s << shift) | (cur << (shift + 4));
 }
 
 const SYN = 0x02;
@@ -36,56 +49,58 @@ const RST = 0x04;
 const ACK = 0x10;
 
 /**
- * Applies one segment from `ep` (whose peer is `peer`) to the endpoint states, as Zeek's
- * UpdateStateMachine does.
+ * Applies one segment to the endpoint states, as Zeek's UpdateStateMachine does, and returns
+ * the new packed states (a pure function: no state lives outside its argument).
+ * @example stepStates(0, true, 0x02, 0) //=> SYN_SENT for the originator (1)
  */
-export function updateStateMachine(ep: Endpoint, peer: Endpoint, isOrig: boolean, flags: number, len: number, orig: Endpoint): void {
-  switch (ep.state) {
+export function stepStates(st: PackedStates, isOrig: boolean, flags: number, len: number): PackedStates {
+  const e = isOrig ? ORIG_SHIFT : RESP_SHIFT;
+  const p = isOrig ? RESP_SHIFT : ORIG_SHIFT;
+  switch ((st >>> e) & 15) {
     case EndpointState.INACTIVE: {
       if (flags & SYN) {
         if (isOrig) {
-          setState(ep, flags & ACK ? EndpointState.SYN_ACK_SENT : EndpointState.SYN_SENT);
+          st = set(st, e, flags & ACK ? EndpointState.SYN_ACK_SENT : EndpointState.SYN_SENT);
         } else {
-          if (peer.state === EndpointState.SYN_SENT) setState(peer, EndpointState.ESTABLISHED);
-          setState(ep, EndpointState.ESTABLISHED);
+          if (((st >>> p) & 15) === EndpointState.SYN_SENT) st = set(st, p, EndpointState.ESTABLISHED);
+          st = set(st, e, EndpointState.ESTABLISHED);
         }
       }
-      if (flags & FIN) setState(ep, EndpointState.CLOSED);
-      if (flags & RST) setState(ep, EndpointState.RESET);
-      if (ep.state === EndpointState.INACTIVE) {
-        if (!isOrig && len === 0 && orig.state === EndpointState.SYN_SENT) {
+      if (flags & FIN) st = set(st, e, EndpointState.CLOSED);
+      if (flags & RST) st = set(st, e, EndpointState.RESET);
+      if (((st >>> e) & 15) === EndpointState.INACTIVE) {
+        if (!isOrig && len === 0 && (st & 15) === EndpointState.SYN_SENT) {
           // An ACK of the SYN before the SYN-ACK: not a partial connection (Zeek's comment).
-        } else if (flags & ACK && peer.state === EndpointState.ESTABLISHED) {
-          setState(ep, EndpointState.ESTABLISHED);
+        } else if (flags & ACK && ((st >>> p) & 15) === EndpointState.ESTABLISHED) {
+          st = set(st, e, EndpointState.ESTABLISHED);
         } else {
-          setState(ep, EndpointState.PARTIAL);
+          st = set(st, e, EndpointState.PARTIAL);
         }
       }
-      return;
+      return st;
     }
     case EndpointState.SYN_SENT:
     case EndpointState.SYN_ACK_SENT:
-      if (flags & FIN) setState(ep, EndpointState.CLOSED);
-      if (flags & RST) setState(ep, EndpointState.RESET);
-      return;
+      if (flags & FIN) st = set(st, e, EndpointState.CLOSED);
+      if (flags & RST) st = set(st, e, EndpointState.RESET);
+      return st;
     case EndpointState.ESTABLISHED:
     case EndpointState.PARTIAL:
-      if (flags & SYN && ep.state === EndpointState.PARTIAL && peer.state === EndpointState.INACTIVE && !(flags & ACK)) {
-        setState(ep, EndpointState.SYN_SENT);
+      if (flags & SYN && ((st >>> e) & 15) === EndpointState.PARTIAL && ((st >>> p) & 15) === EndpointState.INACTIVE && !(flags & ACK)) {
+        st = set(st, e, EndpointState.SYN_SENT);
       }
       if (flags & FIN && !(flags & RST)) {
-        setState(ep, EndpointState.CLOSED);
+        st = set(st, e, EndpointState.CLOSED);
         // The peer sent a FIN followed by a RST: that was a normal termination.
-        if (peer.state === EndpointState.RESET && peer.prev === EndpointState.CLOSED) setState(peer, EndpointState.CLOSED);
+        if (((st >>> p) & 15) === EndpointState.RESET && ((st >>> (p + 4)) & 15) === EndpointState.CLOSED) st = set(st, p, EndpointState.CLOSED);
       }
-      if (flags & RST) setState(ep, EndpointState.RESET);
-      return;
+      if (flags & RST) st = set(st, e, EndpointState.RESET);
+      return st;
     case EndpointState.CLOSED:
-      if (flags & RST && peer.state !== EndpointState.CLOSED) setState(ep, EndpointState.RESET);
-      return;
-    case EndpointState.RESET:
-      return;
+      if (flags & RST && ((st >>> p) & 15) !== EndpointState.CLOSED) st = set(st, e, EndpointState.RESET);
+      return st;
   }
+  return st;
 }
 
 const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*/;

@@ -6,7 +6,7 @@
  * eviction and a bounded table (`maxFlows`): the oldest idle flows go first.
  */
 import type { TcpSegment } from '../decode/segment';
-import { Flow } from './flow';
+import { Flow, FlowStore } from './flow';
 import { EndpointState } from './state';
 
 export interface FlowTableOptions {
@@ -33,26 +33,45 @@ export class FlowTable {
   evictedIdle = 0;
   /** Connections started (records emitted so far + live). */
   started = 0;
+  /** The records of the live flows. */
+  readonly store = new FlowStore();
+  /**
+   * Open addressing, linear probing: pairs (flow index + 1, hash) in one Int32Array, so a probe
+   * compares hashes in the slot's own cache line and touches a flow record only on a hash match.
+   * 0 marks an empty slot (a fresh array needs no fill).
+   */
   private slots: Int32Array;
   private mask: number;
-  private flows: (Flow | null)[] = [];
-  private free: number[] = [];
   private count = 0;
-  private head: Flow | null = null;
-  private tail: Flow | null = null;
+  /** LRU list by last activity (oldest first), as prev/next flow indexes (-1: none). */
+  private prevOf: Int32Array;
+  private nextOf: Int32Array;
+  private head = -1;
+  private tail = -1;
   private now = -Infinity;
-  /** Set by `add`: the flow of the last segment, whether it was new, and its direction. */
+  /** The view handed to `onFinish` (reused). */
+  private readonly finishing: Flow;
+  /** Set by `add`: the flow of the last segment (a reused view), whether it was new, and its direction. */
   lastFlow: Flow | null = null;
   lastIsNew = false;
   lastIsOrig = true;
   /** The last segment accounted (the decoder's reused record), for same-pass observers. */
   segment: TcpSegment | null = null;
+  private readonly current: Flow;
 
+  /**
+   * `onFinish` receives a reused view of each finished flow, valid during the call: copy what
+   * you keep (`toRecord(f)`).
+   */
   constructor(private readonly onFinish: (f: Flow) => void, opts: FlowTableOptions = {}) {
     this.idleTimeout = opts.idleTimeout ?? 300;
     this.maxFlows = opts.maxFlows ?? 1_000_000;
-    this.slots = new Int32Array(1 << 12).fill(-1);
-    this.mask = this.slots.length - 1;
+    this.slots = new Int32Array(2 << 12);
+    this.mask = (1 << 12) - 1;
+    this.prevOf = new Int32Array(1 << 12);
+    this.nextOf = new Int32Array(1 << 12);
+    this.finishing = new Flow(this.store);
+    this.current = new Flow(this.store);
   }
 
   get size(): number {
@@ -61,7 +80,7 @@ export class FlowTable {
 
   /**
    * Accounts one decoded TCP segment. `sec/frac/res` is the exact time, `t` the float seconds.
-   * Returns the flow it belongs to (also in `lastFlow`).
+   * Returns the flow it belongs to (also in `lastFlow`): a reused view, valid until the next call.
    */
   add(seg: TcpSegment, wireLen: number, sec: number, frac: number, res: number, t: number): Flow {
     if (t > this.now) {
@@ -72,170 +91,174 @@ export class FlowTable {
     const hs = v6 ? mix(seg.src0 ^ mix(seg.src1 ^ mix(seg.src2 ^ mix(seg.src3 ^ seg.srcPort)))) : mix(seg.src0 ^ mix(seg.srcPort + 0x9e3779b9));
     const hd = v6 ? mix(seg.dst0 ^ mix(seg.dst1 ^ mix(seg.dst2 ^ mix(seg.dst3 ^ seg.dstPort)))) : mix(seg.dst0 ^ mix(seg.dstPort + 0x9e3779b9));
     const hash = (hs + hd) | 0;
+    const store = this.store;
+    const slots = this.slots;
     let i = hash & this.mask;
-    let f: Flow | null = null;
+    let f = -1;
     let isOrig = true;
     for (;;) {
-      const id = this.slots[i];
-      if (id < 0) break;
-      const c = this.flows[id]!;
-      if (c.hash === hash && c.ipVersion === seg.ipVersion) {
-        if (c.cPort === seg.srcPort && c.sPort === seg.dstPort && c.c0 === seg.src0 && c.s0 === seg.dst0 && (!v6 || (c.c1 === seg.src1 && c.c2 === seg.src2 && c.c3 === seg.src3 && c.s1 === seg.dst1 && c.s2 === seg.dst2 && c.s3 === seg.dst3))) {
-          f = c;
-          isOrig = true;
-          break;
-        }
-        if (c.cPort === seg.dstPort && c.sPort === seg.srcPort && c.c0 === seg.dst0 && c.s0 === seg.src0 && (!v6 || (c.c1 === seg.dst1 && c.c2 === seg.dst2 && c.c3 === seg.dst3 && c.s1 === seg.src1 && c.s2 === seg.src2 && c.s3 === seg.src3))) {
-          f = c;
-          isOrig = false;
+      const id1 = slots[i << 1];
+      if (id1 === 0) break;
+      if (slots[(i << 1) + 1] === hash) {
+        const m = store.matches(id1 - 1, seg);
+        if (m !== 0) {
+          f = id1 - 1;
+          isOrig = m > 0;
           break;
         }
       }
       i = (i + 1) & this.mask;
     }
     let isNew = false;
-    if (f !== null && f.closed && (seg.flags & (SYN | ACK)) === SYN) {
+    if (f >= 0 && (seg.flags & (SYN | ACK)) === SYN && store.isClosed(f)) {
       // A new SYN on a closed connection's 5-tuple: a new connection.
       this.finish(f);
-      f = null;
+      f = -1;
     }
-    if (f === null) {
-      f = this.create(seg, hash, sec, frac, res, t);
-      isOrig = f.cPort === seg.srcPort && f.c0 === seg.src0 && f.c1 === seg.src1 && f.c2 === seg.src2 && f.c3 === seg.src3;
-      if (!isOrig) f.history = '^';
+    if (f < 0) {
+      // Client: the SYN sender; a SYN-ACK's receiver; with no SYN, the higher (ephemeral) port.
+      const syn = (seg.flags & SYN) !== 0;
+      const ack = (seg.flags & ACK) !== 0;
+      const srcIsClient = syn ? !ack : seg.srcPort > seg.dstPort || (seg.srcPort === seg.dstPort);
+      // Sent by the client, also when a host talks to itself on one port (both ends equal).
+      isOrig = srcIsClient || (seg.srcPort === seg.dstPort && seg.src0 === seg.dst0 && seg.src1 === seg.dst1 && seg.src2 === seg.dst2 && seg.src3 === seg.dst3);
+      f = this.create(seg, hash, srcIsClient, isOrig, sec, frac, res, t);
       isNew = true;
     } else {
       this.touch(f);
+      store.stamp(f, sec, frac, res, t);
     }
-    if (t >= f.endT) {
-      f.endSec = sec;
-      f.endFrac = frac;
-      f.endRes = res;
-      f.endT = t;
-    }
-    if (t > f.lastT) f.lastT = t;
-    f.update(seg, isOrig, wireLen, t);
-    this.lastFlow = f;
+    store.update(f, seg, isOrig, wireLen, t);
+    const view = this.current;
+    view.idx = f;
+    this.lastFlow = view;
     this.lastIsNew = isNew;
     this.lastIsOrig = isOrig;
     this.segment = seg;
-    return f;
+    return view;
   }
 
-  private create(seg: TcpSegment, hash: number, sec: number, frac: number, res: number, t: number): Flow {
-    if (this.count >= this.maxFlows && this.head !== null) {
+  private create(seg: TcpSegment, hash: number, srcIsClient: boolean, isOrig: boolean, sec: number, frac: number, res: number, t: number): number {
+    if (this.count >= this.maxFlows && this.head >= 0) {
       this.evictedForSpace++;
       this.finish(this.head);
     }
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    const f = new Flow();
-    f.id = this.started++;
-    f.hash = hash;
-    f.ipVersion = seg.ipVersion;
-    // Client: the SYN sender; a SYN-ACK's receiver; with no SYN, the higher (ephemeral) port.
-    const syn = (seg.flags & SYN) !== 0;
-    const ack = (seg.flags & ACK) !== 0;
-    const srcIsClient = syn ? !ack : seg.srcPort > seg.dstPort || (seg.srcPort === seg.dstPort);
-    if (srcIsClient) {
-      f.c0 = seg.src0; f.c1 = seg.src1; f.c2 = seg.src2; f.c3 = seg.src3; f.cPort = seg.srcPort;
-      f.s0 = seg.dst0; f.s1 = seg.dst1; f.s2 = seg.dst2; f.s3 = seg.dst3; f.sPort = seg.dstPort;
-    } else {
-      f.c0 = seg.dst0; f.c1 = seg.dst1; f.c2 = seg.dst2; f.c3 = seg.dst3; f.cPort = seg.dstPort;
-      f.s0 = seg.src0; f.s1 = seg.src1; f.s2 = seg.src2; f.s3 = seg.src3; f.sPort = seg.srcPort;
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const store = this.store;
+    const f = store.alloc();
+    store.init(f, this.started++, hash, seg, srcIsClient, isOrig, sec, frac, res, t);
+    if (f >= this.prevOf.length) {
+      const n = Math.max(this.prevOf.length * 2, f + 1);
+      const p = new Int32Array(n);
+      p.set(this.prevOf);
+      this.prevOf = p;
+      const q = new Int32Array(n);
+      q.set(this.nextOf);
+      this.nextOf = q;
     }
-    f.startSec = f.endSec = sec;
-    f.startFrac = f.endFrac = frac;
-    f.startRes = f.endRes = res;
-    f.startT = f.endT = f.lastT = t;
-    const id = this.free.length > 0 ? this.free.pop()! : this.flows.length;
-    this.flows[id] = f;
     let i = hash & this.mask;
-    while (this.slots[i] >= 0) i = (i + 1) & this.mask;
-    this.slots[i] = id;
-    f.slot = id;
+    const slots = this.slots;
+    while (slots[i << 1] !== 0) i = (i + 1) & this.mask;
+    slots[i << 1] = f + 1;
+    slots[(i << 1) + 1] = hash;
     this.count++;
     // Append to the LRU tail.
-    f.prev = this.tail;
-    if (this.tail) this.tail.next = f;
+    this.prevOf[f] = this.tail;
+    this.nextOf[f] = -1;
+    if (this.tail >= 0) this.nextOf[this.tail] = f;
     else this.head = f;
     this.tail = f;
     return f;
   }
 
-  private touch(f: Flow): void {
+  private touch(f: number): void {
     if (this.tail === f) return;
+    const prev = this.prevOf;
+    const next = this.nextOf;
     // unlink
-    if (f.prev) f.prev.next = f.next;
-    else this.head = f.next;
-    if (f.next) f.next.prev = f.prev;
+    const p = prev[f];
+    const n = next[f];
+    if (p >= 0) next[p] = n;
+    else this.head = n;
+    prev[n] = p; // f is not the tail, so n exists
     // append
-    f.prev = this.tail;
-    f.next = null;
-    this.tail!.next = f;
+    prev[f] = this.tail;
+    next[f] = -1;
+    next[this.tail] = f;
     this.tail = f;
   }
 
   /** Finishes flows idle for longer than the timeout at capture time `now`. */
   private expire(now: number): void {
     const limit = now - this.idleTimeout;
-    while (this.head !== null && this.head.lastT < limit) {
+    while (this.head >= 0 && this.store.endT(this.head) < limit) {
       this.evictedIdle++;
       this.finish(this.head);
     }
   }
 
-  /** Removes a flow from the table and hands it to the consumer. */
-  private finish(f: Flow): void {
+  /** Removes a flow from the table, hands it to the consumer, and frees its record. */
+  private finish(f: number): void {
     // LRU unlink
-    if (f.prev) f.prev.next = f.next;
-    else this.head = f.next;
-    if (f.next) f.next.prev = f.prev;
-    else this.tail = f.prev;
-    f.prev = f.next = null;
-    // Table delete with backward-shift (linear probing stays tombstone-free).
-    const id = f.slot;
-    let i = f.hash & this.mask;
-    while (this.slots[i] !== id) i = (i + 1) & this.mask;
+    const prev = this.prevOf;
+    const next = this.nextOf;
+    const p = prev[f];
+    const n = next[f];
+    if (p >= 0) next[p] = n;
+    else this.head = n;
+    if (n >= 0) prev[n] = p;
+    else this.tail = p;
+    // Table delete with backward shift (linear probing stays tombstone-free).
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = this.store.hashOf(f) & mask;
+    while (slots[i << 1] !== f + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
-      j = (j + 1) & this.mask;
-      const jid = this.slots[j];
-      if (jid < 0) break;
-      const k = this.flows[jid]!.hash & this.mask;
+      j = (j + 1) & mask;
+      const jid = slots[j << 1];
+      if (jid === 0) break;
+      const k = slots[(j << 1) + 1] & mask;
       // Move j back to i if its home k is not cyclically in (i, j].
       if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
-        this.slots[i] = jid;
+        slots[i << 1] = jid;
+        slots[(i << 1) + 1] = slots[(j << 1) + 1];
         i = j;
       }
     }
-    this.slots[i] = -1;
-    this.flows[id] = null;
-    this.free.push(id);
+    slots[i << 1] = 0;
+    slots[(i << 1) + 1] = 0;
     this.count--;
-    this.onFinish(f);
+    const view = this.finishing;
+    view.idx = f;
+    this.onFinish(view);
+    this.store.release(f);
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2).fill(-1);
-    this.mask = this.slots.length - 1;
-    for (let k = 0; k < old.length; k++) {
-      const id = old[k];
-      if (id < 0) continue;
-      let i = this.flows[id]!.hash & this.mask;
-      while (this.slots[i] >= 0) i = (i + 1) & this.mask;
-      this.slots[i] = id;
+    const cap = (this.mask + 1) * 2;
+    const slots = (this.slots = new Int32Array(cap * 2));
+    const mask = (this.mask = cap - 1);
+    for (let k = 0; k < old.length; k += 2) {
+      const id1 = old[k];
+      if (id1 === 0) continue;
+      const h = old[k + 1];
+      let i = h & mask;
+      while (slots[i << 1] !== 0) i = (i + 1) & mask;
+      slots[i << 1] = id1;
+      slots[(i << 1) + 1] = h;
     }
   }
 
   /** Finishes every live flow (end of capture), oldest activity first. */
   flush(): void {
-    while (this.head !== null) this.finish(this.head);
+    while (this.head >= 0) this.finish(this.head);
   }
 
-  /** Live flows (for watch / inspection), oldest activity first. */
+  /** Live flows (for watch / inspection), oldest activity first; each a view valid until the next packet. */
   *live(): IterableIterator<Flow> {
-    for (let f = this.head; f !== null; f = f.next) yield f;
+    for (let f = this.head; f >= 0; f = this.nextOf[f]) yield new Flow(this.store, f);
   }
 }
 
