@@ -178,6 +178,19 @@ def log_counts(path, kind, tz, fs, fe, durations):
     return res
 
 
+def lab_health(lab, logs):
+    """The clients' own record has a line every ~0.2 s; a gap of seconds outside the
+    fault means the machine itself stalled (the load generator could not run)."""
+    fs, fe = ts(lab["faultStart"]), ts(lab["faultEnd"])
+    gap = logs["clients"]["longestGap"]
+    h = {"memoryStallSeconds": lab.get("memoryStallSeconds"), "clientsLongestGap": gap}
+    outside = gap and (ts(gap["end"]) <= fs or ts(gap["start"]) >= fe)
+    h["ok"] = not ((lab.get("memoryStallSeconds") or 0) > 1 or (outside and gap["seconds"] > 3))
+    if not h["ok"]:
+        print(f"WARNING: the machine stalled during the run ({h}); rerun this scenario", file=sys.stderr)
+    return h
+
+
 def summarize(lab_path, out):
     lab = json.load(open(lab_path))
     scen = lab["scenario"]
@@ -216,6 +229,7 @@ def summarize(lab_path, out):
                              "note": "packets and lines after the load ended (closing handshakes) count here too"}},
         "captures": caps,
         "logs": logs,
+        "labHealth": lab_health(lab, logs),
         "countedBy": "captures/lab/summarize.py with " + subprocess.run(["tshark", "--version"], capture_output=True,
                                                                         text=True).stdout.splitlines()[0],
     }
