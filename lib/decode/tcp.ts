@@ -32,14 +32,8 @@ export function tcp(b: Uint8Array, o: number, end: number, transportLen: number,
   seg.window = have >= 16 ? u16be(b, o + Off.WIN) : -1;
   seg.tcpHeaderLen = hl;
   seg.tcpOffset = o;
-  seg.mss = -1;
-  seg.windowScale = -1;
-  seg.sackPermitted = false;
-  seg.sackBlocks = 0;
-  seg.tsVal = -1;
-  seg.tsEcr = -1;
   if (hl < Off.MIN || hl > transportLen) {
-    seg.tcpOffset = o;
+    seg.setOptions(o, o);
     seg.payloadLen = 0;
     seg.payloadOffset = o;
     seg.payloadCaptured = 0;
@@ -48,29 +42,8 @@ export function tcp(b: Uint8Array, o: number, end: number, transportLen: number,
   seg.payloadLen = transportLen - hl;
   seg.payloadOffset = o + hl;
   seg.payloadCaptured = Math.max(0, Math.min(end, o + transportLen) - (o + hl));
-  if (hl > Off.MIN) options(b, o + Off.MIN, Math.min(o + hl, end), seg);
+  // Options are parsed lazily by the segment's getters (see TcpSegment.setOptions).
+  seg.setOptions(o + Off.MIN, Math.min(o + hl, end));
   // Cut inside the header (snaplen) but ports, sequence numbers and flags are here: usable.
   return TcpStatus.Ok;
-}
-
-function options(b: Uint8Array, p: number, end: number, seg: TcpSegment): void {
-  while (p < end) {
-    const kind = b[p];
-    if (kind === 0) return;
-    if (kind === 1) {
-      p++;
-      continue;
-    }
-    if (p + 1 >= end) return;
-    const len = b[p + 1];
-    if (len < 2 || p + len > end) return;
-    switch (kind) {
-      case 2: if (len === 4) seg.mss = u16be(b, p + 2); break;
-      case 3: if (len === 3) seg.windowScale = b[p + 2]; break;
-      case 4: seg.sackPermitted = true; break;
-      case 5: seg.sackBlocks = (len - 2) >> 3; break;
-      case 8: if (len === 10) { seg.tsVal = u32be(b, p + 2); seg.tsEcr = u32be(b, p + 6); } break;
-    }
-    p += len;
-  }
 }
