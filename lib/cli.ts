@@ -8,10 +8,12 @@ import { infoCommand } from './cli/info';
 import { flowsCommand } from './cli/flows';
 import { logsCommand } from './logs/command';
 import { seriesCommand } from './cli/series';
+import { analyzeCommand } from './cli/analyze';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
+  analyze: { run: () => analyzeCommand, summary: 'which component failed, when, and the evidence (captures + logs on one timeline)' },
   info: { run: () => infoCommand, summary: 'describe a capture (format, resolution, link types, packets, first/last)' },
   series: { run: () => seriesCommand, summary: 'per-interval throughput, new connections, resets by side, retransmissions' },
   logs: { run: () => logsCommand, summary: 'log lines per interval on UTC, silences; any format and time zone' },

@@ -44,8 +44,23 @@ export interface SeriesColumns {
   /** Server payload bytes (s2c) and client payload bytes (c2s), for "who stopped talking". */
   readonly payloadC2S: Float64Array;
   readonly payloadS2C: Float64Array;
-  /** SYN-ACKs (answered connection attempts) and TLS ServerHello/ClientHello starts. */
+  /** SYN-ACKs (answered connection attempts). */
   readonly synAck: Float64Array;
+  /** TLS ClientHello records (client→server) and ServerHello records (server→client). */
+  readonly clientHello: Float64Array;
+  readonly serverHello: Float64Array;
+  /** HTTP request starts (client→server) and response starts (server→client). */
+  readonly httpRequests: Float64Array;
+  readonly httpResponses: Float64Array;
+  /** HTTP responses matched to a waiting request (in the response's bin) and their summed wait, seconds. */
+  readonly answered: Float64Array;
+  readonly responseTime: Float64Array;
+  /** Connections that closed with a request still unanswered (in the bin they ended). */
+  readonly unanswered: Float64Array;
+  /** The same facts binned by when the request was sent: answered requests, their summed wait, unanswered. */
+  readonly reqAnswered: Float64Array;
+  readonly reqWait: Float64Array;
+  readonly reqUnanswered: Float64Array;
 }
 
 export interface SeriesOptions {
@@ -61,8 +76,9 @@ export interface SeriesOptions {
   grid?: IntervalGrid;
 }
 
-type Cols = Record<SeriesMetric | 'payloadC2S' | 'payloadS2C' | 'synAck', Float64Array>;
-const ALL = [...SERIES_METRICS, 'payloadC2S', 'payloadS2C', 'synAck'] as const;
+const EXTRA = ['payloadC2S', 'payloadS2C', 'synAck', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
+type Cols = Record<SeriesMetric | (typeof EXTRA)[number], Float64Array>;
+const ALL = [...SERIES_METRICS, ...EXTRA] as const;
 
 /**
  * Accumulates the series while CapturePass runs; `columns()` at the end.
@@ -86,6 +102,10 @@ export class SeriesAccumulator implements PacketObserver {
   private used = 0;
   /** Bins dropped because the capture span exceeded maxBins. */
   overflow = 0;
+  /** Connection id → time of its oldest unanswered HTTP request (bounded). */
+  private readonly waiting = new Map<number, number>();
+  /** With a filter, flows are shared with other accumulators: keep our own last bin per flow. */
+  private readonly lastBins: Map<number, number> | null;
 
   constructor(opts: SeriesOptions = {}) {
     this.grid = opts.grid ?? null;
@@ -95,6 +115,7 @@ export class SeriesAccumulator implements PacketObserver {
     this.maxBins = opts.maxBins ?? 10_000_000;
     if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
     this.cols = this.alloc(1024);
+    this.lastBins = opts.filter ? new Map() : null;
   }
 
   private alloc(n: number): Cols {
@@ -162,9 +183,39 @@ export class SeriesAccumulator implements PacketObserver {
     const seg = table.segment!;
     const flags = seg.flags;
     const orig = table.lastIsOrig;
-    c.payload[i] += seg.payloadLen;
-    if (orig) c.payloadC2S[i] += seg.payloadLen;
-    else c.payloadS2C[i] += seg.payloadLen;
+    const len = seg.payloadLen;
+    c.payload[i] += len;
+    if (orig) c.payloadC2S[i] += len;
+    else c.payloadS2C[i] += len;
+    if (len > 0 && seg.payloadCaptured >= 6) {
+      // Cheap protocol facts from the first payload bytes: a TLS handshake record (22, 3.x) of
+      // type ClientHello (1) / ServerHello (2); an HTTP method / status line.
+      const b = seg.bytes;
+      const p = seg.payloadOffset;
+      if (b[p] === 22 && b[p + 1] === 3) {
+        if (orig && b[p + 5] === 1) c.clientHello[i]++;
+        else if (!orig && b[p + 5] === 2) c.serverHello[i]++;
+      } else if (orig) {
+        if (isHttpRequest(b, p)) {
+          c.httpRequests[i]++;
+          if (!this.waiting.has(flow.id) && this.waiting.size < 1_000_000) this.waiting.set(flow.id, rec.tsSec + rec.tsFrac / rec.tsRes);
+        }
+      } else if (b[p] === 0x48 && b[p + 1] === 0x54 && b[p + 2] === 0x54 && b[p + 3] === 0x50 && b[p + 4] === 0x2f) {
+        c.httpResponses[i]++;
+        const asked = this.waiting.get(flow.id);
+        if (asked !== undefined) {
+          this.waiting.delete(flow.id);
+          const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
+          c.answered[i]++;
+          c.responseTime[i] += wait;
+          const j = this.binIndexOf(asked);
+          if (j >= 0) {
+            this.cols.reqAnswered[j]++;
+            this.cols.reqWait[j] += wait;
+          }
+        }
+      }
+    }
     if (flags & SYN) {
       if (flags & ACK) c.synAck[i]++;
       else c.synOnly[i]++;
@@ -176,10 +227,36 @@ export class SeriesAccumulator implements PacketObserver {
     }
     if (flow.lastRetrans) c.retransmissions[i]++;
     if (flow.lastZeroWin) c.zeroWindows[i]++;
-    if (flow.lastBin !== bin) {
-      flow.lastBin = bin;
+    if (this.lastBins === null) {
+      if (flow.lastBin !== bin) {
+        flow.lastBin = bin;
+        c.activeFlows[i]++;
+      }
+    } else if (this.lastBins.get(flow.id) !== bin) {
+      this.lastBins.set(flow.id, bin);
       c.activeFlows[i]++;
     }
+  }
+
+  /** A connection ended: a request still waiting was never answered. */
+  flowFinished(f: Flow): void {
+    this.lastBins?.delete(f.id);
+    if (this.waiting.size === 0 || this.grid === null) return;
+    const asked = this.waiting.get(f.id);
+    if (asked === undefined) return;
+    this.waiting.delete(f.id);
+    const i = this.binIndexOf(f.endT);
+    if (i >= 0) this.cols.unanswered[i]++;
+    const j = this.binIndexOf(asked);
+    if (j >= 0) this.cols.reqUnanswered[j]++;
+  }
+
+  /** Column index of a float time (grows the columns as needed). */
+  private binIndexOf(t: number): number {
+    const sec = Math.floor(t);
+    let bin = this.grid!.binOf(sec, Math.min(999_999_999, Math.round((t - sec) * 1e9)));
+    if (bin < 0 && this.align === 'first') bin = 0;
+    return this.slot(bin);
   }
 
   /** The finished series (every bin between the first and the last, empty ones as zeros). */
@@ -192,6 +269,18 @@ export class SeriesAccumulator implements PacketObserver {
     for (const k of ALL) out[k] = this.cols[k].slice(0, n);
     return out as unknown as SeriesColumns;
   }
+}
+
+/** GET/POST/PUT/HEAD/DELETE/OPTIONS/PATCH at the start of a payload. */
+function isHttpRequest(b: Uint8Array, p: number): boolean {
+  switch (b[p]) {
+    case 0x47: return b[p + 1] === 0x45 && b[p + 2] === 0x54 && b[p + 3] === 0x20;
+    case 0x50: return (b[p + 1] === 0x4f && b[p + 2] === 0x53) || (b[p + 1] === 0x55 && b[p + 2] === 0x54) || (b[p + 1] === 0x41 && b[p + 2] === 0x54);
+    case 0x48: return b[p + 1] === 0x45 && b[p + 2] === 0x41 && b[p + 3] === 0x44;
+    case 0x44: return b[p + 1] === 0x45 && b[p + 2] === 0x4c;
+    case 0x4f: return b[p + 1] === 0x50 && b[p + 2] === 0x54;
+  }
+  return false;
 }
 
 /** One bin as the SPEC.md JSON object (plus reset rates). */

@@ -1,0 +1,391 @@
+/**
+ * @module analyze
+ * The pipeline: every capture read once (in parallel worker threads when there are several),
+ * every log read once, all on one epoch-aligned timeline; clock offsets estimated; signals
+ * against each source's own baseline; incidents with a culprit and the evidence.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ArgumentError } from './errors';
+import type { Warning } from './errors';
+import { readLog } from './logs';
+import type { LogScanResult } from './logs';
+import { compareVantages, VantageComparison } from './correlate/ledger';
+import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
+import { scanInWorkers } from './correlate/workers';
+import { detectDrop, detectSpike, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
+import { correlation, median } from './correlate/stats';
+import { Timeline } from './correlate/timeline';
+import { CaptureView, Culprit, decide, LogView, mergeSignals } from './correlate/verdict';
+import { isoSeconds, parseDuration } from './time';
+
+/** The analyze configuration (SPEC.md); relative paths resolve against `baseDir`. */
+export interface AnalyzeConfig {
+  interval?: string | number;
+  captures?: { file: string; vantage?: string; clockOffset?: number }[];
+  logs?: { file: string; component: string; timezone?: string; format?: string; match?: string }[];
+  services?: { component: string; host: string; port: number }[];
+  path?: string[];
+  /** Folder that relative paths are relative to (the config file's folder). */
+  baseDir?: string;
+  /** Use worker threads for several captures (default true). */
+  parallel?: boolean;
+}
+
+export interface SignalDoc {
+  source: string;
+  kind: string;
+  start: string;
+  end: string;
+  baseline: number;
+  observed: number;
+  detail?: string;
+}
+
+export interface IncidentDoc {
+  start: string;
+  end: string;
+  duration: number;
+  culprit: Culprit;
+  evidence: string[];
+  signals: SignalDoc[];
+}
+
+export interface ClockEstimate {
+  between: [string, string];
+  /** Seconds to add to the second source's times to put them on the first's clock. */
+  offset: number | null;
+  confidence: number;
+  method: string;
+  applied: boolean;
+}
+
+export interface SourceDoc {
+  type: 'capture' | 'log';
+  name: string;
+  file: string;
+  first: string | null;
+  last: string | null;
+  [k: string]: unknown;
+}
+
+export interface AnalyzeDocument {
+  window: { start: string | null; end: string | null };
+  interval: number;
+  sources: SourceDoc[];
+  incidents: IncidentDoc[];
+  clocks: ClockEstimate[];
+  inferred: string[];
+  missing: string[];
+  warnings: Warning[];
+  /** Per-bin columns for charts (bin starts + one array per source metric). Not printed by --json. */
+  timeline?: TimelineData;
+}
+
+export interface TimelineData {
+  interval: number;
+  start: number[];
+  series: { source: string; metric: string; values: number[] }[];
+  silences: { source: string; start: number; end: number }[];
+  incidents: { start: number; end: number; culprit: string }[];
+}
+
+/**
+ * The earliest bin, at most a minute before `from`, from which every request sent to the
+ * component waited far longer than usual (≥ 1 s and 10× its baseline) or got no answer.
+ */
+function slowOnset(captures: CaptureView[], component: string, from: number, minRun: number): number {
+  let best = from;
+  for (const c of captures) {
+    const col = c.services[component];
+    if (!col || !col.reqAnswered || (c.serviceConnections[component] ?? 0) === 0) continue;
+    // Baseline: the median of per-bin mean waits (robust: the slow stretch cannot set it).
+    const means: number[] = [];
+    for (let i = c.cover[0]; i < c.cover[1]; i++) if (col.reqAnswered[i] > 0) means.push(col.reqWait[i] / col.reqAnswered[i]);
+    const base = median(means);
+    const slow = (i: number) => {
+      const asked = col.reqAnswered[i] + col.reqUnanswered[i];
+      if (asked === 0) return null;
+      const mean = col.reqAnswered[i] > 0 ? col.reqWait[i] / col.reqAnswered[i] : Infinity;
+      return col.reqUnanswered[i] / asked >= 0.5 || mean > Math.max(1, 10 * base);
+    };
+    // The slow stretch must reach into the incident.
+    let i = from + minRun;
+    let onset = -1;
+    while (i >= Math.max(c.cover[0], from - 60)) {
+      const v = slow(i);
+      if (v === false) break;
+      if (v === true) onset = i;
+      i--;
+    }
+    if (onset >= 0 && onset < best) best = onset;
+  }
+  return best;
+}
+
+/** Loads a config file; relative paths become relative to its folder. */
+export function loadConfig(file: string): AnalyzeConfig {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ArgumentError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  let cfg: AnalyzeConfig;
+  try {
+    cfg = JSON.parse(raw);
+  } catch (e) {
+    throw new ArgumentError(`config ${file} is not JSON: ${(e as Error).message}`);
+  }
+  return { ...cfg, baseDir: path.dirname(path.resolve(file)) };
+}
+
+const PRIMARY_KINDS = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages']);
+const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Runs the whole analysis and returns the document `alibi analyze --json` prints.
+ * @example
+ * const doc = await analyze(loadConfig('captures/stunnel-freeze/alibi.json'));
+ * doc.incidents[0].culprit //=> { component: 'stunnel', kind: 'application', confidence: 0.92 }
+ */
+export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
+  const base = config.baseDir ?? process.cwd();
+  const resolve = (f: string) => (path.isAbsolute(f) ? f : path.join(base, f));
+  const interval = parseDuration(config.interval ?? '1s', 'interval');
+  const captures = (config.captures ?? []).map((c, i) => ({ file: resolve(c.file), vantage: c.vantage ?? `capture${i + 1}`, clockOffset: c.clockOffset }));
+  const logsCfg = (config.logs ?? []).map((l) => ({ ...l, file: resolve(l.file) }));
+  if (captures.length === 0 && logsCfg.length === 0) throw new ArgumentError('nothing to analyze: give at least one capture or one log');
+  const inferred: string[] = [];
+  const missing: string[] = [];
+  const warnings: Warning[] = [];
+  let services: ServiceSpec[] = (config.services ?? []).map((s) => ({ component: s.component, host: s.host, port: Number(s.port) }));
+  const pathNames = config.path ?? captures.filter((c) => !/loop|lo$/i.test(c.vantage)).map((c) => c.vantage);
+  if (!config.path && captures.length > 1) inferred.push(`path: ${pathNames.join(' -> ')} (captures in the order given; set "path" to say otherwise)`);
+
+  // Captures: one read each, in parallel when there are several.
+  const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
+  let scans: CaptureScan[] = [];
+  if (reqs.length > 0) {
+    scans = config.parallel === false || reqs.length === 1 ? reqs.map(scanCapture) : await scanInWorkers(reqs);
+  }
+  if (services.length === 0 && scans.length > 0) {
+    const top = scans.flatMap((s) => s.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
+    if (top) {
+      const component = logsCfg[0]?.component ?? 'service';
+      services = [{ component, host: top.host, port: top.port }];
+      inferred.push(`service: ${component} = ${top.host}:${top.port} (the busiest server in the captures, ${top.connections} connections)`);
+      // The per-service series need the service during the pass: read again with it known.
+      scans = config.parallel === false || reqs.length === 1 ? reqs.map((r) => scanCapture({ ...r, services })) : await scanInWorkers(reqs.map((r) => ({ ...r, services })));
+    }
+  }
+  for (const s of scans) warnings.push(...s.warnings);
+
+  // Logs.
+  const logResults: { cfg: (typeof logsCfg)[number]; res: LogScanResult }[] = [];
+  for (const l of logsCfg) {
+    const res = await readLog(l.file, { tz: l.timezone, format: l.format, match: l.match, interval, file: l.file });
+    if (!l.timezone && res.zoneSource === 'machine') inferred.push(`${l.component} log read in ${res.timezone} (this machine's zone; set "timezone" if it was written elsewhere)`);
+    warnings.push(...res.warnings);
+    logResults.push({ cfg: l, res });
+  }
+
+  // The timeline spans every source.
+  const timeline = Timeline.spanning(interval, [
+    ...scans.flatMap((s) => [s.first, s.last]),
+    ...logResults.flatMap(({ res }) => [res.first, res.last]),
+  ]);
+  const binOf = (t: number) => timeline.binOf(t);
+
+  // Clocks: captures against each other (matched packets), logs against captures (lines vs SYNs).
+  const clocks: ClockEstimate[] = [];
+  const comparisons: VantageComparison[] = [];
+  for (let i = 0; i + 1 < pathNames.length; i++) {
+    const up = scans.find((s) => s.vantage === pathNames[i]);
+    const down = scans.find((s) => s.vantage === pathNames[i + 1]);
+    if (!up?.ledger || !down?.ledger) continue;
+    const c = compareVantages(up.ledger, down.ledger, [up.vantage, down.vantage], binOf);
+    comparisons.push(c);
+    const conf = c.matched >= 50 && c.offsetMad !== null ? Math.min(0.99, 0.5 + Math.min(0.49, c.matched / 2000)) * (c.offsetMad < 0.01 ? 1 : 0.5) : 0;
+    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms)`, applied: false });
+  }
+
+  // Captures and logs on the timeline.
+  const metricKeys = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
+  const captureViews: CaptureView[] = scans.map((s) => {
+    const all: Record<string, Float64Array> = {};
+    for (const k of metricKeys) all[k] = timeline.place(s.all, k);
+    const svc: Record<string, Record<string, Float64Array>> = {};
+    const conns: Record<string, number> = {};
+    for (const sv of services) {
+      const cols = s.services[sv.component];
+      svc[sv.component] = {};
+      if (cols) for (const k of metricKeys) svc[sv.component][k] = timeline.place(cols, k);
+      conns[sv.component] = s.flows.perService[sv.component]?.connections ?? 0;
+    }
+    return { vantage: s.vantage, cover: timeline.coverage(s.first, s.last), all, services: svc, serviceConnections: conns };
+  });
+  const logViews: LogView[] = logResults.map(({ cfg, res }) => {
+    const firstAbs = res.grid ? Math.round(res.grid.origin / interval) : 0;
+    let lines = res.grid ? timeline.placeCounts(res.counts, firstAbs) : new Float64Array(timeline.length);
+    let shift = 0;
+    // Log vs capture clock: the log's lines against SYNs to its component's service.
+    const svc = services.find((s) => s.component === cfg.component);
+    const view = svc ? captureViews.filter((c) => c.serviceConnections[svc.component] > 0).sort((x, y) => y.serviceConnections[svc.component] - x.serviceConnections[svc.component])[0] : undefined;
+    if (view && svc && res.grid) {
+      const syn = view.services[svc.component].synOnly;
+      const maxLag = Math.round(60 / interval);
+      let best = { lag: 0, r: correlation(lines, syn) };
+      const r0 = best.r;
+      for (let lag = -maxLag; lag <= maxLag; lag++) {
+        if (lag === 0) continue;
+        const shifted = timeline.placeCounts(res.counts, firstAbs, lag);
+        const r = correlation(shifted, syn);
+        if (r > best.r) best = { lag, r };
+      }
+      // Applied only when the match is strong and clearly better than no shift: an outage itself
+      // (SYN bursts while the log is silent) can make a wrong lag look attractive.
+      const confident = best.r >= 0.8 && best.r - r0 >= 0.3 && Math.abs(best.lag) >= 2;
+      clocks.push({
+        between: [view.vantage, `${cfg.component} log`], offset: ROUND(best.lag * interval, 3), confidence: ROUND(Math.max(0, best.r), 2),
+        method: `log lines per ${interval} s against SYNs to ${svc.host}:${svc.port} at ${view.vantage}, lags ±60 s (r at 0: ${ROUND(r0, 2)}, best: ${ROUND(best.r, 2)})`, applied: confident,
+      });
+      if (confident) {
+        shift = best.lag;
+        lines = timeline.placeCounts(res.counts, firstAbs, shift);
+      }
+    }
+    const silences = res.silence.silences.map((si) => ({ from: binOf(si.start + shift * interval), to: binOf(si.end + shift * interval) + 1, start: si.start + shift * interval, end: si.end + shift * interval, kind: si.kind }));
+    const cover = timeline.coverage(res.first === null ? null : res.first + shift * interval, res.last === null ? null : res.last + shift * interval);
+    return { component: cfg.component, cover, lines, silences };
+  });
+  if (scans.length && logResults.length) {
+    const capSpan = [Math.min(...scans.map((s) => s.first ?? Infinity)), Math.max(...scans.map((s) => s.last ?? -Infinity))];
+    for (const { cfg, res } of logResults) {
+      if (res.first !== null && res.last !== null && (res.last < capSpan[0] || res.first > capSpan[1])) {
+        const h = Math.round(((res.first + res.last) / 2 - (capSpan[0] + capSpan[1]) / 2) / 3600);
+        warnings.push({ file: cfg.file, line: 0, reason: `the ${cfg.component} log does not overlap the captures in time (about ${h} h apart): check its time zone ("timezone" / --tz)`, code: 'no_overlap' });
+      }
+    }
+  }
+
+  // Signals.
+  const minRun = Math.max(3, Math.ceil(5 / interval));
+  const signals: Signal[] = [];
+  for (const c of captureViews) {
+    const ctx: DetectContext = { interval, from: c.cover[0], to: c.cover[1], minRun };
+    // Service traffic where this vantage sees services, else all of it.
+    const seen = services.filter((s) => c.serviceConnections[s.component] > 0);
+    const subject = (k: string) => {
+      if (!seen.length) return c.all[k];
+      const out = new Float64Array(timeline.length);
+      for (const s of seen) { const x = c.services[s.component][k]; for (let i = 0; i < out.length; i++) out[i] += x[i]; }
+      return out;
+    };
+    // Goodput, not raw bytes: retransmitted SYNs and resets keep raw bytes up in an outage.
+    signals.push(...detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1));
+    signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
+    signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
+    signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
+    signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
+    signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
+    for (const s of seen) signals.push(...detectSynUnanswered(c.services[s.component].synOnly, c.services[s.component].synAck, ctx, `${c.vantage}:${s.component}`));
+  }
+  for (const cmp of comparisons) {
+    const n = timeline.length;
+    const found = runs(n, (i) => {
+      const m = cmp.missingPerBin.get(i) ?? 0;
+      const s = cmp.seenPerBin.get(i) ?? 0;
+      return m >= 2 && s > 0 && m / s >= 0.2;
+    }, 2, 2);
+    for (const [a, b] of found) {
+      let m = 0, s = 0;
+      for (let i = a; i < b; i++) { m += cmp.missingPerBin.get(i) ?? 0; s += cmp.seenPerBin.get(i) ?? 0; }
+      signals.push({ source: `${cmp.upstream}->${cmp.downstream}`, kind: 'loss-between-vantages', from: a, to: b, baseline: 0, observed: s ? m / s : 0, detail: `${m} of ${s} packets missing` });
+    }
+  }
+  const logSourceNames = new Set<string>();
+  for (const l of logViews) {
+    const name = `${l.component} log`;
+    logSourceNames.add(name);
+    const bl = l.lines.slice(l.cover[0], l.cover[1]);
+    const baseRate = bl.length ? bl.reduce((x, y) => x + y, 0) / (bl.length * interval) : 0;
+    for (const si of l.silences) {
+      let obs = 0;
+      for (let i = si.from; i < si.to && i < l.lines.length; i++) obs += l.lines[i];
+      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind });
+    }
+  }
+
+  // Incidents.
+  const mergeGap = Math.max(2, Math.ceil(10 / interval));
+  const groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
+  const windows = groups.map((g) => [g.from, g.to] as [number, number]);
+  const input = { timeline, captures: captureViews, logs: logViews, services: services.map((s) => ({ ...s })), path: pathNames, comparisons };
+  const incidents: IncidentDoc[] = groups.map((g) => {
+    // Decide on the core of the incident (where the primary signals hold), not on the recovery
+    // burst that follows it.
+    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind));
+    const core: [number, number] = prim.length ? [Math.min(...prim.map((x) => x.from)), Math.max(...prim.map((x) => x.to))] : [g.from, g.to];
+    const drops = g.signals.filter((x) => x.kind === 'throughput-drop');
+    const demand: [number, number] | undefined = drops.length ? [Math.min(...drops.map((x) => x.from)), Math.max(...drops.map((x) => x.to))] : undefined;
+    const d = decide(input, core[0], core[1], windows, g.signals, demand);
+    // A slow component's symptom starts when the first slow request was sent, before clients
+    // time out and reset: move the start back to it.
+    if (d.culprit.kind === 'application') {
+      const onset = slowOnset(input.captures, d.culprit.component, g.from, minRun);
+      if (onset < g.from) g.from = onset;
+    }
+    // Exact edges where a log silence gives them (last line before, first line after).
+    const start = timeline.startOf(g.from);
+    const end = timeline.startOf(g.to);
+    return {
+      start: isoSeconds(start, interval % 1 ? 3 : 0),
+      end: isoSeconds(end, interval % 1 ? 3 : 0),
+      duration: ROUND(end - start, 3),
+      culprit: d.culprit,
+      evidence: d.evidence,
+      signals: g.signals.map((s) => ({ source: s.source, kind: s.kind, start: timeline.iso(s.from), end: timeline.iso(s.to), baseline: ROUND(s.baseline, 3), observed: ROUND(s.observed, 3), ...(s.detail ? { detail: s.detail } : {}) })),
+    };
+  });
+
+  for (const s of services) if (!scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0) && scans.length) missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
+  for (const s of services) if (!logResults.some((l) => l.cfg.component === s.component)) missing.push(`no log for ${s.component}`);
+  if (!scans.length) missing.push('no capture: whether input still reached a quiet component cannot be told');
+  if (!logResults.length) missing.push('no log: silences cannot be seen, only packets');
+  if (scans.length === 1) missing.push('one vantage point: loss between vantage points cannot be measured');
+
+  const sources: SourceDoc[] = [
+    ...scans.map((s) => ({
+      type: 'capture' as const, name: s.vantage, file: s.file, packets: s.packets,
+      first: s.first === null ? null : isoSeconds(s.first, 6), last: s.last === null ? null : isoSeconds(s.last, 6),
+      connections: s.flows.total, states: s.flows.byState, services: s.flows.perService,
+    })),
+    ...logResults.map(({ cfg, res }) => ({
+      type: 'log' as const, name: cfg.component, file: cfg.file, format: res.format, timezone: res.timezone, lines: res.lines, parsed: res.parsed,
+      first: res.first === null ? null : isoSeconds(res.first, res.fracDigits), last: res.last === null ? null : isoSeconds(res.last, res.fracDigits),
+      silences: res.silence.silences.map((si) => ({ start: isoSeconds(si.start, res.fracDigits), end: isoSeconds(si.end, res.fracDigits), duration: ROUND(si.duration, 3) })),
+    })),
+  ];
+  const tl: TimelineData = {
+    interval,
+    start: Array.from({ length: timeline.length }, (_, i) => timeline.startOf(i)),
+    series: [
+      ...captureViews.flatMap((c) => (['bytes', 'synOnly', 'resetsByClient', 'resetsByServer', 'retransmissions'] as const).map((m) => ({ source: c.vantage, metric: m, values: Array.from(c.all[m]) }))),
+      ...logViews.map((l) => ({ source: `${l.component} log`, metric: 'lines', values: Array.from(l.lines) })),
+    ],
+    silences: logViews.flatMap((l) => l.silences.map((s) => ({ source: `${l.component} log`, start: s.start, end: s.end }))),
+    incidents: incidents.map((inc, i) => ({ start: timeline.startOf(groups[i].from), end: timeline.startOf(groups[i].to), culprit: inc.culprit.component })),
+  };
+  return {
+    window: { start: timeline.length ? timeline.iso(0) : null, end: timeline.length ? timeline.iso(timeline.length) : null },
+    interval,
+    sources,
+    incidents,
+    clocks,
+    inferred,
+    missing,
+    warnings,
+    timeline: tl,
+  };
+}

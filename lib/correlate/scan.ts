@@ -1,0 +1,157 @@
+/**
+ * @module correlate/scan
+ * One read of one capture for the analysis: flows, the whole-capture series, a series per
+ * service (connections whose server is that host:port), and the packet ledger for the
+ * vantage comparison — all in a single pass.
+ */
+import type { PacketRecord } from '../capture/record';
+import type { DecodeStatus } from '../decode/segment';
+import type { Warning } from '../errors';
+import { parseAddress } from '../flow/address';
+import type { Flow } from '../flow/flow';
+import type { FlowTable } from '../flow/table';
+import { IntervalGrid } from '../metrics/grid';
+import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
+import { openCapture } from '../node';
+import { CapturePass, PacketObserver } from '../pass';
+import { LedgerColumns, PacketLedger } from './ledger';
+
+export interface ServiceSpec {
+  component: string;
+  host: string;
+  port: number;
+}
+
+export interface ScanRequest {
+  file: string;
+  vantage: string;
+  /** Grid width (s); the grid is epoch-aligned so every source shares edges. */
+  interval: number;
+  services: ServiceSpec[];
+  /** Record the packet ledger (only for vantages on the path). */
+  ledger: boolean;
+  /** Seconds added to every timestamp (a configured clock correction). */
+  clockOffset?: number;
+  idleTimeout?: number;
+  maxFlows?: number;
+}
+
+export interface FlowSummary {
+  total: number;
+  byState: Record<string, number>;
+  /** Per service: connections, states, resets by side. */
+  perService: Record<string, { connections: number; byState: Record<string, number>; rstByClient: number; rstByServer: number }>;
+  /** The busiest servers (host:port) by connections, for inferring services. */
+  topServers: { host: string; port: number; connections: number }[];
+}
+
+export interface CaptureScan {
+  file: string;
+  vantage: string;
+  packets: number;
+  first: number | null;
+  last: number | null;
+  all: SeriesColumns;
+  services: Record<string, SeriesColumns>;
+  /** Services whose traffic this capture saw (connections with that server). */
+  seen: string[];
+  flows: FlowSummary;
+  ledger: LedgerColumns | null;
+  warnings: Warning[];
+}
+
+function serviceMatcher(s: ServiceSpec): (f: Flow) => boolean {
+  const a = parseAddress(s.host);
+  if (!a) return (f) => f.sPort === s.port;
+  const [v, w0, w1, w2, w3] = a;
+  return (f) => f.sPort === s.port && f.ipVersion === v && f.s0 === w0 && f.s1 === w1 && f.s2 === w2 && f.s3 === w3;
+}
+
+class Fanout implements PacketObserver {
+  first = Infinity;
+  last = -Infinity;
+  constructor(private readonly obs: PacketObserver[]) {}
+  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+    const t = rec.tsSec + rec.tsFrac / rec.tsRes;
+    if (t < this.first) this.first = t;
+    if (t > this.last) this.last = t;
+    for (const o of this.obs) o.packet(rec, status, table);
+  }
+  flowFinished(f: Flow): void {
+    for (const o of this.obs) o.flowFinished?.(f);
+  }
+}
+
+/** Scans one capture (sync). Safe to run in a worker thread: input and output are plain data. */
+export function scanCapture(req: ScanRequest): CaptureScan {
+  const grid = new IntervalGrid(0, 0, req.interval);
+  const all = new SeriesAccumulator({ grid });
+  const matchers = req.services.map((s) => ({ s, m: serviceMatcher(s) }));
+  const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m }));
+  const ledger = req.ledger && matchers.length > 0 ? new PacketLedger((f) => matchers.some(({ m }) => m(f))) : req.ledger ? new PacketLedger(() => true) : null;
+  const fan = new Fanout([all, ...per, ...(ledger ? [ledger] : [])]);
+  const summary: FlowSummary = { total: 0, byState: {}, perService: {}, topServers: [] };
+  const servers = new Map<string, number>();
+  for (const { s } of matchers) summary.perService[s.component] = { connections: 0, byState: {}, rstByClient: 0, rstByServer: 0 };
+  const pass = new CapturePass({
+    keepFlows: false,
+    observer: fan,
+    vantage: req.vantage,
+    idleTimeout: req.idleTimeout,
+    maxFlows: req.maxFlows,
+    onFlow: (r) => {
+      summary.total++;
+      summary.byState[r.state] = (summary.byState[r.state] ?? 0) + 1;
+      if (r.syn.c2s > 0) {
+        const k = `${r.server.ip}|${r.server.port}`;
+        if (servers.size < 100_000 || servers.has(k)) servers.set(k, (servers.get(k) ?? 0) + 1);
+      }
+      for (const { s } of matchers) {
+        if (r.server.port === s.port && r.server.ip === s.host) {
+          const p = summary.perService[s.component];
+          p.connections++;
+          p.byState[r.state] = (p.byState[r.state] ?? 0) + 1;
+          p.rstByClient += r.rst.c2s;
+          p.rstByServer += r.rst.s2c;
+        }
+      }
+    },
+  });
+  const reader = openCapture(req.file);
+  const shift = req.clockOffset ?? 0;
+  for (let p = reader.next(); p !== null; p = reader.next()) {
+    if (shift !== 0) {
+      // Whole microseconds keep the fraction exact for µs and ns captures alike.
+      const total = p.tsFrac / p.tsRes + shift;
+      const whole = Math.floor(total);
+      p.tsSec += whole;
+      p.tsFrac = Math.round((total - whole) * p.tsRes);
+      if (p.tsFrac >= p.tsRes) { p.tsSec++; p.tsFrac -= p.tsRes; }
+    }
+    pass.packet(p);
+  }
+  const res = pass.finish(reader, req.file);
+  summary.topServers = [...servers.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([k, n]) => ({ host: k.slice(0, k.lastIndexOf('|')), port: Number(k.slice(k.lastIndexOf('|') + 1)), connections: n }));
+  const services: Record<string, SeriesColumns> = {};
+  const seen: string[] = [];
+  matchers.forEach(({ s }, i) => {
+    services[s.component] = per[i].columns();
+    if (summary.perService[s.component].connections > 0) seen.push(s.component);
+  });
+  return {
+    file: req.file,
+    vantage: req.vantage,
+    packets: res.packets,
+    first: Number.isFinite(fan.first) ? fan.first : null,
+    last: Number.isFinite(fan.last) ? fan.last : null,
+    all: all.columns(),
+    services,
+    seen,
+    flows: summary,
+    ledger: ledger ? ledger.columns() : null,
+    warnings: res.warnings,
+  };
+}

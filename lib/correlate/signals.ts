@@ -1,0 +1,111 @@
+/**
+ * @module correlate/signals
+ * Signals: stretches of bins where a source departs from its own robust baseline.
+ * Every detector is a pure function of a column and the grid; thresholds are stated in the
+ * README and each signal carries the baseline and the observed value that decided it.
+ */
+import { mad, median } from './stats';
+
+export type SignalKind =
+  | 'log-silence' | 'throughput-drop' | 'reset-spike' | 'connection-spike'
+  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages';
+
+/** A signal on the shared timeline: bins [from, to) of the timeline. */
+export interface Signal {
+  source: string;
+  kind: SignalKind;
+  from: number;
+  to: number;
+  /** Baseline per second and observed per second (mean over the stretch). */
+  baseline: number;
+  observed: number;
+  detail?: string;
+}
+
+/** Runs of bins where `pred` holds, allowing `tolerance` non-matching bins inside a run. */
+export function runs(n: number, pred: (i: number) => boolean, minLen: number, tolerance = 1): [number, number][] {
+  const out: [number, number][] = [];
+  let start = -1;
+  let lastHit = -1;
+  for (let i = 0; i < n; i++) {
+    if (pred(i)) {
+      if (start < 0) start = i;
+      lastHit = i;
+    } else if (start >= 0 && i - lastHit > tolerance) {
+      if (lastHit + 1 - start >= minLen) out.push([start, lastHit + 1]);
+      start = -1;
+    }
+  }
+  if (start >= 0 && lastHit + 1 - start >= minLen) out.push([start, lastHit + 1]);
+  return out;
+}
+
+function mean(x: ArrayLike<number>, a: number, b: number): number {
+  let s = 0;
+  for (let i = a; i < b; i++) s += x[i];
+  return b > a ? s / (b - a) : 0;
+}
+
+export interface DetectContext {
+  /** Bin width, seconds. */
+  interval: number;
+  /** Bins where the source has data (captures and logs may cover less than the timeline). */
+  from: number;
+  to: number;
+  /** Shortest stretch that counts as a drop (bins). */
+  minRun: number;
+}
+
+/**
+ * A drop: at least `minRun` bins under `fraction` of the median (default 25 %), where the
+ * median itself is meaningful (≥ `minMedian` per bin).
+ */
+export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, fraction = 0.25, minMedian = 1): Signal[] {
+  const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
+  const m = median(seg);
+  if (m < minMedian) return [];
+  const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] < m * fraction, ctx.minRun, 1);
+  return found.map(([a, b]) => ({
+    source, kind, from: ctx.from + a, to: ctx.from + b,
+    baseline: m / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval,
+  }));
+}
+
+/**
+ * A spike: bins above median + max(4·MAD, 3, median) — at least double the usual and clearly
+ * outside its noise — with at least `minTotal` events in the stretch.
+ */
+export function detectSpike(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, minTotal = 5): Signal[] {
+  const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
+  const m = median(seg);
+  const s = mad(seg, m);
+  const thr = m + Math.max(4 * s, 3, m);
+  const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] > thr, 1, 2);
+  const out: Signal[] = [];
+  for (const [a, b] of found) {
+    let tot = 0;
+    for (let i = ctx.from + a; i < ctx.from + b; i++) tot += x[i];
+    if (tot < minTotal) continue;
+    out.push({ source, kind, from: ctx.from + a, to: ctx.from + b, baseline: m / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval });
+  }
+  return out;
+}
+
+/**
+ * SYNs unanswered: a stretch of at least `minRun` bins in which SYNs keep arriving (≥ 3 in all)
+ * and no SYN-ACK goes back, at a service whose SYNs are usually answered.
+ */
+export function detectSynUnanswered(syn: ArrayLike<number>, synAck: ArrayLike<number>, ctx: DetectContext, source: string): Signal[] {
+  let base = 0, baseSyn = 0;
+  for (let i = ctx.from; i < ctx.to; i++) { base += synAck[i]; baseSyn += syn[i]; }
+  if (base === 0 || baseSyn === 0) return [];
+  const found = runs(ctx.to - ctx.from, (i) => synAck[ctx.from + i] === 0 && syn[ctx.from + i] > 0, 1, Math.max(2, ctx.minRun));
+  const out: Signal[] = [];
+  for (const [a, b] of found) {
+    let s = 0, sa = 0;
+    for (let i = ctx.from + a; i < ctx.from + b; i++) { s += syn[i]; sa += synAck[i]; }
+    if (b - a < ctx.minRun || s < 3 || sa > 0) continue;
+    out.push({ source, kind: 'syn-unanswered', from: ctx.from + a, to: ctx.from + b, baseline: (base / (ctx.to - ctx.from)) / ctx.interval, observed: 0, detail: `${s} SYNs, 0 SYN-ACKs` });
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * @module correlate/workers
+ * Several captures are read in parallel, one worker thread each (up to the core count): each
+ * capture is still read once, and the main thread only merges plain columns.
+ */
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { AlibiError } from '../errors';
+import { IntervalGrid } from '../metrics/grid';
+import type { SeriesColumns } from '../metrics/series';
+import type { CaptureScan, ScanRequest } from './scan';
+
+function revive(cols: SeriesColumns): SeriesColumns {
+  const g = cols.grid as unknown as { originSec: number; originNs: number; widthNs: number };
+  return { ...cols, grid: new IntervalGrid(g.originSec, g.originNs, g.widthNs / 1e9) };
+}
+
+export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {
+  const limit = Math.max(1, Math.min(reqs.length, os.availableParallelism?.() ?? os.cpus().length));
+  const out: CaptureScan[] = new Array(reqs.length);
+  let next = 0;
+  const runOne = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(`${__dirname}/worker.js`, { workerData: reqs[i] });
+      w.once('message', (m: { ok: boolean; scan?: CaptureScan; error?: { name: string; message: string; file?: string; offset?: number } }) => {
+        if (m.ok && m.scan) {
+          const s = m.scan;
+          s.all = revive(s.all);
+          for (const k of Object.keys(s.services)) s.services[k] = revive(s.services[k]);
+          out[i] = s;
+          resolve();
+        } else {
+          // Errors cross the thread as data: rebuild a typed error that still says where.
+          reject(new AlibiError(m.error?.message ?? 'worker failed', { file: m.error?.file, offset: m.error?.offset }));
+        }
+      });
+      w.once('error', reject);
+    });
+  const lanes = Array.from({ length: limit }, async () => {
+    while (next < reqs.length) await runOne(next++);
+  });
+  await Promise.all(lanes);
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * @module report/text
+ * The human report of `alibi analyze`: the verdict first, then its evidence, then what was read.
+ */
+import type { AnalyzeDocument } from '../analyze';
+
+function hm(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '-';
+}
+
+export function textReport(doc: AnalyzeDocument): string {
+  const out: string[] = [];
+  out.push(`pcap-alibi: ${doc.incidents.length === 0 ? 'no incident' : doc.incidents.length === 1 ? '1 incident' : `${doc.incidents.length} incidents`} between ${hm(doc.window.start)} and ${hm(doc.window.end)} (${doc.interval} s bins)`);
+  out.push('');
+  doc.incidents.forEach((inc, i) => {
+    const c = inc.culprit;
+    const who =
+      c.kind === 'application' ? `${c.component} stopped answering (application)` :
+      c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}` :
+      c.kind === 'clients' ? 'the clients stopped sending (demand stopped)' :
+      'undecided: the data does not single out one component';
+    out.push(`Incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s)`);
+    out.push(`  Verdict: ${who}; confidence ${Math.round(c.confidence * 100)}%`);
+    out.push('  Evidence:');
+    for (const e of inc.evidence) out.push(`    - ${e}`);
+    const kinds = [...new Set(inc.signals.map((s) => `${s.kind} (${s.source})`))];
+    out.push(`  Signals: ${kinds.join(', ')}`);
+    out.push('');
+  });
+  out.push('Sources:');
+  for (const s of doc.sources) {
+    if (s.type === 'capture') out.push(`  capture ${s.name}: ${s.file}, ${s.packets} packets, ${s.connections} connections, ${hm(s.first)} → ${hm(s.last)}`);
+    else out.push(`  log ${s.name}: ${s.file}, ${s.format}, read in ${s.timezone}, ${s.lines} lines, ${hm(s.first)} → ${hm(s.last)}`);
+  }
+  if (doc.clocks.length) {
+    out.push('Clocks:');
+    for (const c of doc.clocks) out.push(`  ${c.between[0]} vs ${c.between[1]}: offset ${c.offset === null ? 'unknown' : `${c.offset} s`} (confidence ${c.confidence}; ${c.method})${c.applied ? ' — applied' : ' — not applied'}`);
+  }
+  if (doc.inferred.length) {
+    out.push('Inferred:');
+    for (const x of doc.inferred) out.push(`  ${x}`);
+  }
+  if (doc.missing.length) {
+    out.push('Not available (lowers confidence):');
+    for (const x of doc.missing) out.push(`  ${x}`);
+  }
+  if (doc.warnings.length) out.push(`Warnings: ${doc.warnings.length} (see --json)`);
+  return out.join('\n') + '\n';
+}
