@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+/**
+ * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
+ *
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--no-build]
+ *
+ * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
+ * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
+ * ../shared/bench/make-big-capture.sh, outside the repo); the pcapng twin is the same path with
+ * `.pcapng` ($ALIBI_BENCH_CAPTURE_NG overrides). Every contender runs as its own child process,
+ * `--runs` times (default 3), timed by wall clock with its peak RSS from `/usr/bin/time -v`
+ * (or the child's own process.resourceUsage() when /usr/bin/time is missing); the table shows
+ * medians. The machine's load average is printed before and after: other work on the machine
+ * inflates wall times.
+ *
+ * tshark on the whole big capture takes minutes and ~6 GB: `--tshark-sample N` runs it (and our
+ * flows, for a like-for-like ratio) on the first N packets instead (cut with `editcap -r`), and
+ * says so; `--skip-tshark` leaves it out.
+ *
+ * Output: a table on stdout and bench/results.json.
+ */
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+
+// ---------------------------------------------------------------- child modes (one measurement each)
+
+/** Reading alone: every record, touching its length (what any consumer does). */
+function childRead(file) {
+  const { openCapture } = require(path.join(DIST, 'node.js'));
+  const t0 = process.hrtime.bigint();
+  const r = openCapture(file);
+  let packets = 0;
+  let bytes = 0;
+  for (let p; (p = r.next()) !== null; ) {
+    packets++;
+    bytes += p.capLen;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { packets, capturedBytes: bytes, fileBytes: fs.statSync(file).size, seconds };
+}
+
+/** Decode + flow table with full accounting (keepFlows: false), optionally with the series observer. */
+function childFlows(file, withSeries) {
+  const { openCapture } = require(path.join(DIST, 'node.js'));
+  const { CapturePass } = require(path.join(DIST, 'pass.js'));
+  let observer;
+  if (withSeries) {
+    const { SeriesAccumulator } = require(path.join(DIST, 'metrics', 'series.js'));
+    observer = new SeriesAccumulator({ interval: 1 });
+  }
+  const t0 = process.hrtime.bigint();
+  const r = openCapture(file);
+  const pass = new CapturePass({ keepFlows: false, observer });
+  for (let p; (p = r.next()) !== null; ) pass.packet(p);
+  const res = pass.finish(r, file);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const out = { packets: res.packets, tcpPackets: res.tcpPackets, connections: pass.table.started, seconds };
+  if (observer) out.bins = observer.columns().length;
+  return out;
+}
+
+function child(mode, file) {
+  let out;
+  if (mode === 'read') out = childRead(file);
+  else if (mode === 'flows') out = childFlows(file, false);
+  else if (mode === 'flows+series') out = childFlows(file, true);
+  else throw new Error(`unknown child mode ${mode}`);
+  out.maxRssKiB = process.resourceUsage().maxRSS;
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+// ---------------------------------------------------------------- parent
+
+function parseArgs(argv) {
+  const o = { file: null, runs: 3, skipTshark: false, tsharkSample: 0, skipLogs: false, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
+    else if (a === '--skip-tshark') o.skipTshark = true;
+    else if (a === '--tshark-sample') o.tsharkSample = Number(argv[++i]);
+    else if (a === '--skip-logs') o.skipLogs = true;
+    else if (a === '--no-build') o.build = false;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--no-build]');
+      process.exit(0);
+    } else if (!a.startsWith('-')) o.file = a;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+const HAVE_TIME = fs.existsSync('/usr/bin/time');
+
+/** Runs a command once: wall seconds, peak RSS (KiB), stdout. */
+function measure(cmd, args, { shell = false } = {}) {
+  let argv = shell ? ['sh', '-c', cmd] : [cmd, ...args];
+  if (HAVE_TIME) argv = ['/usr/bin/time', '-v', ...argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${(r.stderr || '').slice(-2000)}`);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr || '');
+  return { seconds, maxRssKiB: m ? Number(m[1]) : null, stdout: r.stdout };
+}
+
+/** One of our child modes: the child's own timing (excludes node start-up) and peak RSS. */
+function measureOurs(mode, file) {
+  const r = measure(process.execPath, [__filename, '--child', mode, file]);
+  const line = r.stdout.trim().split('\n').pop();
+  const out = JSON.parse(line);
+  out.processSeconds = r.seconds;
+  if (r.maxRssKiB) out.maxRssKiB = r.maxRssKiB;
+  return out;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** Runs `fn` `runs` times; keeps every run and the medians. */
+function repeat(runs, fn) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(fn());
+  const seconds = median(all.map((r) => r.seconds));
+  const rss = all.map((r) => r.maxRssKiB).filter((x) => x != null);
+  return { ...all[0], seconds, maxRssKiB: rss.length ? median(rss) : null, runs: all.map((r) => +r.seconds.toFixed(3)) };
+}
+
+function mib(kib) {
+  return kib == null ? '-' : `${(kib / 1024).toFixed(0)} MiB`;
+}
+
+function main() {
+  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
+  const opts = parseArgs(process.argv.slice(2));
+  const file = path.resolve(opts.file || process.env.ALIBI_BENCH_CAPTURE || '/work/bigcap/big.pcap');
+  if (!fs.existsSync(file)) {
+    console.log(`benchmark capture ${file} not found. Make it (root, ~3 minutes, ~5 GB, outside the repo):`);
+    console.log('  sudo ../shared/bench/make-big-capture.sh /work/bigcap');
+    console.log('then run `npm run bench` again (or pass a capture path, or set ALIBI_BENCH_CAPTURE).');
+    return;
+  }
+  const ng = process.env.ALIBI_BENCH_CAPTURE_NG || file.replace(/\.pcap$/, '.pcapng');
+  const haveNg = ng !== file && fs.existsSync(ng);
+
+  if (opts.build) {
+    console.error('building dist/ (npm run build) ...');
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('npm run build failed');
+  } else if (!fs.existsSync(path.join(DIST, 'pass.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (or drop --no-build)');
+  }
+
+  const ver = (cmd, args) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.split('\n')[0].trim() : null;
+  };
+  const doc = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), kernel: os.release() },
+    versions: { node: process.version, tshark: ver('tshark', ['--version']), capinfos: ver('capinfos', ['--version']), pcapAlibi: require(path.join(ROOT, 'package.json')).version },
+    loadBefore: os.loadavg().map((x) => +x.toFixed(2)),
+    capture: { file, bytes: fs.statSync(file).size, pcapng: haveNg ? ng : null, pcapngBytes: haveNg ? fs.statSync(ng).size : null },
+    runs: opts.runs,
+    rows: {},
+  };
+  const rows = doc.rows;
+  const log = (s) => console.error(s);
+
+  // Warm the page cache so every contender reads from memory (the cat rows show that speed).
+  log('warming the page cache ...');
+  measure(`cat '${file}' > /dev/null`, [], { shell: true });
+  if (haveNg) measure(`cat '${ng}' > /dev/null`, [], { shell: true });
+
+  log('cat ...');
+  rows.cat = repeat(opts.runs, () => measure(`cat '${file}' > /dev/null`, [], { shell: true }));
+  log('capinfos -c ...');
+  rows.capinfos = repeat(opts.runs, () => measure('capinfos', ['-c', file]));
+  if (haveNg) rows.capinfosNg = repeat(opts.runs, () => measure('capinfos', ['-c', ng]));
+  log('ours: reading ...');
+  rows.readPcap = repeat(opts.runs, () => measureOurs('read', file));
+  if (haveNg) rows.readPcapng = repeat(opts.runs, () => measureOurs('read', ng));
+  const packets = rows.readPcap.packets;
+
+  log('ours: flows ...');
+  rows.flows = repeat(opts.runs, () => measureOurs('flows', file));
+  if (fs.existsSync(path.join(DIST, 'metrics', 'series.js'))) {
+    log('ours: flows + series ...');
+    rows.flowsSeries = repeat(opts.runs, () => measureOurs('flows+series', file));
+  } else {
+    rows.flowsSeries = { skipped: 'dist/metrics/series.js does not exist yet' };
+  }
+
+  // tshark: whole capture, or the first N packets (and ours on the same N, like for like).
+  if (opts.skipTshark) {
+    rows.tshark = { skipped: '--skip-tshark' };
+  } else {
+    let tfile = file;
+    let sample = null;
+    if (opts.tsharkSample > 0 && opts.tsharkSample < packets) {
+      sample = path.join(os.tmpdir(), `alibi-bench-sample-${process.pid}.pcap`);
+      spawnSync('editcap', ['-r', file, sample, `1-${opts.tsharkSample}`], { stdio: 'inherit' });
+      tfile = sample;
+    }
+    try {
+      log(`tshark -q -z conv,tcp on ${sample ? `the first ${opts.tsharkSample} packets` : 'the whole capture (minutes)'} ...`);
+      // tshark once on the whole capture (minutes, GBs); on a sample, as many runs as ours.
+      rows.tshark = repeat(sample ? opts.runs : 1, () => measure('tshark', ['-q', '-z', 'conv,tcp', '-r', tfile]));
+      rows.tshark.packets = sample ? opts.tsharkSample : packets;
+      rows.tshark.sample = sample !== null;
+      delete rows.tshark.stdout;
+      if (sample) rows.flowsOnTsharkSample = repeat(opts.runs, () => measureOurs('flows', sample));
+    } finally {
+      if (sample) fs.rmSync(sample, { force: true });
+    }
+  }
+
+  if (opts.skipLogs) {
+    rows.logs = { skipped: '--skip-logs' };
+  } else {
+    log('bench/logs.js (log parsing; takes a while) ...');
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'logs.js')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = r.stdout || '';
+    const cut = out.indexOf('\n\n');
+    try {
+      rows.logs = { ...JSON.parse(cut > 0 ? out.slice(0, cut) : out), table: cut > 0 ? out.slice(cut + 2).trimEnd() : '' };
+    } catch {
+      rows.logs = { error: `bench/logs.js exited ${r.status}`, output: out.slice(-2000) + (r.stderr || '').slice(-2000) };
+    }
+  }
+  doc.loadAfter = os.loadavg().map((x) => +x.toFixed(2));
+  for (const v of Object.values(rows)) delete v.stdout;
+
+  // ---------------------------------------------------------------- derived figures and the table
+  const MB = 1e6;
+  const rate = (n, s) => n / s;
+  const fileBytes = doc.capture.bytes;
+  const d = (doc.derived = {});
+  d.readPcapPacketsPerSecond = rate(packets, rows.readPcap.seconds);
+  d.readPcapMBPerSecond = rate(fileBytes, rows.readPcap.seconds) / MB;
+  d.readVsCapinfos = rows.capinfos.seconds / rows.readPcap.seconds;
+  if (haveNg) {
+    d.readPcapngPacketsPerSecond = rate(rows.readPcapng.packets, rows.readPcapng.seconds);
+    d.readPcapngMBPerSecond = rate(doc.capture.pcapngBytes, rows.readPcapng.seconds) / MB;
+    d.pcapngOverPcapTime = rows.readPcapng.seconds / rows.readPcap.seconds;
+  }
+  d.flowsPacketsPerSecond = rate(rows.flows.packets, rows.flows.seconds);
+  if (rows.flowsSeries.seconds) d.flowsSeriesOverFlows = rows.flowsSeries.seconds / rows.flows.seconds;
+  if (rows.tshark.seconds) {
+    d.tsharkPacketsPerSecond = rate(rows.tshark.packets, rows.tshark.seconds);
+    d.flowsOverTsharkRate = d.flowsPacketsPerSecond / d.tsharkPacketsPerSecond;
+    d.tsharkRatioBasis = rows.tshark.sample
+      ? `per-packet rates: tshark on the first ${rows.tshark.packets} packets vs ours on the whole capture (ours on the same sample: ${rate(rows.flowsOnTsharkSample.packets, rows.flowsOnTsharkSample.seconds).toFixed(0)} packets/s, ratio ${(rate(rows.flowsOnTsharkSample.packets, rows.flowsOnTsharkSample.seconds) / d.tsharkPacketsPerSecond).toFixed(1)}x)`
+      : 'whole capture, same packets';
+  }
+
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+
+  const M = (x) => `${(x / 1e6).toFixed(2)} M pkt/s`;
+  console.log(`pcap-alibi bench  ${doc.date}  node ${process.version}  ${doc.machine.cpus} CPUs (${doc.machine.cpuModel})  ${doc.machine.memGiB} GiB`);
+  console.log(`capture: ${file}  ${(fileBytes / 1e9).toFixed(2)} GB  ${packets} packets${haveNg ? `  (+ ${ng})` : ''}`);
+  console.log(`load average before ${doc.loadBefore.join(' ')}, after ${doc.loadAfter.join(' ')}; median of ${opts.runs} runs (all runs in results.json)`);
+  console.log('');
+  const hdr = `${'contender'.padEnd(44)} ${'seconds'.padStart(8)} ${'rate'.padStart(16)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)}`;
+  console.log(hdr);
+  console.log('-'.repeat(hdr.length));
+  const row = (name, r, n, bytes) => {
+    if (!r || r.skipped || r.error) {
+      console.log(`${name.padEnd(44)} skipped: ${r ? r.skipped || r.error : 'not run'}`);
+      return;
+    }
+    console.log(`${name.padEnd(44)} ${r.seconds.toFixed(2).padStart(8)} ${(n ? M(n / r.seconds) : '').padStart(16)} ${(bytes ? ((bytes / r.seconds) / MB).toFixed(0) : '').padStart(8)} ${mib(r.maxRssKiB).padStart(10)}`);
+  };
+  row('cat FILE > /dev/null', rows.cat, 0, fileBytes);
+  row('capinfos -c (pcap)', rows.capinfos, packets, fileBytes);
+  if (haveNg) row('capinfos -c (pcapng)', rows.capinfosNg, packets, doc.capture.pcapngBytes);
+  row('ours: read (pcap)', rows.readPcap, packets, fileBytes);
+  if (haveNg) row('ours: read (pcapng)', rows.readPcapng, rows.readPcapng.packets, doc.capture.pcapngBytes);
+  row(`tshark -q -z conv,tcp${rows.tshark.sample ? ` (first ${rows.tshark.packets} pkts)` : ''}`, rows.tshark, rows.tshark.packets, 0);
+  if (rows.flowsOnTsharkSample) row(`ours: flows (same first ${rows.tshark.packets} pkts)`, rows.flowsOnTsharkSample, rows.flowsOnTsharkSample.packets, 0);
+  row('ours: flows (decode + flow table)', rows.flows, rows.flows.packets, fileBytes);
+  row('ours: flows + series (1 s bins)', rows.flowsSeries, rows.flowsSeries.packets, fileBytes);
+  console.log('');
+  console.log(`reading: ${(d.readVsCapinfos).toFixed(2)}x capinfos -c speed (target >= 1)` + (haveNg ? `; pcapng takes ${d.pcapngOverPcapTime.toFixed(2)}x the pcap time (target <= 1.25)` : ''));
+  console.log(`flows: ${M(d.flowsPacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows.maxRssKiB)} (target <= 200 MiB), ${rows.flows.connections} connections` +
+    (d.flowsOverTsharkRate ? `; ${d.flowsOverTsharkRate.toFixed(1)}x tshark (${d.tsharkRatioBasis})` : ''));
+  if (d.flowsSeriesOverFlows) console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (target <= 1.15)`);
+  if (rows.logs.table) {
+    console.log('');
+    console.log('logs (bench/logs.js):');
+    console.log(rows.logs.table);
+  } else if (rows.logs.skipped || rows.logs.error) console.log(`\nlogs: ${rows.logs.skipped || rows.logs.error}`);
+  console.log('\nwritten: bench/results.json');
+}
+
+main();
