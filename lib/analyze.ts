@@ -47,6 +47,8 @@ export interface IncidentDoc {
   end: string;
   duration: number;
   culprit: Culprit;
+  /** One sentence: who failed and why we think so. */
+  summary: string;
   evidence: string[];
   signals: SignalDoc[];
 }
@@ -207,7 +209,9 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
     const c = compareVantages(up.ledger, down.ledger, [up.vantage, down.vantage], binOf);
     comparisons.push(c);
     const conf = c.matched >= 50 && c.offsetMad !== null ? Math.min(0.99, 0.5 + Math.min(0.49, c.matched / 2000)) * (c.offsetMad < 0.01 ? 1 : 0.5) : 0;
-    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms)`, applied: false });
+    // The comparison itself always uses the estimate; the series are shifted only for
+    // configured offsets (clockOffset), since a sub-bin offset would not move a bin.
+    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms); used to match packets between them`, applied: c.offset !== null && conf >= 0.8 });
   }
 
   // Captures and logs on the timeline.
@@ -344,6 +348,7 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
       end: isoSeconds(end, interval % 1 ? 3 : 0),
       duration: ROUND(end - start, 3),
       culprit: d.culprit,
+      summary: d.summary,
       evidence: d.evidence,
       signals: g.signals.map((s) => ({ source: s.source, kind: s.kind, start: timeline.iso(s.from), end: timeline.iso(s.to), baseline: ROUND(s.baseline, 3), observed: ROUND(s.observed, 3), ...(s.detail ? { detail: s.detail } : {}) })),
     };

@@ -54,6 +54,8 @@ export interface Culprit {
 export interface Decision {
   culprit: Culprit;
   evidence: string[];
+  /** One sentence for people: who failed and the fact that decided it. */
+  summary: string;
 }
 
 const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages']);
@@ -109,6 +111,22 @@ function fmt(n: number, digits = 1): string {
 
 function hms(t: number): string {
   return new Date(Math.round(t * 1000)).toISOString().slice(11, 19);
+}
+
+/** The longest run [from, to) of bins with x == 0 inside [a, b). */
+function zeroStretch(x: Float64Array | undefined, a: number, b: number): [number, number] {
+  if (!x) return [a, a];
+  let best: [number, number] = [a, a];
+  let start = -1;
+  for (let i = a; i <= b; i++) {
+    if (i < b && x[i] === 0) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start > best[1] - best[0]) best = [start, i];
+      start = -1;
+    }
+  }
+  return best;
 }
 
 /** Longest run of bins with x == 0 inside [a, b). */
@@ -168,11 +186,11 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       if (retx >= 3) {
         evidence.push(line, `but ${fmt(retx, 0)} retransmissions (and ${fmt(rstS, 0)} server resets) at ${front.vantage}: connections were open and stalled, so the path upstream of ${front.vantage} was cut`);
         addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
-        return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence };
+        return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence, summary: `Traffic stopped reaching ${front.vantage} while connections were still open and stalled: the network upstream of ${front.vantage} failed.` };
       }
       evidence.push(line, `no retransmissions, no stalled connections at ${front.vantage} (${fmt(retx, 0)} retransmissions): the clients themselves stopped`);
       addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
-      return { culprit: { component: 'clients', kind: 'clients', confidence: logs.length ? 0.85 : 0.75 }, evidence };
+      return { culprit: { component: 'clients', kind: 'clients', confidence: logs.length ? 0.85 : 0.75 }, evidence, summary: `The clients stopped: nothing arrived at ${front.vantage}, and nothing was left stalled or retransmitting there; every component was idle, not broken.` };
     }
   }
 
@@ -205,7 +223,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     }
     addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
     const total = pct >= 90 ? 0.92 : 0.8;
-    return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: total }, evidence };
+    return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: total }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
   }
 
   // 3. Components, front to back: input arriving, output stopped, log quiet.
@@ -244,23 +262,28 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       const unanswered = signals.some((g) => g.kind === 'syn-unanswered' && g.source === `${v.vantage}:${s.component}` && g.to > a && g.from < b);
       const inRatio = Math.max(synB > 0 ? synW / synB : 0, c2sB > 0 ? c2sW / c2sB : 0);
       f.inputArrives = inRatio >= 0.3 || unanswered;
-      const ch = sumRange(col.clientHello, a, b), sh = sumRange(col.serverHello, a, b);
-      const rq = sumRange(col.httpRequests, a, b), rs = sumRange(col.httpResponses, a, b);
+      // Protocol facts are counted over the stretch with no payload from the service when there
+      // is one (the fault itself), not over the recovery burst that follows.
+      const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
+      const [pa, pb] = qb - qa >= 3 ? [qa, qb] : [a, b];
+      const ch = sumRange(col.clientHello, pa, pb), sh = sumRange(col.serverHello, pa, pb);
+      const rq = sumRange(col.httpRequests, pa, pb), rs = sumRange(col.httpResponses, pa, pb);
+      const during = qb - qa >= 3 ? `in the ${fmt((qb - qa) * iv, 0)} s with no payload from the service, ` : '';
       const chB = rateBase(col.clientHello, v.cover), shB = rateBase(col.serverHello, v.cover);
       const rqB = rateBase(col.httpRequests, v.cover), rsB = rateBase(col.httpResponses, v.cover);
       const where = `${s.host}:${s.port}`;
       let stuck = false;
       const synTotal = sumRange(col.synOnly, a, b);
-      f.evidence.push(`${v.vantage} saw ${fmt(synTotal, 0)} client SYNs to ${where} (${fmt(synAckW, 0)} answered with SYN-ACK by the kernel${unanswered ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(c2sW, 0)} client payload bytes/s (baseline ${fmt(c2sB, 0)}/s)`);
+      f.evidence.push(`${v.vantage} saw ${fmt(synTotal, 0)} client SYNs to ${where}, retransmissions included (${fmt(synAckW, 0)} answered with SYN-ACK by the host's kernel${unanswered ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(c2sW, 0)} client payload bytes/s (baseline ${fmt(c2sB, 0)}/s)`);
       if (ch >= 3 || chB > 0) {
         f.protocolFact = true;
         const ans = ch > 0 ? sh / ch : 1;
-        f.evidence.push(`${fmt(ch, 0)} TLS ClientHellos reached ${where}, ${fmt(sh, 0)} ServerHellos came back (baseline ${fmt(chB, 2)} and ${fmt(shB, 2)}/s)`);
+        f.evidence.push(`${during}${fmt(ch, 0)} TLS ClientHellos reached ${where} and ${fmt(sh, 0)} ServerHellos came back (baseline ${fmt(chB, 2)} and ${fmt(shB, 2)}/s)`);
         if (ch >= 3 && ans < 0.3) stuck = true;
       } else if (rq >= 3 || rqB > 0) {
         f.protocolFact = true;
         const ans = rq > 0 ? rs / rq : 1;
-        f.evidence.push(`${fmt(rq, 0)} HTTP requests reached ${where}, ${fmt(rs, 0)} responses came back (baseline ${fmt(rqB, 2)} and ${fmt(rsB, 2)}/s)`);
+        f.evidence.push(`${during}${fmt(rq, 0)} HTTP requests reached ${where} and ${fmt(rs, 0)} responses came back (baseline ${fmt(rqB, 2)} and ${fmt(rsB, 2)}/s)`);
         if (rq >= 3 && ans < 0.5) stuck = true;
         // Slow, not stopped: responses take far longer than usual, or never come before the
         // connection closes (the client gave up).
@@ -304,7 +327,12 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     if (culprit.protocolFact) conf += 0.1;
     if (noLossLines.length) conf += 0.05;
     if (culprit.vantage === null) conf -= 0.25;
-    return { culprit: { component: culprit.component, kind: 'application', confidence: Math.round(Math.min(0.97, Math.max(0.05, conf)) * 100) / 100 }, evidence };
+    const netOk = noLossLines.length ? ' The network delivered every packet between the vantage points.' : '';
+    const logPart = (culprit.logSilentFrac ?? 0) >= 0.5 ? ' and its log went silent' : '';
+    const summary = culprit.vantage
+      ? `${culprit.component} stopped answering: its input kept arriving at ${culprit.vantage}, the host's kernel still took connections, but ${culprit.component} sent no answers${logPart}.${netOk}`
+      : `${culprit.component}'s log went silent; no capture shows whether its input still arrived.${netOk}`;
+    return { culprit: { component: culprit.component, kind: 'application', confidence: Math.round(Math.min(0.97, Math.max(0.05, conf)) * 100) / 100 }, evidence, summary };
   }
   // 4. Nothing decisive.
   for (const f of facts) evidence.push(...f.evidence);
@@ -314,12 +342,19 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     evidence.push(`${last.component} kept accepting${last.logRate !== null ? ' and logging' : ''} and its input kept arriving; if its output fell, the cause is behind ${last.component}, where no capture or log was given`);
   }
   const retx = captures.map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), base: rateBase(c.all.retransmissions, c.cover) }));
-  for (const r of retx) if (r.n >= 5 && r.n / secs > 3 * r.base) evidence.push(`${r.v}: ${fmt(r.n, 0)} retransmissions (${fmt(r.n / secs, 2)}/s, baseline ${fmt(r.base, 2)}/s): packets are being lost${comparisons.length ? '' : '; with one vantage point it cannot be told where'}`);
+  const lossy = retx.filter((r) => r.n >= 5 && r.n / secs > 3 * r.base);
+  for (const r of lossy) evidence.push(`${r.v}: ${fmt(r.n, 0)} retransmissions (${fmt(r.n / secs, 2)}/s, baseline ${fmt(r.base, 2)}/s): packets are being lost`);
+  // Every component answered, demand held, yet segments are retransmitted at the first vantage
+  // point and no loss was found between vantage points: the loss is upstream of the first one.
+  if (front && lossy.some((r) => r.v === front.vantage) && facts.every((f) => !f.stuck)) {
+    evidence.unshift(`every component kept answering while ${front.vantage} saw retransmissions far above its baseline${comparisons.length ? ', and no packet was lost between the vantage points' : ''}: packets were lost before ${front.vantage}${comparisons.length ? '' : ' (with one vantage point, "before" is as precise as it gets)'}`);
+    return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.6 }, evidence, summary: `Packets were lost on the way to ${front.vantage} (retransmissions spiked while every component kept answering).` };
+  }
   evidence.push(...noLossLines);
   const kinds = [...new Set(signals.filter((s) => s.to > a && s.from < b).map((s) => `${s.kind} at ${s.source}`))];
   evidence.push(`signals without a decisive pattern: ${kinds.join(', ') || 'none'}`);
   if (!captures.length) evidence.push('no capture was given: without packets it cannot be told whether the input of a quiet component still arrived');
-  return { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2 }, evidence };
+  return { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2 }, evidence, summary: 'The data does not single out one component: see the evidence for what was found and what is missing.' };
 }
 
 function addLogLines(evidence: string[], logs: LogView[], a: number, b: number, timeline: Timeline, exclude: [number, number][], rateBase: (x: Float64Array | undefined, c: [number, number]) => number) {

@@ -3,25 +3,38 @@
  * Several captures are read in parallel, one worker thread each (up to the core count): each
  * capture is still read once, and the main thread only merges plain columns.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AlibiError } from '../errors';
 import { IntervalGrid } from '../metrics/grid';
 import type { SeriesColumns } from '../metrics/series';
-import type { CaptureScan, ScanRequest } from './scan';
+import { CaptureScan, ScanRequest, scanCapture } from './scan';
 
 function revive(cols: SeriesColumns): SeriesColumns {
   const g = cols.grid as unknown as { originSec: number; originNs: number; widthNs: number };
   return { ...cols, grid: new IntervalGrid(g.originSec, g.originNs, g.widthNs / 1e9) };
 }
 
+/** The compiled worker script: beside this module, or (when run from TypeScript sources, as under
+ * jest) in dist/. Null when neither exists: then the caller scans in this thread. */
+export function workerScript(): string | null {
+  const here = path.join(__dirname, 'worker.js');
+  if (fs.existsSync(here)) return here;
+  const built = path.resolve(__dirname, '..', '..', 'dist', 'correlate', 'worker.js');
+  return fs.existsSync(built) ? built : null;
+}
+
 export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {
+  const script = workerScript();
+  if (script === null) return reqs.map(scanCapture);
   const limit = Math.max(1, Math.min(reqs.length, os.availableParallelism?.() ?? os.cpus().length));
   const out: CaptureScan[] = new Array(reqs.length);
   let next = 0;
   const runOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(`${__dirname}/worker.js`, { workerData: reqs[i] });
+      const w = new Worker(script, { workerData: reqs[i] });
       w.once('message', (m: { ok: boolean; scan?: CaptureScan; error?: { name: string; message: string; file?: string; offset?: number } }) => {
         if (m.ok && m.scan) {
           const s = m.scan;

@@ -21,6 +21,7 @@ export function textReport(doc: AnalyzeDocument): string {
       'undecided: the data does not single out one component';
     out.push(`Incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s)`);
     out.push(`  Verdict: ${who}; confidence ${Math.round(c.confidence * 100)}%`);
+    out.push(`  In short: ${inc.summary}`);
     out.push('  Evidence:');
     for (const e of inc.evidence) out.push(`    - ${e}`);
     const kinds = [...new Set(inc.signals.map((s) => `${s.kind} (${s.source})`))];
@@ -34,7 +35,10 @@ export function textReport(doc: AnalyzeDocument): string {
   }
   if (doc.clocks.length) {
     out.push('Clocks:');
-    for (const c of doc.clocks) out.push(`  ${c.between[0]} vs ${c.between[1]}: offset ${c.offset === null ? 'unknown' : `${c.offset} s`} (confidence ${c.confidence}; ${c.method})${c.applied ? ' — applied' : ' — not applied'}`);
+    for (const c of doc.clocks) {
+      const est = c.offset === null || c.confidence < 0.8 ? `no reliable estimate` : `offset ${c.offset} s`;
+      out.push(`  ${c.between[0]} vs ${c.between[1]}: ${est} (confidence ${c.confidence}; ${c.method})${c.applied ? ' — applied' : ' — not applied'}`);
+    }
   }
   if (doc.inferred.length) {
     out.push('Inferred:');
