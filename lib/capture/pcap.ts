@@ -3,7 +3,7 @@
  * Classic libpcap files: magics a1b2c3d4 (µs) and a1b23c4d (ns) in both byte orders, and the
  * "modified" a1b2cd34 variant (24-byte record headers). Link-type field with FCS bits.
  */
-import { u16, u32, u32le } from '../bytes/cursor';
+import { u16, u32, u32be, u32le } from '../bytes/cursor';
 import { BadLengthError, MalformedRecordError, UnknownFormatError, UnsupportedVersionError } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK, MAX_PCAP_RECORD } from './format';
 import type { PacketRecord } from './record';
@@ -49,6 +49,40 @@ export class PcapParser implements FormatParser {
 
   constructor(private readonly file?: string) {}
 
+  /** Largest acceptable captured length (set with the header). */
+  private limit = MAX_PCAP_RECORD;
+
+  /** True once the file header is read: `fastStep` may be used. */
+  get ready(): boolean {
+    return this.headerDone;
+  }
+
+  /**
+   * The reader's hot path: one whole, sane record at `pos` → its length, or 0 for anything else
+   * (short window, bad length): the caller then takes `step`, which reports it. Never throws.
+   */
+  fastStep(b: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number {
+    const hl = this.recHdr;
+    if (end - pos < hl) return 0;
+    const le = this.le;
+    const incl = le ? u32le(b, pos + Rec.INCL) : u32be(b, pos + Rec.INCL);
+    if (incl > this.limit || end - pos < hl + incl) return 0;
+    rec.index = this.index++;
+    rec.tsSec = le ? u32le(b, pos + Rec.SEC) : u32be(b, pos + Rec.SEC);
+    rec.tsFrac = le ? u32le(b, pos + Rec.FRAC) : u32be(b, pos + Rec.FRAC);
+    rec.tsRes = this.res;
+    rec.hasTimestamp = true;
+    rec.capLen = incl;
+    rec.origLen = le ? u32le(b, pos + Rec.ORIG) : u32be(b, pos + Rec.ORIG);
+    rec.linkType = this.linkType;
+    rec.fcsLen = this.fcsLen;
+    rec.ifaceId = 0;
+    rec.fileOffset = fileOffset;
+    rec.bytes = b;
+    rec.offset = pos + hl;
+    return hl + incl;
+  }
+
   step(b: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number {
     this.produced = false;
     if (!this.headerDone) return this.header(b, pos, end, fileOffset);
@@ -62,7 +96,7 @@ export class PcapParser implements FormatParser {
     const orig = u32(b, pos + Rec.ORIG, le);
     // Wireshark's limit is 256 KiB unless the header's snaplen says more; never trust a length
     // beyond the block ceiling, whatever the snaplen claims (no allocation from a bad field).
-    const limit = Math.max(MAX_PCAP_RECORD, Math.min(this.snaplen, MAX_BLOCK));
+    const limit = this.limit;
     if (incl > limit) {
       throw new BadLengthError(
         `record captured length ${incl} exceeds the maximum of ${limit}`,
@@ -111,6 +145,7 @@ export class PcapParser implements FormatParser {
       );
     }
     this.snaplen = u32(b, pos + Hdr.SNAPLEN, m.le);
+    this.limit = Math.max(MAX_PCAP_RECORD, Math.min(this.snaplen, MAX_BLOCK));
     const net = u32(b, pos + Hdr.NETWORK, m.le);
     // LINKTYPE field: bits 0-15 link type, 16-25 reserved (must be 0), 26-27 FCS length in
     // 16-bit words when bit 28 is set (pcap-linktype(7)).

@@ -57,6 +57,11 @@ class ReaderCore {
   readonly warnings: Warning[] = [];
   warningsDropped = 0;
   packets = 0;
+  /**
+   * The classic-pcap parser once its header is read and while no damage is pending: `next()`
+   * then reads records through its never-throwing `fastStep`, without the state machine below.
+   */
+  fast: PcapParser | null = null;
   private resyncFrom = -1;
   private damage: AlibiError | null = null;
 
@@ -92,6 +97,7 @@ class ReaderCore {
       }
       if (n > 0) {
         this.pos += n;
+        if (this.parser instanceof PcapParser && this.parser.ready) this.fast = this.parser;
         if (this.parser.produced) {
           this.packets++;
           return this.rec;
@@ -121,6 +127,7 @@ class ReaderCore {
   }
 
   private onDamage(e: unknown): void {
+    this.fast = null;
     const err = e instanceof AlibiError
       ? e
       : new AlibiError(`internal decoder error: ${(e as Error)?.message ?? e}`, { file: this.opts.file, offset: this.base + this.pos, packet: this.packets }, { cause: e });
@@ -237,6 +244,15 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   /** The next packet, or null at the end. Header damage throws a typed AlibiError. */
   next(): PacketRecord | null {
     const core = this.core;
+    const fast = core.fast;
+    if (fast !== null) {
+      const n = fast.fastStep(core.buf, core.pos, core.end, core.base + core.pos, core.rec);
+      if (n > 0) {
+        core.pos += n;
+        core.packets++;
+        return core.rec;
+      }
+    }
     for (;;) {
       let r;
       try {

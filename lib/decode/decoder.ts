@@ -9,7 +9,7 @@ import { IpProto, IpResult, IpStatus, ipv4, ipv6 } from './ip';
 import { tcp, TcpStatus } from './tcp';
 import { DecodeStatus, TcpSegment } from './segment';
 import { FragmentTracker } from './fragments';
-import { u16be } from '../bytes/cursor';
+import { u16be, u32be } from '../bytes/cursor';
 import { linkTypeName } from '../capture/linktypes';
 
 const MAX_TUNNEL_DEPTH = 4;
@@ -32,6 +32,11 @@ export class PacketDecoder {
   decode(bytes: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number, index: number): DecodeStatus {
     this.index = index;
     const end = offset + capLen;
+    // The common case first: Ethernet II, IPv4 without options, TCP, not a fragment. Decoded
+    // in one step without the layer results; anything unusual falls through to the layered path.
+    if (linkType === 1 && end - offset >= 54 && bytes[offset + 12] === 0x08 && bytes[offset + 13] === 0x00 && this.fastIpv4Tcp(bytes, offset + 14, end)) {
+      return DecodeStatus.Tcp;
+    }
     this.wireEnd = offset + wireLen;
     const l = this.link;
     l.proto = 0;
@@ -64,6 +69,45 @@ export class PacketDecoder {
       return DecodeStatus.NotIp;
     }
     return this.network(bytes, l.proto, l.offset, end, 0);
+  }
+
+  /**
+   * IPv4 (IHL 5) + TCP at `o`, exactly as `network` → `ipv4` → `tcp` would decode it, or false
+   * (nothing written that the layered path would not overwrite) for anything else: options,
+   * fragments, TSO zero lengths, tunnels, truncation, bad lengths.
+   */
+  private fastIpv4Tcp(b: Uint8Array, o: number, end: number): boolean {
+    if (b[o] !== 0x45 || b[o + 9] !== IpProto.TCP) return false;
+    const total = (b[o + 2] << 8) | b[o + 3];
+    if (total < 40 || (((b[o + 6] << 8) | b[o + 7]) & 0x3fff) !== 0) return false;
+    const t = o + 20;
+    const tEnd = end < o + total ? end : o + total; // captured end of the datagram (padding cut)
+    if (tEnd - t < 16) return false;
+    const hl = (b[t + 12] >> 4) * 4;
+    const transportLen = total - 20;
+    if (hl < 20 || hl > transportLen) return false;
+    const seg = this.seg;
+    seg.ipVersion = 4;
+    seg.src0 = u32be(b, o + 12);
+    seg.dst0 = u32be(b, o + 16);
+    seg.src1 = seg.src2 = seg.src3 = 0;
+    seg.dst1 = seg.dst2 = seg.dst3 = 0;
+    seg.reassembled = false;
+    seg.srcPort = (b[t] << 8) | b[t + 1];
+    seg.dstPort = (b[t + 2] << 8) | b[t + 3];
+    seg.seq = u32be(b, t + 4);
+    seg.ack = u32be(b, t + 8);
+    seg.flags = b[t + 13];
+    seg.window = (b[t + 14] << 8) | b[t + 15];
+    seg.tcpHeaderLen = hl;
+    seg.tcpOffset = t;
+    seg.payloadLen = transportLen - hl;
+    seg.payloadOffset = t + hl;
+    seg.payloadCaptured = tEnd - (t + hl) > 0 ? tEnd - (t + hl) : 0;
+    seg.setOptions(t + 20, t + hl < tEnd ? t + hl : tEnd);
+    seg.bytes = b;
+    this.counts.tcp++;
+    return true;
   }
 
   private network(b: Uint8Array, proto: number, o: number, end: number, depth: number): DecodeStatus {
