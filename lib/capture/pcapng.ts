@@ -4,7 +4,7 @@
  * link type, snaplen, if_tsresol (10^-n and 2^-n) and if_tsoffset per interface; EPB, SPB, OPB;
  * ISB drop counts; NRB, DSB, custom and unknown blocks skipped by their length.
  */
-import { i64, u16, u32, u32le, u64 } from '../bytes/cursor';
+import { i64, u16, u32, u32be, u32le, u64 } from '../bytes/cursor';
 import { BadLengthError, MalformedRecordError, UnknownFormatError, UnsupportedVersionError } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK } from './format';
 import type { PacketRecord } from './record';
@@ -34,6 +34,23 @@ export function sniffPcapng(b: Uint8Array, o = 0): boolean {
  */
 export function splitTimestamp(hi: number, lo: number, D: number, out: { sec: number; frac: number }): void {
   if (D < 137438953472) {
+    if (hi < 0x100000) {
+      // v < 2^52 (µs timestamps until the year 2112): one division, floor corrected by one
+      // where v / D rounded across an integer; s * D and v - s * D stay below 2^53, exact.
+      const v = hi * 4294967296 + lo;
+      let s = Math.floor(v / D);
+      let r = v - s * D;
+      if (r < 0) {
+        s--;
+        r += D;
+      } else if (r >= D) {
+        s++;
+        r -= D;
+      }
+      out.sec = s;
+      out.frac = r;
+      return;
+    }
     const qh = Math.floor(hi / D);
     const rh = hi - qh * D;
     const a = rh * 65536 + (lo >>> 16);
@@ -70,6 +87,32 @@ export class PcapngParser implements FormatParser {
   private readonly ts = { sec: 0, frac: 0 };
 
   constructor(private readonly file?: string) {}
+
+  /** True once a section header is read: `fastStep` may be used. */
+  get ready(): boolean {
+    return this.sections > 0;
+  }
+
+  /**
+   * The reader's hot path: one whole, sane Enhanced Packet Block at `pos` → its length, or 0 for
+   * anything else (other blocks, short window, any length or interface problem): the caller then
+   * takes `step`, which handles or reports it. Never throws.
+   */
+  fastStep(b: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number {
+    if (end - pos < 32) return 0;
+    const le = this.le;
+    if ((le ? u32le(b, pos) : u32be(b, pos)) !== BlockType.EPB) return 0;
+    const len = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
+    if (len < 32 || (len & 3) !== 0 || len > end - pos || len > MAX_BLOCK) return 0;
+    if ((le ? u32le(b, pos + len - 4) : u32be(b, pos + len - 4)) !== len) return 0;
+    const f = this.section[le ? u32le(b, pos + 8) : u32be(b, pos + 8)];
+    if (f === undefined) return 0;
+    const capLen = le ? u32le(b, pos + 20) : u32be(b, pos + 20);
+    if (capLen > len - 32) return 0;
+    this.stamp(rec, f, le ? u32le(b, pos + 12) : u32be(b, pos + 12), le ? u32le(b, pos + 16) : u32be(b, pos + 16));
+    this.fill(rec, f, b, pos + 28, capLen, le ? u32le(b, pos + 24) : u32be(b, pos + 24), fileOffset);
+    return len;
+  }
 
   step(b: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number {
     this.produced = false;

@@ -58,10 +58,10 @@ class ReaderCore {
   warningsDropped = 0;
   packets = 0;
   /**
-   * The classic-pcap parser once its header is read and while no damage is pending: `next()`
+   * The parser once its file/section header is read and while no damage is pending: `next()`
    * then reads records through its never-throwing `fastStep`, without the state machine below.
    */
-  fast: PcapParser | null = null;
+  fast: PcapParser | PcapngParser | null = null;
   private resyncFrom = -1;
   private damage: AlibiError | null = null;
 
@@ -97,7 +97,8 @@ class ReaderCore {
       }
       if (n > 0) {
         this.pos += n;
-        if (this.parser instanceof PcapParser && this.parser.ready) this.fast = this.parser;
+        const p = this.parser;
+        if ((p instanceof PcapParser || p instanceof PcapngParser) && p.ready) this.fast = p;
         if (this.parser.produced) {
           this.packets++;
           return this.rec;
