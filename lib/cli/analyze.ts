@@ -5,12 +5,15 @@
  */
 import { analyze, AnalyzeConfig, loadConfig } from '../analyze';
 import { ArgumentError } from '../errors';
+import * as fs from 'node:fs';
+import { htmlReport } from '../report/html';
 import { textReport } from '../report/text';
 import { CliIo, EXIT_OK, json, parse } from './common';
 
-export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--json]
+export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--json] [--html report.html]
        alibi analyze --capture FILE@VANTAGE ... --log FILE@COMPONENT[:TZ] ...
                      [--service COMPONENT=HOST:PORT ...] [--path V1,V2,...] [--interval 1s] [--json]
+                     [--html report.html]
 
 Reads every capture once (in parallel) and every log once, puts them on one timeline, and says
 which component failed — network segment, proxy, backend or the clients — with the evidence.
@@ -20,6 +23,8 @@ which component failed — network segment, proxy, backend or the clients — wi
   --path V1,V2                vantage points from the clients towards the service
   --interval D                bin width (default 1s)
   --json                      the analysis document on stdout
+  --html FILE                 also write a self-contained HTML report: every source on one zoomable
+                              time axis, silences and incidents shaded, verdict and evidence
 `;
 
 function splitAt(spec: string, what: string): [string, string] {
@@ -58,6 +63,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     service: { type: 'string', multiple: true },
     path: { type: 'string' },
     interval: { type: 'string' },
+    html: { type: 'string' },
   });
   if (values.help) {
     io.stdout(ANALYZE_HELP);
@@ -70,7 +76,15 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   } else if (positionals.length === 0) {
     cfg = configFromFlags(values);
   } else throw new ArgumentError('analyze takes one config file, or --capture/--log flags');
+  if (values.html === '') throw new ArgumentError('--html needs a file name');
   const doc = await analyze(cfg);
+  if (values.html !== undefined) {
+    try {
+      fs.writeFileSync(values.html, htmlReport(doc));
+    } catch (e) {
+      throw new ArgumentError(`cannot write --html ${values.html}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const { timeline, ...printed } = doc;
   void timeline;
   io.stdout(values.json ? json(printed) : textReport(doc));

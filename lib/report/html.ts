@@ -1,0 +1,391 @@
+/**
+ * @module report/html
+ * The HTML report of `alibi analyze --html`: one self-contained page (uPlot's code and CSS are
+ * inlined, no network needed to view it) with every source on one shared, zoomable UTC time axis,
+ * log silences and incidents shaded, the verdict and its evidence, and what was read.
+ *
+ * Safety: every text that came from a log, a capture or a config (file names, component and
+ * vantage names, evidence, warnings) is HTML-escaped where it is written into markup, and the
+ * chart data goes in as JSON inside `<script type="application/json">` with `<`, `>`, `&`,
+ * U+2028 and U+2029 written as `\uXXXX`, so no input can close the script element. The page's
+ * own script puts input text into the DOM only through `textContent` (uPlot does the same for
+ * legend labels) or onto the canvas.
+ */
+import * as fs from 'node:fs';
+import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../analyze';
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(s: unknown): string {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * JSON safe to put inside `<script type="application/json">`: `<`, `>`, `&`, U+2028 and U+2029
+ * become `\uXXXX` escapes (still the same JSON value).
+ * @example
+ * scriptJson({ s: '</script>' }) //=> '{"s":"\\u003c/script\\u003e"}'
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+let assets: { js: string; css: string } | undefined;
+/** uPlot's minified code and CSS, read once from node_modules. */
+function uplotAssets(): { js: string; css: string } {
+  if (!assets) {
+    const js = fs.readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+    const css = fs.readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+    // Inlined verbatim: make sure neither can end its element early.
+    if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('uPlot assets contain a closing tag');
+    assets = { js, css };
+  }
+  return assets;
+}
+
+const CAPTURE_COLORS = ['#1f6fb4', '#e8710a', '#2a9d3c', '#8e44ad', '#8c564b', '#d6336c', '#0f9fb5', '#9a9a1c'];
+const LOG_COLORS = ['#c0392b', '#6c3fb4', '#127a5c', '#b8860b', '#34495e', '#e84393'];
+
+interface PanelSeries { label: string; color: string; width: number; dash?: number[]; values: number[] }
+interface Panel { id: string; title: string; unit: string; series: PanelSeries[]; silences?: boolean }
+interface PageData {
+  interval: number;
+  start: number[];
+  panels: Panel[];
+  silences: { source: string; color: string; start: number; end: number }[];
+  incidents: { n: number; start: number; end: number; label: string }[];
+}
+
+/** The chart panels: one per metric, every source on the same bins. */
+function pageData(doc: AnalyzeDocument): PageData {
+  const tl = doc.timeline;
+  const interval = tl?.interval ?? doc.interval;
+  const start = tl?.start ?? [];
+  const series = tl?.series ?? [];
+  const captures = [...new Set(series.filter((s) => s.metric !== 'lines').map((s) => s.source))];
+  const logs = [...new Set(series.filter((s) => s.metric === 'lines').map((s) => s.source))];
+  const capColor = (src: string) => CAPTURE_COLORS[captures.indexOf(src) % CAPTURE_COLORS.length];
+  const logColor = (src: string) => LOG_COLORS[logs.indexOf(src) % LOG_COLORS.length];
+  // Captures that see the same packets draw the same line: the first is drawn widest so the
+  // later ones stay visible inside it.
+  const width = (i: number) => [3.5, 1.75][i] ?? 1.25;
+  const pick = (metric: string) => series.filter((s) => s.metric === metric);
+  const panels: Panel[] = [
+    {
+      id: 'throughput', title: 'Throughput (bytes on the wire per second)', unit: 'B/s',
+      series: pick('bytes').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values.map((v) => v / interval) })),
+    },
+    {
+      id: 'connections', title: `New connection attempts (SYN without ACK) per ${interval} s`, unit: '',
+      series: pick('synOnly').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values })),
+    },
+    {
+      id: 'resets', title: `Resets per ${interval} s, by side (solid: sent by the client, dashed: by the server)`, unit: '',
+      series: [
+        ...pick('resetsByClient').map((s, i) => ({ label: `${s.source} client RST`, color: capColor(s.source), width: width(i), values: s.values })),
+        ...pick('resetsByServer').map((s, i) => ({ label: `${s.source} server RST`, color: capColor(s.source), width: width(i), dash: [6, 4], values: s.values })),
+      ],
+    },
+    {
+      id: 'retransmissions', title: `Retransmissions per ${interval} s`, unit: '',
+      series: pick('retransmissions').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values })),
+    },
+    {
+      id: 'logs', title: `Log lines per ${interval} s (bar along the top and light shading: that log's silence)`, unit: '', silences: true,
+      series: pick('lines').map((s) => ({ label: s.source, color: logColor(s.source), width: 2, values: s.values })),
+    },
+  ].filter((p) => p.series.length > 0);
+  return {
+    interval,
+    start,
+    panels,
+    silences: (tl?.silences ?? []).map((s) => ({ ...s, color: logColor(s.source) })),
+    incidents: (tl?.incidents ?? []).map((x, i) => {
+      const inc = doc.incidents[i];
+      return { n: i + 1, start: x.start, end: x.end, label: `Incident ${i + 1}: ${inc ? verdictShort(inc) : x.culprit}` };
+    }),
+  };
+}
+
+function verdictShort(inc: IncidentDoc): string {
+  const c = inc.culprit;
+  return c.kind === 'network' ? `network ${c.component.replace(/^network:/, '')}` : c.kind === 'clients' ? 'clients stopped' : c.kind === 'unknown' ? 'undecided' : `${c.component} (${c.kind})`;
+}
+
+function verdictSentence(inc: IncidentDoc): string {
+  const c = inc.culprit;
+  return c.kind === 'application' ? `${c.component} stopped answering (application)`
+    : c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}`
+    : c.kind === 'clients' ? 'the clients stopped sending (demand stopped)'
+    : 'undecided: the data does not single out one component';
+}
+
+/** `2026-11-25T13:37:58Z` → `2026-11-25 13:37:58 UTC`. */
+function when(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '–';
+}
+
+/** The time of day of an ISO time, for ranges on one day. */
+function clock(iso: string): string {
+  const m = /T([0-9:.]+)Z$/.exec(iso);
+  return m ? m[1] : iso;
+}
+
+function num(x: unknown): string {
+  return typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 3 }) : escapeHtml(x);
+}
+
+function incidentHtml(inc: IncidentDoc, i: number): string {
+  const c = inc.culprit;
+  const pct = Math.round(c.confidence * 100);
+  const sameDay = inc.start.slice(0, 10) === inc.end.slice(0, 10);
+  const range = sameDay ? `${escapeHtml(inc.start.slice(0, 10))} ${escapeHtml(clock(inc.start))} → ${escapeHtml(clock(inc.end))} UTC` : `${escapeHtml(when(inc.start))} → ${escapeHtml(when(inc.end))}`;
+  const signals = inc.signals
+    .map((s) => `<tr><td>${escapeHtml(s.kind)}</td><td>${escapeHtml(s.source)}</td><td>${escapeHtml(clock(s.start))}</td><td>${escapeHtml(clock(s.end))}</td><td class="n">${num(s.baseline)}</td><td class="n">${num(s.observed)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`)
+    .join('');
+  return `<section class="incident kind-${escapeHtml(c.kind)}" id="incident-${i + 1}">
+<div class="inc-head"><h3>Incident ${i + 1} <span class="range">${range} (${num(inc.duration)} s)</span></h3>
+<button type="button" class="zoom" data-incident="${i}">Zoom chart to this incident</button></div>
+<p class="verdict"><span class="label">Verdict</span> <strong class="culprit">${escapeHtml(verdictSentence(inc))}</strong>
+<span class="conf" title="confidence"><span class="bar"><span style="width:${pct}%"></span></span> ${pct}% confidence</span></p>
+${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
+<h4>Evidence</h4>
+<ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>
+<details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
+<table class="signals"><thead><tr><th>kind</th><th>source</th><th>from</th><th>to</th><th>baseline</th><th>observed</th><th>detail</th></tr></thead><tbody>${signals}</tbody></table></details>
+</section>`;
+}
+
+function sourceRow(s: SourceDoc): string {
+  const file = escapeHtml(s.file);
+  if (s.type === 'capture') {
+    const states = s.states && typeof s.states === 'object' ? Object.entries(s.states as Record<string, number>).map(([k, v]) => `${escapeHtml(k)} ${num(v)}`).join(', ') : '';
+    return `<tr><td>capture</td><td>${escapeHtml(s.name)}</td><td class="file">${file}</td><td>${num(s.packets)} packets, ${num(s.connections)} connections${states ? ` (${states})` : ''}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
+  }
+  const sil = Array.isArray(s.silences) ? (s.silences as { start: string; end: string; duration: number }[]) : [];
+  const silText = sil.length ? `; silent ${sil.map((x) => `${escapeHtml(clock(x.start))}–${escapeHtml(clock(x.end))} (${num(x.duration)} s)`).join(', ')}` : '; no silence';
+  return `<tr><td>log</td><td>${escapeHtml(s.name)}</td><td class="file">${file}</td><td>${escapeHtml(s.format)}, read in ${escapeHtml(s.timezone)}, ${num(s.lines)} lines${silText}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
+}
+
+function listSection(title: string, items: string[], cls: string): string {
+  if (!items.length) return '';
+  return `<h3>${title}</h3><ul class="${cls}">${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`;
+}
+
+const MAX_WARNINGS = 200;
+
+/**
+ * Renders the analysis as one self-contained HTML page.
+ * @example
+ * fs.writeFileSync('report.html', htmlReport(await analyze(loadConfig('alibi.json'))));
+ */
+export function htmlReport(doc: AnalyzeDocument): string {
+  const { js, css } = uplotAssets();
+  const n = doc.incidents.length;
+  const headline = n === 0 ? 'No incident' : n === 1 ? '1 incident' : `${n} incidents`;
+  const summary = doc.incidents.map((inc) => verdictSentence(inc)).join('; ');
+  const clocks = doc.clocks
+    .map((c) => `<tr><td>${escapeHtml(c.between[0])}</td><td>${escapeHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${c.applied ? 'applied' : 'not applied'}</td><td>${escapeHtml(c.method)}</td></tr>`)
+    .join('');
+  const warnings = doc.warnings
+    .slice(0, MAX_WARNINGS)
+    .map((w) => `<tr><td class="file">${escapeHtml(w.file ?? '')}</td><td>${w.line !== undefined ? `line ${num(w.line)}` : `offset ${num(w.offset ?? '?')}, packet ${num(w.packet ?? '?')}`}</td><td>${escapeHtml(w.code)}</td><td>${escapeHtml(w.reason)}</td></tr>`)
+    .join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>pcap-alibi: ${escapeHtml(headline)}${summary ? ` — ${escapeHtml(summary)}` : ''}</title>
+<style>${css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>pcap-alibi <span class="sub">${escapeHtml(headline)}${summary ? `: ${escapeHtml(summary)}` : ''}</span></h1>
+<p class="window">${escapeHtml(when(doc.window.start))} → ${escapeHtml(when(doc.window.end))} · ${num(doc.interval)} s bins · ${doc.sources.length} sources</p>
+</header>
+<main>
+<section id="verdicts">
+${n === 0 ? '<p class="healthy">No incident: every source stayed within its own baseline over the whole window.</p>' : doc.incidents.map(incidentHtml).join('\n')}
+</section>
+<section id="timeline">
+<div class="tl-head"><h2>Timeline</h2><span class="hint">All times UTC. Hover to read values; drag across a chart to zoom (all charts follow); double-click or <button type="button" id="reset-zoom">reset zoom</button>.
+<span class="key"><span class="swatch inc"></span>incident</span></span></div>
+<div id="charts"></div>
+<noscript><p>The charts need JavaScript; the verdict and evidence above do not.</p></noscript>
+</section>
+<section id="inputs">
+<h2>Inputs</h2>
+<table class="sources"><thead><tr><th>type</th><th>name</th><th>file</th><th>what was read</th><th>first</th><th>last</th></tr></thead><tbody>${doc.sources.map(sourceRow).join('')}</tbody></table>
+${clocks ? `<h3>Clocks</h3><table class="clocks"><thead><tr><th>source</th><th>against</th><th>offset</th><th>confidence</th><th></th><th>method</th></tr></thead><tbody>${clocks}</tbody></table>` : ''}
+${listSection('Inferred settings', doc.inferred, 'inferred')}
+${listSection('Not available (lowers confidence)', doc.missing, 'missing')}
+${doc.warnings.length ? `<h3>Warnings (${doc.warnings.length}${doc.warnings.length > MAX_WARNINGS ? `, first ${MAX_WARNINGS} shown; all in --json` : ''})</h3><table class="warnings"><thead><tr><th>file</th><th>where</th><th>code</th><th>reason</th></tr></thead><tbody>${warnings}</tbody></table>` : ''}
+</section>
+</main>
+<footer>Made by pcap-alibi. Self-contained: charts by uPlot (MIT), inlined.</footer>
+<script type="application/json" id="alibi-data">${scriptJson(pageData(doc))}</script>
+<script>${js}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}
+
+const PAGE_CSS = `
+:root { --fg:#1d2330; --muted:#5b6577; --line:#d9dee7; --bg:#f6f7f9; --card:#fff; --accent:#c0392b; }
+* { box-sizing: border-box; }
+body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--fg); background:var(--bg); }
+header, main, footer { max-width:1280px; margin:0 auto; padding:0 20px; }
+header { padding-top:18px; }
+h1 { font-size:22px; margin:0 0 2px; }
+h1 .sub { font-weight:500; color:var(--accent); }
+h2 { font-size:17px; margin:22px 0 8px; }
+h3 { font-size:15px; margin:16px 0 6px; }
+h4 { font-size:13px; margin:10px 0 4px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
+.window { color:var(--muted); margin:0 0 12px; }
+.incident { background:var(--card); border:1px solid var(--line); border-left:5px solid var(--accent); border-radius:6px; padding:12px 16px; margin:10px 0; }
+.incident.kind-network { border-left-color:#8e44ad; } .incident.kind-clients { border-left-color:#1f6fb4; } .incident.kind-unknown { border-left-color:#7f8c8d; }
+.inc-head { display:flex; justify-content:space-between; align-items:baseline; gap:12px; flex-wrap:wrap; }
+.inc-head h3 { margin:0; } .range { font-weight:400; color:var(--muted); }
+.verdict { font-size:16px; margin:8px 0; } .verdict .label { color:var(--muted); margin-right:4px; }
+.conf { color:var(--muted); font-size:13px; margin-left:10px; white-space:nowrap; }
+.bar { display:inline-block; width:80px; height:8px; background:#e6e9ef; border-radius:4px; vertical-align:middle; overflow:hidden; }
+.bar span { display:block; height:100%; background:var(--accent); }
+.summary { margin:4px 0 8px; }
+.evidence { margin:0; padding-left:20px; } .evidence li { margin:2px 0; }
+details { margin-top:8px; } summary { cursor:pointer; color:var(--muted); }
+table { border-collapse:collapse; width:100%; background:var(--card); font-size:13px; }
+th, td { border:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
+th { background:#eef1f5; font-weight:600; } td.n { text-align:right; font-variant-numeric:tabular-nums; }
+td.file { word-break:break-all; font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
+.healthy { background:var(--card); border:1px solid var(--line); border-left:5px solid #2a9d3c; padding:12px 16px; border-radius:6px; }
+button { font:inherit; font-size:12px; padding:2px 8px; border:1px solid var(--line); background:#fff; border-radius:4px; cursor:pointer; }
+button:hover { background:#eef1f5; }
+.tl-head { display:flex; align-items:baseline; gap:16px; flex-wrap:wrap; } .tl-head h2 { margin-bottom:4px; }
+.hint { color:var(--muted); font-size:13px; }
+.key { margin-left:10px; white-space:nowrap; } .swatch { display:inline-block; width:14px; height:10px; margin-right:4px; vertical-align:middle; border:1px solid rgba(0,0,0,.15); }
+.swatch.inc { background:rgba(192,57,43,.16); }
+#charts { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:6px 8px; }
+.panel { margin:4px 0 10px; } .panel h3 { font-size:13px; font-weight:600; margin:6px 0 0 4px; color:var(--fg); }
+.uplot { font-family:inherit; } .u-legend { font-size:12px; text-align:left; padding-left:70px; } .u-legend th { font-weight:500; background:none; border:0; }
+.u-legend td { border:0; } .u-legend table, .u-legend { background:none; }
+footer { color:var(--muted); font-size:12px; padding:20px; }
+`;
+
+/**
+ * The page's script (plain ES2020, runs in the browser). Reads the JSON island, draws one uPlot
+ * per panel with a shared x scale: cursors are synced, and a drag-zoom on one chart zooms all.
+ * Input text reaches the DOM only through textContent (uPlot's legend) or the canvas.
+ */
+const CLIENT_JS = `(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('alibi-data').textContent);
+  var host = document.getElementById('charts');
+  if (!data.start.length) { var p = document.createElement('p'); p.textContent = 'No data on the timeline.'; host.appendChild(p); return; }
+  var frac = data.interval % 1 !== 0;
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function utc(t, withDate) {
+    var d = new Date(t * 1000);
+    var s = pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds());
+    if (frac) s += '.' + String(d.getUTCMilliseconds()).padStart(3, '0');
+    return withDate ? d.toISOString().slice(0, 10) + ' ' + s + ' UTC' : s;
+  }
+  function si(v) {
+    if (v == null) return '–';
+    var a = Math.abs(v);
+    if (a >= 1e9) return +(v / 1e9).toFixed(2) + 'G';
+    if (a >= 1e6) return +(v / 1e6).toFixed(2) + 'M';
+    if (a >= 1e3) return +(v / 1e3).toFixed(1) + 'k';
+    return +v.toFixed(2) + '';
+  }
+  function bandsPlugin(panel) {
+    function xs(u, a, b) {
+      var x0 = Math.max(u.bbox.left, u.valToPos(a, 'x', true));
+      var x1 = Math.min(u.bbox.left + u.bbox.width, u.valToPos(b, 'x', true));
+      return x1 > x0 ? [x0, Math.max(1, x1 - x0)] : null;
+    }
+    return { hooks: {
+      drawClear: [function (u) {
+        var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
+        ctx.save();
+        if (panel.silences) {
+          // Each log's silences: a light band, and a solid bar in its own row along the top.
+          var logs = panel.series.map(function (s) { return s.label; });
+          data.silences.forEach(function (s) {
+            var x = xs(u, s.start, s.end); if (!x) return;
+            var row = Math.max(0, logs.indexOf(s.source)), bar = 5 * uPlot.pxRatio;
+            ctx.globalAlpha = 0.07; ctx.fillStyle = s.color; ctx.fillRect(x[0], top, x[1], h);
+            ctx.globalAlpha = 0.85; ctx.fillRect(x[0], top + row * (bar + 2 * uPlot.pxRatio), x[1], bar);
+          });
+        }
+        data.incidents.forEach(function (inc) {
+          var x = xs(u, inc.start, inc.end); if (!x) return;
+          ctx.globalAlpha = 1; ctx.fillStyle = 'rgba(192,57,43,0.10)'; ctx.fillRect(x[0], top, x[1], h);
+          ctx.fillStyle = 'rgba(192,57,43,0.55)'; ctx.fillRect(x[0], top, 1.5 * uPlot.pxRatio, h); ctx.fillRect(x[0] + x[1] - 1.5 * uPlot.pxRatio, top, 1.5 * uPlot.pxRatio, h);
+        });
+        ctx.restore();
+      }],
+      draw: [function (u) {
+        if (panel !== data.panels[0]) return;
+        var ctx = u.ctx; ctx.save();
+        ctx.font = (12 * uPlot.pxRatio) + 'px system-ui, sans-serif'; ctx.fillStyle = '#a5281b'; ctx.textBaseline = 'top'; ctx.textAlign = 'left';
+        data.incidents.forEach(function (inc) {
+          var x = xs(u, inc.start, inc.end); if (!x) return;
+          ctx.save(); ctx.beginPath(); ctx.rect(x[0], u.bbox.top, Math.max(x[1], 1), u.bbox.height); ctx.clip();
+          ctx.fillText(inc.label, x[0] + 5 * uPlot.pxRatio, u.bbox.top + 4 * uPlot.pxRatio);
+          ctx.restore();
+        });
+        ctx.restore();
+      }]
+    } };
+  }
+  var plots = [], syncing = false;
+  var sync = uPlot.sync('alibi');
+  var full = [data.start[0], data.start[data.start.length - 1] + data.interval];
+  function width() { return Math.max(320, host.clientWidth - 16); }
+  data.panels.forEach(function (panel) {
+    var div = document.createElement('div'); div.className = 'panel';
+    var h = document.createElement('h3'); h.textContent = panel.title; div.appendChild(h);
+    host.appendChild(div);
+    var series = [{ value: function (u, v) { return v == null ? '–' : utc(v, true); } }];
+    panel.series.forEach(function (s) {
+      series.push({ label: s.label, stroke: s.color, width: s.width, dash: s.dash, points: { show: false },
+        value: function (u, v) { return v == null ? '–' : si(v) + (panel.unit ? ' ' + panel.unit : ''); } });
+    });
+    var opts = {
+      width: width(), height: panel.id === 'throughput' ? 200 : 150,
+      series: series,
+      scales: { x: { time: true, range: function (u, mn, mx) { return [mn, mx]; } }, y: { range: function (u, mn, mx) { return [0, mx > 0 ? mx * 1.08 : 1]; } } },
+      axes: [
+        { values: function (u, splits, ai, space, incr) { return splits.map(function (v) { return incr >= 86400 ? new Date(v * 1000).toISOString().slice(0, 10) : utc(v, false).replace(/:00(\\.000)?$/, incr >= 60 ? '' : ':00$1'); }); }, grid: { stroke: '#eef0f4' } },
+        { size: 64, values: function (u, splits) { return splits.map(si); }, grid: { stroke: '#eef0f4' } }
+      ],
+      cursor: { sync: { key: sync.key }, drag: { x: true, y: false } },
+      legend: { live: true },
+      plugins: [bandsPlugin(panel)],
+      hooks: { setScale: [function (u, key) {
+        if (key !== 'x' || syncing) return;
+        syncing = true;
+        var mn = u.scales.x.min, mx = u.scales.x.max;
+        plots.forEach(function (p) { if (p !== u) p.setScale('x', { min: mn, max: mx }); });
+        syncing = false;
+      }] }
+    };
+    var cols = [data.start].concat(panel.series.map(function (s) { return s.values; }));
+    plots.push(new uPlot(opts, cols, div));
+  });
+  function zoom(a, b) { plots[0].setScale('x', { min: a, max: b }); }
+  document.getElementById('reset-zoom').addEventListener('click', function () { zoom(full[0], full[1]); });
+  Array.prototype.forEach.call(document.querySelectorAll('button.zoom'), function (b) {
+    b.addEventListener('click', function () {
+      var inc = data.incidents[+b.getAttribute('data-incident')]; if (!inc) return;
+      var pad = Math.max(5 * data.interval, (inc.end - inc.start) * 0.6);
+      zoom(Math.max(full[0], inc.start - pad), Math.min(full[1], inc.end + pad));
+      host.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    });
+  });
+  var t; window.addEventListener('resize', function () { clearTimeout(t); t = setTimeout(function () { plots.forEach(function (p) { p.setSize({ width: width(), height: p.height }); }); }, 100); });
+  window.__alibiPlots = plots;
+})();
+`;

@@ -1,0 +1,198 @@
+/**
+ * The HTML report opened in real headless Chromium (Debian's `chromium`, driven by
+ * playwright-core): it renders without errors, shows the verdict, draws the charts, and text
+ * from logs and captures stays text. Saves docs/report-stunnel-freeze.png.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { analyze, loadConfig, type AnalyzeDocument } from '../../lib/analyze';
+import { escapeHtml, htmlReport, scriptJson } from '../../lib/report/html';
+import { alibi } from '../helpers/cli';
+import { REPO } from '../helpers/corpus';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`skipping the browser tests of the HTML report: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+const browserIt = haveChromium ? it : it.skip;
+
+const SCRIPT = '<script>window.__pwned=1</script>';
+const IMG = '<img src=x onerror="window.__pwned=2">';
+
+let browser: Browser | undefined;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-html-'));
+  if (haveChromium) browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Opens a file in a fresh page, collecting console errors and uncaught page errors. */
+async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Self-contained means no request leaves the page.
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`); });
+  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+describe('scriptJson and escapeHtml', () => {
+  it('keeps the JSON value while no <, >, &, U+2028 or U+2029 remains in the text', () => {
+    const value = { s: `</script><!-- & \u2028\u2029 ${IMG}` };
+    const out = scriptJson(value);
+    expect(out).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(out)).toEqual(value);
+  });
+  it('escapes markup and both quote kinds', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+  });
+});
+
+describe('alibi analyze --html on the stunnel freeze', () => {
+  let doc: AnalyzeDocument;
+  const file = () => path.join(tmp, 'stunnel-freeze.html');
+  beforeAll(async () => {
+    doc = await analyze(loadConfig(path.join(REPO, 'captures/stunnel-freeze/alibi.json')));
+    fs.writeFileSync(file(), htmlReport(doc));
+  });
+
+  it('is one self-contained page: uPlot inlined, no external script, style or image', () => {
+    const html = fs.readFileSync(file(), 'utf8');
+    expect(html).toMatch(/<script type="application\/json" id="alibi-data">/);
+    expect(html).toContain('uPlot');
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+  });
+
+  browserIt('renders in Chromium without errors, shows the verdict, evidence and one chart per metric', async () => {
+    const { page, errors } = await open(file());
+    await page.waitForSelector('.uplot canvas');
+    const text = await page.innerText('body');
+    expect(doc.incidents[0].culprit).toMatchObject({ component: 'stunnel', kind: 'application' });
+    expect(text).toContain('Incident 1');
+    expect(text).toContain('stunnel stopped answering (application)');
+    expect(text).toMatch(/\d+% confidence/);
+    if (doc.incidents[0].summary) expect(text).toContain(doc.incidents[0].summary);
+    for (const e of doc.incidents[0].evidence) expect(text).toContain(e);
+    // Inputs, clocks and what is missing.
+    for (const s of doc.sources) expect(text).toContain(s.file);
+    expect(text).toContain('America/New_York');
+    expect(text).toContain('Clocks');
+    // Five panels (throughput, connections, resets, retransmissions, log lines), each a canvas
+    // of real size, with every source in its legend.
+    const panels = await page.$$eval('.panel', (els) => els.map((e) => ({ title: e.querySelector('h3')?.textContent ?? '', canvas: (() => { const c = e.querySelector('canvas'); return c ? [c.width, c.height] : null; })(), legend: e.querySelector('.u-legend')?.textContent ?? '' })));
+    expect(panels.map((p) => p.title.split(' ')[0])).toEqual(['Throughput', 'New', 'Resets', 'Retransmissions', 'Log']);
+    for (const p of panels) expect(p.canvas![0]).toBeGreaterThan(600);
+    expect(panels[0].legend).toEqual(expect.stringContaining('firewall'));
+    expect(panels[0].legend).toEqual(expect.stringContaining('loopback'));
+    expect(panels[4].legend).toEqual(expect.stringContaining('stunnel log'));
+    // The incident band is drawn: the canvas has the band's tint inside the incident window
+    // and not well before it.
+    const tint: { inside: number[]; before: number[] } = await page.evaluate(`(() => {
+      const data = JSON.parse(document.getElementById('alibi-data').textContent);
+      const u = window.__alibiPlots[3];
+      const inc = data.incidents[0];
+      const px = (t) => Array.from(u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)), Math.round(u.bbox.top) + 10, 1, 1).data);
+      return { inside: px((inc.start + inc.end) / 2 - 7), before: px(data.start[5]) };
+    })()`);
+    expect(tint.inside[0]).toBeGreaterThan(tint.inside[2]); // reddish
+    expect(tint.before[0]).toBe(tint.before[2]); // white/grey grid, no tint
+    // Screenshot for the README, before zooming.
+    fs.mkdirSync(path.join(REPO, 'docs'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO, 'docs/report-stunnel-freeze.png'), fullPage: true });
+    // Zoom to the incident: every chart's x scale follows.
+    await page.click('button.zoom');
+    const scales: number[][] = await page.evaluate('window.__alibiPlots.map((u) => [u.scales.x.min, u.scales.x.max])');
+    const inc = doc.timeline!.incidents[0];
+    for (const s of scales) expect(s).toEqual(scales[0]);
+    expect(scales[0][0]).toBeLessThanOrEqual(inc.start);
+    expect(scales[0][1]).toBeGreaterThanOrEqual(inc.end);
+    expect(scales[0][1] - scales[0][0]).toBeLessThan(doc.timeline!.start.length * doc.interval);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the CLI writes the page and still prints the text report', () => {
+    const out = path.join(tmp, 'cli.html');
+    const r = alibi(['analyze', path.join(REPO, 'captures/stunnel-freeze/alibi.json'), '--html', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Verdict: stunnel stopped answering');
+    expect(fs.readFileSync(out, 'utf8')).toContain('stunnel stopped answering (application)');
+    expect(alibi(['analyze', '--help']).stdout).toContain('--html FILE');
+  });
+});
+
+/** A document whose every text field carries markup, as a hostile log or capture name could. */
+function hostileDoc(): AnalyzeDocument {
+  const evil = `${SCRIPT} ${IMG}`;
+  const t0 = 1_700_000_000;
+  const n = 60;
+  const start = Array.from({ length: n }, (_, i) => t0 + i);
+  return {
+    window: { start: '2023-11-14T22:13:20Z', end: '2023-11-14T22:14:20Z' },
+    interval: 1,
+    sources: [
+      { type: 'capture', name: `fw${IMG}`, file: `/tmp/${SCRIPT}.pcap`, first: '2023-11-14T22:13:20Z', last: '2023-11-14T22:14:19Z', packets: 10, connections: 2, states: { [`SF${IMG}`]: 2 } },
+      { type: 'log', name: `app${SCRIPT}`, file: `/tmp/app.log`, first: '2023-11-14T22:13:20Z', last: '2023-11-14T22:14:19Z', format: 'iso8601', timezone: 'UTC', lines: 3, parsed: 3, silences: [] },
+    ],
+    incidents: [{
+      start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', duration: 10,
+      culprit: { component: `app${SCRIPT}`, kind: 'application', confidence: 0.8 },
+      summary: `app went silent: ${evil}`,
+      evidence: [`log line: ${evil}`],
+      signals: [{ source: `app${SCRIPT} log`, kind: 'log-silence', start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', baseline: 1, observed: 0, detail: IMG }],
+    }],
+    clocks: [{ between: [`fw${IMG}`, `app${SCRIPT} log`], offset: 0, confidence: 0.5, method: evil, applied: false }],
+    inferred: [evil],
+    missing: [evil],
+    warnings: [{ file: `/tmp/${IMG}`, line: 3, reason: `unparsable: ${evil}`, code: 'unparsable_timestamp' }],
+    timeline: {
+      interval: 1,
+      start,
+      series: [
+        { source: `fw${IMG}`, metric: 'bytes', values: start.map((_, i) => (i >= 20 && i < 30 ? 0 : 1000)) },
+        { source: `app${SCRIPT} log`, metric: 'lines', values: start.map((_, i) => (i >= 20 && i < 30 ? 0 : 2)) },
+      ],
+      silences: [{ source: `app${SCRIPT} log`, start: t0 + 20, end: t0 + 30 }],
+      incidents: [{ start: t0 + 20, end: t0 + 30, culprit: `app${SCRIPT}` }],
+    },
+  };
+}
+
+describe('text from logs and captures in the HTML report', () => {
+  it('never appears as markup in the page source', () => {
+    const html = htmlReport(hostileDoc());
+    // The only <script> elements are the page's three own ones.
+    expect(html.match(/<script/gi)).toHaveLength(3);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('onerror="');
+  });
+
+  browserIt('shows <script> and <img onerror> as text and executes neither', async () => {
+    const file = path.join(tmp, 'hostile.html');
+    fs.writeFileSync(file, htmlReport(hostileDoc()));
+    const { page, errors } = await open(file);
+    await page.waitForSelector('.uplot canvas');
+    await page.waitForTimeout(200); // an <img onerror> would have fired by now
+    const text = await page.innerText('body');
+    expect(text).toContain(`log line: ${SCRIPT} ${IMG}`);
+    expect(text).toContain(`unparsable: ${SCRIPT}`);
+    expect(text).toContain(`app went silent: ${SCRIPT}`);
+    expect(text).toContain(`SF${IMG}`);
+    // Legends (built in the page from the JSON island) show the names as text too.
+    expect(await page.$$eval('.u-legend', (els) => els.map((e) => e.textContent).join(' '))).toContain(`fw${IMG}`);
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.$$eval('img', (els) => els.length)).toBe(0);
+    expect(await page.$$eval('script', (els) => els.length)).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
