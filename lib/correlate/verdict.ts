@@ -150,6 +150,8 @@ interface ComponentFacts {
   logBase: number | null;
   evidence: string[];
   protocolFact: boolean;
+  /** Mean response time (s) when the component answered, but slowly. */
+  slow?: number;
 }
 
 /** Decides the culprit of one incident window [a, b). `incidents` are all windows (baseline excludes them). */
@@ -265,10 +267,13 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       // Protocol facts are counted over the stretch with no payload from the service when there
       // is one (the fault itself), not over the recovery burst that follows.
       const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
-      const [pa, pb] = qb - qa >= 3 ? [qa, qb] : [a, b];
+      // A stop is a long silence from the service (≥ 5 bins and a quarter of the window); short
+      // gaps happen in a slow service too.
+      const stopped = qb - qa >= Math.max(5, (b - a) / 4);
+      const [pa, pb] = stopped ? [qa, qb] : [a, b];
       const ch = sumRange(col.clientHello, pa, pb), sh = sumRange(col.serverHello, pa, pb);
       const rq = sumRange(col.httpRequests, pa, pb), rs = sumRange(col.httpResponses, pa, pb);
-      const during = qb - qa >= 3 ? `in the ${fmt((qb - qa) * iv, 0)} s with no payload from the service, ` : '';
+      const during = stopped ? `in the ${fmt((qb - qa) * iv, 0)} s with no payload from the service, ` : '';
       const chB = rateBase(col.clientHello, v.cover), shB = rateBase(col.serverHello, v.cover);
       const rqB = rateBase(col.httpRequests, v.cover), rsB = rateBase(col.httpResponses, v.cover);
       const where = `${s.host}:${s.port}`;
@@ -293,7 +298,10 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
         const unW = sumRange(col.unanswered, a, b);
         if (nW >= 3 && latW > Math.max(1, 10 * latB)) {
           stuck = true;
-          f.evidence.push(`HTTP responses from ${where} took ${fmt(latW, 2)} s on average during the incident (baseline ${fmt(latB, 3)} s): slow, not stopped`);
+          if (!stopped) f.slow = latW;
+          f.evidence.push(stopped
+            ? `when ${s.component} resumed, the requests queued during the stop were answered after ${fmt(latW, 2)} s on average (baseline ${fmt(latB, 3)} s)`
+            : `HTTP responses from ${where} took ${fmt(latW, 2)} s on average during the incident (baseline ${fmt(latB, 3)} s): slow, not stopped`);
         }
         if (unW >= 3 && unW >= 0.3 * Math.max(rq, 1)) {
           stuck = true;
@@ -329,7 +337,9 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     if (culprit.vantage === null) conf -= 0.25;
     const netOk = noLossLines.length ? ' The network delivered every packet between the vantage points.' : '';
     const logPart = (culprit.logSilentFrac ?? 0) >= 0.5 ? ' and its log went silent' : '';
-    const summary = culprit.vantage
+    const summary = culprit.slow !== undefined
+      ? `${culprit.component} answered too slowly: requests kept arriving at ${culprit.vantage}, responses took ${fmt(culprit.slow, 1)} s on average, and clients gave up and reset.${netOk}`
+      : culprit.vantage
       ? `${culprit.component} stopped answering: its input kept arriving at ${culprit.vantage}, the host's kernel still took connections, but ${culprit.component} sent no answers${logPart}.${netOk}`
       : `${culprit.component}'s log went silent; no capture shows whether its input still arrived.${netOk}`;
     return { culprit: { component: culprit.component, kind: 'application', confidence: Math.round(Math.min(0.97, Math.max(0.05, conf)) * 100) / 100 }, evidence, summary };

@@ -15,7 +15,7 @@ export function textReport(doc: AnalyzeDocument): string {
   doc.incidents.forEach((inc, i) => {
     const c = inc.culprit;
     const who =
-      c.kind === 'application' ? `${c.component} stopped answering (application)` :
+      c.kind === 'application' ? `${c.component} failed (application)` :
       c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}` :
       c.kind === 'clients' ? 'the clients stopped sending (demand stopped)' :
       'undecided: the data does not single out one component';
