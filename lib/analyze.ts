@@ -16,7 +16,7 @@ import { scanInWorkers } from './correlate/workers';
 import { detectDrop, detectSpike, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { correlation, median } from './correlate/stats';
 import { Timeline } from './correlate/timeline';
-import { CaptureView, Culprit, decide, LogView, mergeSignals } from './correlate/verdict';
+import { CaptureView, Culprit, decide, LogView, mergeSignals, VerdictInput } from './correlate/verdict';
 import { isoSeconds, parseDuration } from './time';
 
 /** The analyze configuration (SPEC.md); relative paths resolve against `baseDir`. */
@@ -123,6 +123,106 @@ function slowOnset(captures: CaptureView[], component: string, from: number, min
     if (onset >= 0 && onset < best) best = onset;
   }
   return best;
+}
+
+/** Signals, incident windows and their verdicts over one timeline. */
+export interface IncidentSearch {
+  signals: Signal[];
+  /** Incident windows, timeline bins [from, to), with their signals (same order as `incidents`). */
+  groups: { from: number; to: number; signals: Signal[] }[];
+  incidents: IncidentDoc[];
+}
+
+/**
+ * The reasoning shared by `analyze` (whole inputs) and `watch` (a rolling window): every
+ * detector on every source, signals merged into incident windows, a verdict for each.
+ * @example
+ * findIncidents({ timeline, captures, logs, services, path, comparisons: [] }).incidents[0].culprit
+ * //=> { component: 'app', kind: 'application', confidence: 0.92 }
+ */
+export function findIncidents(input: VerdictInput): IncidentSearch {
+  const { timeline, captures: captureViews, logs: logViews, services, comparisons } = input;
+  const interval = timeline.interval;
+  const minRun = Math.max(3, Math.ceil(5 / interval));
+  const signals: Signal[] = [];
+  for (const c of captureViews) {
+    const ctx: DetectContext = { interval, from: c.cover[0], to: c.cover[1], minRun };
+    // Service traffic where this vantage sees services, else all of it.
+    const seen = services.filter((s) => c.serviceConnections[s.component] > 0);
+    const subject = (k: string) => {
+      if (!seen.length) return c.all[k];
+      const out = new Float64Array(timeline.length);
+      for (const s of seen) { const x = c.services[s.component][k]; for (let i = 0; i < out.length; i++) out[i] += x[i]; }
+      return out;
+    };
+    // Goodput, not raw bytes: retransmitted SYNs and resets keep raw bytes up in an outage.
+    signals.push(...detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1));
+    signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
+    signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
+    signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
+    signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
+    signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
+    for (const s of seen) signals.push(...detectSynUnanswered(c.services[s.component].synOnly, c.services[s.component].synAck, ctx, `${c.vantage}:${s.component}`));
+  }
+  for (const cmp of comparisons) {
+    const n = timeline.length;
+    const found = runs(n, (i) => {
+      const m = cmp.missingPerBin.get(i) ?? 0;
+      const s = cmp.seenPerBin.get(i) ?? 0;
+      return m >= 2 && s > 0 && m / s >= 0.2;
+    }, 2, 2);
+    for (const [a, b] of found) {
+      let m = 0, s = 0;
+      for (let i = a; i < b; i++) { m += cmp.missingPerBin.get(i) ?? 0; s += cmp.seenPerBin.get(i) ?? 0; }
+      signals.push({ source: `${cmp.upstream}->${cmp.downstream}`, kind: 'loss-between-vantages', from: a, to: b, baseline: 0, observed: s ? m / s : 0, detail: `${m} of ${s} packets missing` });
+    }
+  }
+  const logSourceNames = new Set<string>();
+  for (const l of logViews) {
+    const name = `${l.component} log`;
+    logSourceNames.add(name);
+    const bl = l.lines.slice(l.cover[0], l.cover[1]);
+    const baseRate = bl.length ? bl.reduce((x, y) => x + y, 0) / (bl.length * interval) : 0;
+    for (const si of l.silences) {
+      let obs = 0;
+      for (let i = si.from; i < si.to && i < l.lines.length; i++) obs += l.lines[i];
+      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind });
+    }
+  }
+
+  // Incidents.
+  const mergeGap = Math.max(2, Math.ceil(10 / interval));
+  const groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
+  const windows = groups.map((g) => [g.from, g.to] as [number, number]);
+  const incidents: IncidentDoc[] = groups.map((g) => {
+    // Decide on the core of the incident (where the primary signals hold), not on the recovery
+    // burst that follows it.
+    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind));
+    const core: [number, number] = prim.length ? [Math.min(...prim.map((x) => x.from)), Math.max(...prim.map((x) => x.to))] : [g.from, g.to];
+    const drops = g.signals.filter((x) => x.kind === 'throughput-drop');
+    const demand: [number, number] | undefined = drops.length ? [Math.min(...drops.map((x) => x.from)), Math.max(...drops.map((x) => x.to))] : undefined;
+    const d = decide(input, core[0], core[1], windows, g.signals, demand);
+    // A slow component's symptom starts when the first slow request was sent, before clients
+    // time out and reset: move the start back to it.
+    if (d.culprit.kind === 'application') {
+      const onset = slowOnset(input.captures, d.culprit.component, g.from, minRun);
+      if (onset < g.from) g.from = onset;
+    }
+    // Exact edges where a log silence gives them (last line before, first line after).
+    const start = timeline.startOf(g.from);
+    const end = timeline.startOf(g.to);
+    return {
+      start: isoSeconds(start, interval % 1 ? 3 : 0),
+      end: isoSeconds(end, interval % 1 ? 3 : 0),
+      duration: ROUND(end - start, 3),
+      culprit: d.culprit,
+      summary: d.summary,
+      evidence: d.evidence,
+      signals: g.signals.map((s) => ({ source: s.source, kind: s.kind, start: timeline.iso(s.from), end: timeline.iso(s.to), baseline: ROUND(s.baseline, 3), observed: ROUND(s.observed, 3), ...(s.detail ? { detail: s.detail } : {}) })),
+    };
+  });
+
+  return { signals, groups, incidents };
 }
 
 /** Loads a config file; relative paths become relative to its folder. */
@@ -273,86 +373,9 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
     }
   }
 
-  // Signals.
-  const minRun = Math.max(3, Math.ceil(5 / interval));
-  const signals: Signal[] = [];
-  for (const c of captureViews) {
-    const ctx: DetectContext = { interval, from: c.cover[0], to: c.cover[1], minRun };
-    // Service traffic where this vantage sees services, else all of it.
-    const seen = services.filter((s) => c.serviceConnections[s.component] > 0);
-    const subject = (k: string) => {
-      if (!seen.length) return c.all[k];
-      const out = new Float64Array(timeline.length);
-      for (const s of seen) { const x = c.services[s.component][k]; for (let i = 0; i < out.length; i++) out[i] += x[i]; }
-      return out;
-    };
-    // Goodput, not raw bytes: retransmitted SYNs and resets keep raw bytes up in an outage.
-    signals.push(...detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1));
-    signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
-    signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
-    signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
-    signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
-    signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
-    for (const s of seen) signals.push(...detectSynUnanswered(c.services[s.component].synOnly, c.services[s.component].synAck, ctx, `${c.vantage}:${s.component}`));
-  }
-  for (const cmp of comparisons) {
-    const n = timeline.length;
-    const found = runs(n, (i) => {
-      const m = cmp.missingPerBin.get(i) ?? 0;
-      const s = cmp.seenPerBin.get(i) ?? 0;
-      return m >= 2 && s > 0 && m / s >= 0.2;
-    }, 2, 2);
-    for (const [a, b] of found) {
-      let m = 0, s = 0;
-      for (let i = a; i < b; i++) { m += cmp.missingPerBin.get(i) ?? 0; s += cmp.seenPerBin.get(i) ?? 0; }
-      signals.push({ source: `${cmp.upstream}->${cmp.downstream}`, kind: 'loss-between-vantages', from: a, to: b, baseline: 0, observed: s ? m / s : 0, detail: `${m} of ${s} packets missing` });
-    }
-  }
-  const logSourceNames = new Set<string>();
-  for (const l of logViews) {
-    const name = `${l.component} log`;
-    logSourceNames.add(name);
-    const bl = l.lines.slice(l.cover[0], l.cover[1]);
-    const baseRate = bl.length ? bl.reduce((x, y) => x + y, 0) / (bl.length * interval) : 0;
-    for (const si of l.silences) {
-      let obs = 0;
-      for (let i = si.from; i < si.to && i < l.lines.length; i++) obs += l.lines[i];
-      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind });
-    }
-  }
-
-  // Incidents.
-  const mergeGap = Math.max(2, Math.ceil(10 / interval));
-  const groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
-  const windows = groups.map((g) => [g.from, g.to] as [number, number]);
-  const input = { timeline, captures: captureViews, logs: logViews, services: services.map((s) => ({ ...s })), path: pathNames, comparisons };
-  const incidents: IncidentDoc[] = groups.map((g) => {
-    // Decide on the core of the incident (where the primary signals hold), not on the recovery
-    // burst that follows it.
-    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind));
-    const core: [number, number] = prim.length ? [Math.min(...prim.map((x) => x.from)), Math.max(...prim.map((x) => x.to))] : [g.from, g.to];
-    const drops = g.signals.filter((x) => x.kind === 'throughput-drop');
-    const demand: [number, number] | undefined = drops.length ? [Math.min(...drops.map((x) => x.from)), Math.max(...drops.map((x) => x.to))] : undefined;
-    const d = decide(input, core[0], core[1], windows, g.signals, demand);
-    // A slow component's symptom starts when the first slow request was sent, before clients
-    // time out and reset: move the start back to it.
-    if (d.culprit.kind === 'application') {
-      const onset = slowOnset(input.captures, d.culprit.component, g.from, minRun);
-      if (onset < g.from) g.from = onset;
-    }
-    // Exact edges where a log silence gives them (last line before, first line after).
-    const start = timeline.startOf(g.from);
-    const end = timeline.startOf(g.to);
-    return {
-      start: isoSeconds(start, interval % 1 ? 3 : 0),
-      end: isoSeconds(end, interval % 1 ? 3 : 0),
-      duration: ROUND(end - start, 3),
-      culprit: d.culprit,
-      summary: d.summary,
-      evidence: d.evidence,
-      signals: g.signals.map((s) => ({ source: s.source, kind: s.kind, start: timeline.iso(s.from), end: timeline.iso(s.to), baseline: ROUND(s.baseline, 3), observed: ROUND(s.observed, 3), ...(s.detail ? { detail: s.detail } : {}) })),
-    };
-  });
+  // Signals and incidents (the same helper `alibi watch` runs on its rolling window).
+  const input: VerdictInput = { timeline, captures: captureViews, logs: logViews, services: services.map((s) => ({ ...s })), path: pathNames, comparisons };
+  const { groups, incidents } = findIncidents(input);
 
   for (const s of services) if (!scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0) && scans.length) missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
   for (const s of services) if (!logResults.some((l) => l.cfg.component === s.component)) missing.push(`no log for ${s.component}`);
