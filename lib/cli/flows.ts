@@ -4,11 +4,13 @@
  */
 import { ArgumentError } from '../errors';
 import type { FlowRecord } from '../flow/record';
+import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
+import { writeArrowFile } from './arrow';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
 
-export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv]
+export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
 
 One record per TCP connection (Zeek conn_state and history, bytes and packets both ways,
 SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts them).
@@ -18,6 +20,8 @@ SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts
   --vantage NAME    vantage name copied into each record
   --json            {flows: [...], warnings: [...]}
   --csv             a header line and one row per connection
+  --arrow FILE      also write the rows as an Apache Arrow IPC file (CSV column names; times as
+                    timestamp[ns, UTC]) for pandas, polars, DuckDB
 `;
 
 export const FLOW_CSV_COLUMNS = [
@@ -33,6 +37,33 @@ function csvCell(v: unknown): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** The --arrow columns: FLOW_CSV_COLUMNS, typed. */
+export const FLOW_ARROW_COLUMNS: ArrowColumn<FlowRecord>[] = [
+  { name: 'id', type: 'int', get: (f) => f.id },
+  { name: 'client_ip', type: 'string', get: (f) => f.client.ip },
+  { name: 'client_port', type: 'int', get: (f) => f.client.port },
+  { name: 'server_ip', type: 'string', get: (f) => f.server.ip },
+  { name: 'server_port', type: 'int', get: (f) => f.server.port },
+  { name: 'start', type: 'timestamp', get: (f) => f.start },
+  { name: 'end', type: 'timestamp', get: (f) => f.end },
+  { name: 'duration', type: 'float', get: (f) => f.duration },
+  ...(['packets', 'bytes', 'payload', 'syn', 'synAck', 'fin', 'rst'] as const).flatMap((k) => {
+    const col = k === 'synAck' ? 'synack' : k;
+    return [
+      { name: `${col}_c2s`, type: 'int' as const, get: (f: FlowRecord) => f[k].c2s },
+      { name: `${col}_s2c`, type: 'int' as const, get: (f: FlowRecord) => f[k].s2c },
+    ];
+  }),
+  { name: 'state', type: 'string', get: (f) => f.state },
+  { name: 'history', type: 'string', get: (f) => f.history },
+  { name: 'handshake_rtt', type: 'float', get: (f) => f.handshakeRtt },
+  { name: 'retransmissions_c2s', type: 'int', get: (f) => f.retransmissions.c2s },
+  { name: 'retransmissions_s2c', type: 'int', get: (f) => f.retransmissions.s2c },
+  { name: 'zero_windows_c2s', type: 'int', get: (f) => f.zeroWindows.c2s },
+  { name: 'zero_windows_s2c', type: 'int', get: (f) => f.zeroWindows.s2c },
+  { name: 'vantage', type: 'string', get: (f) => f.vantage ?? null },
+];
 
 /** One CSV row per flow, columns as FLOW_CSV_COLUMNS. */
 export function flowCsvRow(f: FlowRecord): string {
@@ -52,6 +83,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     'idle-timeout': { type: 'string' },
     'max-flows': { type: 'string' },
     vantage: { type: 'string' },
+    arrow: { type: 'string' },
   });
   if (values.help) {
     io.stdout(FLOWS_HELP);
@@ -59,6 +91,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== 1) throw new ArgumentError('flows takes exactly one capture');
   if (values.json && values.csv) throw new ArgumentError('choose one of --json and --csv');
+  if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
   const maxFlows = values['max-flows'] !== undefined ? Number(values['max-flows']) : undefined;
   if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0)) throw new ArgumentError(`--max-flows must be a positive integer, got "${values['max-flows']}"`);
   const path = positionals[0];
@@ -70,6 +103,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   });
   await forEachPacket(reader, (p) => pass.packet(p));
   const res = pass.finish(reader, path);
+  if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {
     io.stdout(json({ flows: res.flows, warnings: res.warnings }));
     return EXIT_OK;

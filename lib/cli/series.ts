@@ -5,12 +5,14 @@
 import { ArgumentError } from '../errors';
 import { parseAddress } from '../flow/address';
 import type { Flow } from '../flow/flow';
-import { SeriesAccumulator, seriesBins, SERIES_METRICS } from '../metrics/series';
+import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '../metrics/series';
+import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
+import { writeArrowFile } from './arrow';
 
-export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv]
+export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE]
 
 Per interval: packets, bytes (frame lengths as on the wire), TCP payload, new connection attempts
 (SYN without ACK), resets and who sent them (client = the SYN sender), retransmissions, zero
@@ -21,7 +23,19 @@ windows, active connections; reset rate per second and per 100 attempts. Bins ar
   --align first    bins start at the first packet, as tshark -z io,stat does
   --port P         only TCP connections with P at either end
   --host H         only TCP connections with address H at either end
+  --json           {interval, bins: [...], warnings: [...]}
+  --csv            a header line and one row per bin
+  --arrow FILE     also write the bins as an Apache Arrow IPC file (CSV column names; start as
+                   timestamp[ns, UTC]) for pandas, polars, DuckDB
 `;
+
+/** The --arrow columns of a series: the CSV header's, typed. */
+export const SERIES_ARROW_COLUMNS: ArrowColumn<SeriesBin>[] = [
+  { name: 'start', type: 'timestamp', get: (b) => b.start },
+  ...SERIES_METRICS.map((k) => ({ name: k, type: 'int' as const, get: (b: SeriesBin) => b[k] })),
+  { name: 'resetRate', type: 'float', get: (b) => b.resetRate },
+  { name: 'resetsPer100Syn', type: 'float', get: (b) => b.resetsPer100Syn },
+];
 
 /** A flow predicate from --port / --host. */
 export function flowFilter(port?: string, host?: string): ((f: Flow) => boolean) | undefined {
@@ -49,6 +63,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
     align: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
+    arrow: { type: 'string' },
   });
   if (values.help) {
     io.stdout(SERIES_HELP);
@@ -56,6 +71,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length !== 1) throw new ArgumentError('series takes exactly one capture');
   if (values.json && values.csv) throw new ArgumentError('choose one of --json and --csv');
+  if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
   const align = values.align ?? 'epoch';
   if (align !== 'epoch' && align !== 'first') throw new ArgumentError(`--align must be epoch or first, got "${align}"`);
   const interval = parseDuration(values.interval ?? '1s', '--interval');
@@ -69,6 +85,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const bins = seriesBins(cols);
   const warnings = res.warnings;
   if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first 10,000,000 bins were not binned: use a larger --interval`, code: 'too_many_bins' });
+  if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
   if (values.json) {
     io.stdout(json({ interval, bins, warnings }));
     return EXIT_OK;
