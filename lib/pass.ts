@@ -64,8 +64,9 @@ export class CapturePass {
     d.issues.offset = p.fileOffset;
     const st = d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index);
     if (st === DecodeStatus.Tcp) {
-      const r = p.tsRes;
-      this.table.add(d.seg, p.origLen, p.tsSec, p.tsFrac, r, p.tsSec + p.tsFrac / r);
+      // The float time (sec + frac / res) is computed inside `add`: passed from here it would
+      // be a boxed double, an allocation per packet.
+      this.table.add(d.seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
     }
     this.opts.observer?.packet(p, st, this.table);
   }

@@ -30,7 +30,9 @@ export interface SyncByteSource {
 }
 
 const NEED = 1 as const;
-const DEFAULT_CHUNK = 1 << 22; // 4 MiB: measured large enough to hit disk speed, small enough for cache
+// 1 MiB: large enough to hit disk speed; small enough that what a read() just copied is still
+// in the CPU cache when the records are parsed (flows pass on the big capture: ~10% faster than 4 MiB).
+const DEFAULT_CHUNK = 1 << 20;
 const RESYNC_LOOKAHEAD = 1 << 16;
 
 /** Picks the parser from the first four bytes. */
@@ -86,7 +88,7 @@ class ReaderCore {
         if (this.end - this.pos === 0) {
           throw new UnknownFormatError('empty input: no capture header', { file: this.opts.file, offset: 0, packet: 0 });
         }
-        this.parser = parserFor(this.buf.subarray(this.pos, this.pos + 4), this.opts.file);
+        this.parser = parserFor(this.buf.subarray(this.pos, Math.min(this.pos + 4, this.end)), this.opts.file);
       }
       let n: number;
       try {
@@ -107,7 +109,13 @@ class ReaderCore {
       }
       if (!this.eof) return NEED;
       const have = this.end - this.pos;
-      if (have > 0) {
+      if (have > 0 && this.base + this.pos === 0) {
+        // Not even the file header is whole: nothing can be read from this input.
+        throw new TruncatedCaptureError(
+          `the capture ends inside its ${this.parser.format === 'pcap' ? 'file header' : 'section header block'}: ${have} of ${this.parser.need} bytes`,
+          { file: this.opts.file, offset: 0, packet: 0 },
+        );
+      } else if (have > 0) {
         this.warn(new TruncatedCaptureError(
           `the capture ends in the middle of a ${this.parser.format === 'pcap' ? 'record' : 'block'}: ${have} of ${this.parser.need} bytes`,
           { file: this.opts.file, offset: this.base + this.pos, packet: this.packets },

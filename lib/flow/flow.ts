@@ -124,6 +124,12 @@ export class FlowStore {
   private resValues: number[] = [];
   private lastRes = NaN;
   private lastResCode = 0;
+  /**
+   * Time of the segment being applied (float s, in [0]), set by the table before `update`. A
+   * double passed to a call V8 does not inline, or stored in an object field, may be boxed (a
+   * heap allocation per packet); a Float64Array slot never is.
+   */
+  readonly now = new Float64Array(1);
   /** What the last `update` did, read by the series accumulator in the same pass. */
   lastRetrans = false;
   lastZeroWin = false;
@@ -179,8 +185,9 @@ export class FlowStore {
     return code;
   }
 
-  /** Fills a new flow's identity and start time. `srcIsClient` orders the endpoints. */
-  init(idx: number, id: number, hash: number, seg: TcpSegment, srcIsClient: boolean, isOrig: boolean, sec: number, frac: number, res: number, t: number): void {
+  /** Fills a new flow's identity and start time (`sec/frac/res`; float `now[0]`). `srcIsClient` orders the endpoints. */
+  init(idx: number, id: number, hash: number, seg: TcpSegment, srcIsClient: boolean, isOrig: boolean, sec: number, frac: number, res: number): void {
+    const t = this.now[0];
     const c = idx >>> CHUNK_SHIFT;
     const r = idx & CHUNK_MASK;
     const D = this.f64[c];
@@ -300,8 +307,9 @@ export class FlowStore {
     N[ib + I.HIST_LEN] = len + 1;
   }
 
-  /** Applies one segment. `isOrig`: sent by the client. `t`: float seconds. */
-  update(idx: number, seg: TcpSegment, isOrig: boolean, wireLen: number, t: number): void {
+  /** Applies one segment at time `this.now[0]`. `isOrig`: sent by the client. */
+  update(idx: number, seg: TcpSegment, isOrig: boolean, wireLen: number): void {
+    const t = this.now[0];
     const c = idx >>> CHUNK_SHIFT;
     const r = idx & CHUNK_MASK;
     const D = this.f64[c];
@@ -437,7 +445,8 @@ export class FlowStore {
     N[d + DI.BITS] = db;
 
     // --- Zeek endpoint state machine ---
-    N[ib + I.STATES] = stepStates(states, isOrig, flags, len);
+    // Without SYN/FIN/RST only an inactive endpoint changes state: skip the call otherwise.
+    if ((flags & (SYN | FIN | RST)) !== 0 || epState === EndpointState.INACTIVE) N[ib + I.STATES] = stepStates(states, isOrig, flags, len);
 
     // --- Handshake RTT: first SYN to the client's first ACK after a SYN-ACK ---
     let fbits = N[ib + I.BITS];

@@ -58,7 +58,8 @@ export class FlowTable {
   private nextOf: Int32Array;
   private head = -1;
   private tail = -1;
-  private now = -Infinity;
+  /** Latest capture time seen (float s), in a typed array so that updating it never boxes a double. */
+  private readonly clock = new Float64Array([-Infinity]);
   /** The view handed to `onFinish` (reused). */
   private readonly finishing: Flow;
   /** Set by `add`: the flow of the last segment (a reused view), whether it was new, and its direction. */
@@ -91,12 +92,15 @@ export class FlowTable {
   }
 
   /**
-   * Accounts one decoded TCP segment. `sec/frac/res` is the exact time, `t` the float seconds.
+   * Accounts one decoded TCP segment at the exact time `sec + frac / res` seconds.
    * Returns the flow it belongs to (also in `lastFlow`): a reused view, valid until the next call.
    */
-  add(seg: TcpSegment, wireLen: number, sec: number, frac: number, res: number, t: number): Flow {
-    if (t > this.now) {
-      this.now = t;
+  add(seg: TcpSegment, wireLen: number, sec: number, frac: number, res: number): Flow {
+    // Computed here, not passed in: a double argument (or default parameter) is boxed by V8, a
+    // heap number per packet; a local stays in a register.
+    const t = sec + frac / res;
+    if (t > this.clock[0]) {
+      this.clock[0] = t;
       this.expire(t);
     }
     const store = this.store;
@@ -144,13 +148,15 @@ export class FlowTable {
       // Sent by the client, also when a host talks to itself on one port (both ends equal).
       isOrig = srcIsClient || (seg.srcPort === seg.dstPort && seg.src0 === seg.dst0 && seg.src1 === seg.dst1 && seg.src2 === seg.dst2 && seg.src3 === seg.dst3);
       if (!hashed) hash = segmentHash(seg);
-      f = this.create(seg, hash, srcIsClient, isOrig, sec, frac, res, t);
+      store.now[0] = t;
+      f = this.create(seg, hash, srcIsClient, isOrig, sec, frac, res);
       isNew = true;
     } else {
       this.touch(f);
       store.stamp(f, sec, frac, res, t);
     }
-    store.update(f, seg, isOrig, wireLen, t);
+    store.now[0] = t;
+    store.update(f, seg, isOrig, wireLen);
     this.cached = f;
     const view = this.current;
     view.idx = f;
@@ -161,7 +167,8 @@ export class FlowTable {
     return view;
   }
 
-  private create(seg: TcpSegment, hash: number, srcIsClient: boolean, isOrig: boolean, sec: number, frac: number, res: number, t: number): number {
+  /** A new flow at time `store.now[0]`. */
+  private create(seg: TcpSegment, hash: number, srcIsClient: boolean, isOrig: boolean, sec: number, frac: number, res: number): number {
     if (this.count >= this.maxFlows && this.head >= 0) {
       this.evictedForSpace++;
       this.finish(this.head);
@@ -169,7 +176,7 @@ export class FlowTable {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const store = this.store;
     const f = store.alloc();
-    store.init(f, this.started++, hash, seg, srcIsClient, isOrig, sec, frac, res, t);
+    store.init(f, this.started++, hash, seg, srcIsClient, isOrig, sec, frac, res);
     if (f >= this.prevOf.length) {
       const n = Math.max(this.prevOf.length * 2, f + 1);
       const p = new Int32Array(n);
