@@ -302,10 +302,14 @@ export class PcapngParser implements FormatParser {
     }
   }
 
-  /** The next offset that looks like a block: known type, sane length, matching trailer. */
+  /**
+   * The next offset that looks like a block: known type, sane length, matching trailer. Every
+   * offset is tried, not only multiples of 4: `b` may start anywhere in the file (a streamed
+   * window), and bytes lost in transfer shift the blocks after them.
+   */
   resync(b: Uint8Array, from: number, end: number): number {
     const le = this.le;
-    for (let p = (from + 3) & ~3; p + 12 <= end; p += 4) {
+    for (let p = from; p + 12 <= end; p++) {
       const type = u32(b, p, le);
       if (!KNOWN_BLOCKS.has(type)) continue;
       const len = type === BlockType.SHB ? Math.max(u32le(b, p + 4), 0) : u32(b, p + 4, le);
