@@ -24,7 +24,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
 import { IntervalGrid } from '../metrics/grid';
@@ -593,8 +593,25 @@ export function scanBytes(data: Uint8Array | string, opts: ScanOptions): LogScan
   const s = new LogScanner(opts);
   const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
-    s.push(gunzipSync(b));
-  } else s.push(b);
+    let damage: Error | null = null;
+    let plain: Buffer;
+    try {
+      plain = gunzipSync(b);
+    } catch (err) {
+      // A gzip cut off (still being written, or damaged in transfer): keep what inflates.
+      damage = err as Error;
+      try {
+        plain = gunzipSync(b, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch (err2) {
+        throw new LogFormatError(`bad gzip data: ${(err2 as Error).message}`, { file: opts.file, line: 1 }, { cause: err2 });
+      }
+    }
+    s.push(plain);
+    const res = s.finish();
+    if (damage) res.warnings.push({ file: opts.file ?? null, line: res.lines, reason: `input damaged after line ${res.lines}: ${damage.message}`, code: 'input_damaged' });
+    return res;
+  }
+  s.push(b);
   return s.finish();
 }
 
