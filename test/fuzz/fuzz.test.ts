@@ -1,0 +1,115 @@
+/**
+ * A short, fixed-seed run of the fuzzer (fuzz/engine.js, the same engine `npm run fuzz` runs on
+ * dist/) on lib/, and the replay of every regression fixture it found (test/fixtures/fuzz/).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { AlibiError, TruncatedCaptureError } from '../../lib/errors';
+import { AsyncCaptureReader, CaptureReader } from '../../lib/capture/reader';
+import { CapturePass } from '../../lib/pass';
+import { SeriesAccumulator } from '../../lib/metrics/series';
+import { parseLogText, readLog } from '../../lib/logs';
+import { REPO } from '../helpers/corpus';
+
+interface Case { id: string; seed: string; notes: string[]; bytes: Uint8Array; chunk: number; format?: string; gz?: boolean }
+interface Engine {
+  makeCase(seeds: { name: string; bytes: Uint8Array }[], seed: number, n: number): Case;
+  makeLogCase(seeds: { name: string; bytes: Uint8Array }[], seed: number, n: number, z: typeof zlib): Case;
+  runCapture(lib: unknown, bytes: Uint8Array, chunk?: number): Promise<{ problems: string[]; runs: { packets?: number; threw?: string }[] }>;
+  runLog(lib: unknown, c: Case): Promise<{ problems: string[]; lines: number | null }>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const engine: Engine = require('../../fuzz/engine.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { loadSeeds, loadLogSeeds } = require('../../fuzz/run.js');
+
+const lib = {
+  AlibiError, CaptureReader, AsyncCaptureReader, CapturePass, SeriesAccumulator, parseLogText, readLog,
+  CONN_STATES: ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'],
+};
+
+const SEED = 20261125;
+const CAPTURE_CASES = 700;
+const LOG_CASES = 120;
+/** Per case: a case is a few KiB to 64 KiB read three ways; 2 s is a hang, not a slow machine. */
+const CASE_MS = 2000;
+const HEAP_GROWTH = 64 * 2 ** 20;
+
+describe('fuzz (short run, fixed seed)', () => {
+  const seeds = loadSeeds();
+  const logSeeds = loadLogSeeds();
+
+  it('has seeds from the corpus and the fixtures', () => {
+    expect(seeds.length).toBeGreaterThanOrEqual(10);
+    expect(logSeeds.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it(`${CAPTURE_CASES} mutated captures end in records + typed errors/warnings, the same whether read whole, in windows or streamed`, async () => {
+    const findings: string[] = [];
+    let threw = 0;
+    let packets = 0;
+    for (let n = 0; n < CAPTURE_CASES; n++) {
+      const c = engine.makeCase(seeds, SEED, n);
+      const h0 = process.memoryUsage().heapUsed;
+      const t0 = Date.now();
+      const r = await engine.runCapture(lib, c.bytes, c.chunk);
+      const ms = Date.now() - t0;
+      const grown = process.memoryUsage().heapUsed - h0;
+      if (ms > CASE_MS) r.problems.push(`slow: ${ms} ms`);
+      if (grown > HEAP_GROWTH) r.problems.push(`heap grew ${(grown / 2 ** 20).toFixed(0)} MB`);
+      if (r.problems.length) findings.push(`${c.id} (${c.seed}: ${c.notes.join('; ')}): ${r.problems.join(' | ')}`);
+      if (r.runs[0].threw) threw++;
+      packets += r.runs[0].packets ?? 0;
+    }
+    expect(findings).toEqual([]);
+    // The mutations are not all fatal: most cases still yield packets (resync, truncation kept).
+    expect(threw).toBeLessThan(CAPTURE_CASES / 4);
+    expect(packets).toBeGreaterThan(CAPTURE_CASES * 10);
+  });
+
+  it(`${LOG_CASES} mutated logs (random bytes, NULs, bad UTF-8, long lines, shuffled, cut .gz) end in results or typed errors`, async () => {
+    const findings: string[] = [];
+    for (let n = 0; n < LOG_CASES; n++) {
+      const c = engine.makeLogCase(logSeeds, SEED, n, zlib);
+      const t0 = Date.now();
+      const r = await engine.runLog(lib, c);
+      if (Date.now() - t0 > 5000) r.problems.push(`slow: ${Date.now() - t0} ms`);
+      if (r.problems.length) findings.push(`${c.id} (${c.seed}: ${c.notes.join('; ')}): ${r.problems.join(' | ')}`);
+    }
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('fuzz regression fixtures (test/fixtures/fuzz)', () => {
+  const dir = path.join(REPO, 'test/fixtures/fuzz');
+  const cases: { file: string; id: string; found: string; expect: Record<string, unknown> }[] = JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8'));
+
+  it('lists every fixture file', () => {
+    const files = fs.readdirSync(dir).filter((f) => !/\.(md|json)$/.test(f)).sort();
+    expect(cases.map((c) => c.file).sort()).toEqual(files);
+  });
+
+  for (const c of cases.filter((x) => x.file.endsWith('.bin'))) {
+    it(`${c.file}: ${c.found}`, async () => {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(dir, c.file)));
+      const r = await engine.runCapture(lib, bytes, 7);
+      expect(r.problems).toEqual([]);
+      if (c.expect.packets !== undefined) expect(r.runs.map((x) => x.packets)).toEqual([c.expect.packets, c.expect.packets, c.expect.packets]);
+      if (c.expect.throws !== undefined) {
+        expect(() => { const rd = new CaptureReader(bytes, { file: c.file }); while (rd.next()); }).toThrow(TruncatedCaptureError);
+      }
+    });
+  }
+
+  for (const c of cases.filter((x) => x.file.endsWith('.gz'))) {
+    it(`${c.file}: ${c.found}`, async () => {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(dir, c.file)));
+      const r = parseLogText(bytes, { tz: 'UTC', year: 2025, file: c.file });
+      expect(r.warnings.map((w) => w.code)).toContain('input_damaged');
+      expect(r.lines).toBeGreaterThanOrEqual(c.expect.minLines as number);
+      const streamed = await readLog(require('node:stream').Readable.from([Buffer.from(bytes)]), { tz: 'UTC', year: 2025, file: c.file });
+      expect(streamed.lines).toBe(r.lines);
+    });
+  }
+});
