@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { htmlReport } from '../report/html';
 import { textReport } from '../report/text';
 import { CliIo, EXIT_OK, json, parse } from './common';
+import { progressNote } from './progress';
 
 export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--json] [--html report.html]
        alibi analyze --capture FILE@VANTAGE ... --log FILE@COMPONENT[:TZ] ...
@@ -77,7 +78,15 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     cfg = configFromFlags(values);
   } else throw new ArgumentError('analyze takes one config file, or --capture/--log flags');
   if (values.html === '') throw new ArgumentError('--html needs a file name');
-  const doc = await analyze(cfg);
+  const nCap = cfg.captures?.length ?? 0;
+  const nLog = cfg.logs?.length ?? 0;
+  const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json });
+  let doc;
+  try {
+    doc = await analyze(cfg);
+  } finally {
+    note.end();
+  }
   if (values.html !== undefined) {
     try {
       fs.writeFileSync(values.html, htmlReport(doc));

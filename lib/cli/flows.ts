@@ -9,6 +9,7 @@ import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { writeArrowFile } from './arrow';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
+import { captureProgress } from './progress';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
 
@@ -101,7 +102,9 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     maxFlows,
     vantage: values.vantage,
   });
-  await forEachPacket(reader, (p) => pass.packet(p));
+  const progress = captureProgress(io, reader, path, { quiet: values.json });
+  await forEachPacket(reader, (p) => { pass.packet(p); progress.tick(); });
+  progress.end();
   const res = pass.finish(reader, path);
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {

@@ -5,6 +5,7 @@
 import { InfoCollector } from '../capture/info';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
 import { ArgumentError } from '../errors';
+import { captureProgress } from './progress';
 
 export const INFO_HELP = `usage: alibi info <capture|-> [--json]
 
@@ -24,7 +25,9 @@ export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
   const path = positionals[0];
   const reader = openInput(path, io);
   const c = new InfoCollector();
-  await forEachPacket(reader, (p) => c.add(p));
+  const progress = captureProgress(io, reader, path, { quiet: values.json });
+  await forEachPacket(reader, (p) => { c.add(p); progress.tick(); });
+  progress.end();
   const info = c.finish(reader, path);
   if (values.json) {
     io.stdout(json(info));

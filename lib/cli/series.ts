@@ -10,6 +10,7 @@ import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
+import { captureProgress } from './progress';
 import { writeArrowFile } from './arrow';
 
 export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE]
@@ -79,7 +80,9 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const path = positionals[0];
   const reader = openInput(path, io);
   const pass = new CapturePass({ keepFlows: false, observer: series });
-  await forEachPacket(reader, (p) => pass.packet(p));
+  const progress = captureProgress(io, reader, path, { quiet: values.json });
+  await forEachPacket(reader, (p) => { pass.packet(p); progress.tick(); });
+  progress.end();
   const res = pass.finish(reader, path);
   const cols = series.columns();
   const bins = seriesBins(cols);

@@ -2,7 +2,10 @@
  * @module logs/command
  * `alibi logs <log> [--tz ZONE] [--format …] [--match REGEX] [--interval 1s] [--min-gap 30s] [--json]`
  */
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { progressBar, PROGRESS_MIN_BYTES } from '../cli/progress';
 import { AlibiError, ArgumentError } from '../errors';
 import { isoSeconds } from '../time';
 import { writeArrowFile } from '../cli/arrow';
@@ -13,6 +16,8 @@ import { logsDocument, machineZone, readLog, type LogScanResult } from './index'
 export interface CommandIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** Whether stderr is a TTY (progress bar only then). */
+  isTTY?: boolean;
 }
 
 export const LOGS_HELP = `Usage: alibi logs <log> [options]
@@ -93,8 +98,9 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     }
   }
   let result: LogScanResult;
+  const progress = logProgress(input, io, values.json === true || values.csv === true);
   try {
-    result = await readLog(input, {
+    result = await readLog(progress.input, {
       tz: values.tz as string | undefined,
       format: values.format as string | undefined,
       match: values.match as string | undefined,
@@ -102,7 +108,8 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
       minGap: values['min-gap'] as string | undefined,
       year,
       // stdin has no modification time: a yearless syslog read from it is taken as this year's.
-      mtime: input === '-' ? Date.now() / 1000 : undefined,
+      mtime: input === '-' ? Date.now() / 1000 : progress.mtime,
+      file: typeof progress.input === 'string' ? undefined : input,
     });
   } catch (err) {
     if (err instanceof ArgumentError) {
@@ -111,6 +118,8 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     }
     io.stderr(`alibi logs: ${err instanceof AlibiError ? err.describe() : (err as Error).message}\n`);
     return 1;
+  } finally {
+    progress.end();
   }
   const matchUsed = values.match !== undefined;
   const doc = logsDocument(result, matchUsed);
@@ -131,6 +140,33 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined));
   }
   return 0;
+}
+
+/**
+ * On a TTY, a large log file is read as a stream whose bytes are counted for a progress bar
+ * (gzip is still recognised by its magic); otherwise the path goes to readLog untouched.
+ */
+function logProgress(input: string, io: CommandIo, quiet: boolean): { input: string | NodeJS.ReadableStream; mtime?: number; end(): void } {
+  const plain = { input, end() {} };
+  if (!io.isTTY || quiet || input === '-') return plain;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(input);
+  } catch {
+    return plain; // readLog reports it
+  }
+  if (!st.isFile() || st.size < PROGRESS_MIN_BYTES) return plain;
+  const bar = progressBar(io, input, st.size);
+  const source = fs.createReadStream(input, { highWaterMark: 1 << 20 });
+  let n = 0;
+  const counted = Readable.from((async function* () {
+    for await (const chunk of source) {
+      n += (chunk as Buffer).length;
+      bar.update(n);
+      yield chunk as Buffer;
+    }
+  })());
+  return { input: counted, mtime: st.mtimeMs / 1000, end: () => bar.end() };
 }
 
 /** The --arrow columns of log bins. */

@@ -113,7 +113,7 @@ function verdictShort(inc: IncidentDoc): string {
 
 function verdictSentence(inc: IncidentDoc): string {
   const c = inc.culprit;
-  return c.kind === 'application' ? `${c.component} stopped answering (application)`
+  return c.kind === 'application' ? `${c.component} failed (application)`
     : c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}`
     : c.kind === 'clients' ? 'the clients stopped sending (demand stopped)'
     : 'undecided: the data does not single out one component';
