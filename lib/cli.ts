@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
   info: { run: () => infoCommand, summary: 'describe a capture (format, resolution, link types, packets, first/last)' },
   series: { run: () => seriesCommand, summary: 'per-interval throughput, new connections, resets by side, retransmissions' },
   logs: { run: () => logsCommand, summary: 'log lines per interval on UTC, silences; any format and time zone' },
+  watch: { run: () => require('./cli/watch').watchCommand, summary: 'live: capture + follow logs, alert when an incident starts and ends, save its packets (needs cap)' },
   flows: { run: () => flowsCommand, summary: 'TCP connections: Zeek state and history, bytes, resets and who sent them' },
 };
 

@@ -26,3 +26,6 @@ export { resolutionName } from './capture/format';
 export { InfoCollector } from './capture/info';
 export type { CaptureInfo, InterfaceSummary } from './capture/info';
 export { LinkType, linkTypeName } from './capture/linktypes';
+
+/** Live watch (`alibi watch`): libpcap through the optional `cap` package, incidents as events, a flight recorder. */
+export { watch, Watcher, LiveSource, LiveCaptureError, liveCaptureAvailable, LogFollower, FlightRecorder, PcapWriter } from './watch'; export type { WatchOptions, WatchIncident, WatchStats, PacketSource } from './watch';
