@@ -265,6 +265,9 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
   const pathNames = config.path ?? captures.filter((c) => !/loop|lo$/i.test(c.vantage)).map((c) => c.vantage);
   if (!config.path && captures.length > 1) inferred.push(`path: ${pathNames.join(' -> ')} (captures in the order given; set "path" to say otherwise)`);
 
+  // Logs are read on this thread while worker threads read the captures.
+  const logsStarted = Promise.all(logsCfg.map((l) => readLog(l.file, { tz: l.timezone, format: l.format, match: l.match, interval, file: l.file })));
+  logsStarted.catch(() => undefined);
   // Captures: one read each, in parallel when there are several.
   const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
   let scans: CaptureScan[] = [];
@@ -283,10 +286,11 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
   }
   for (const s of scans) warnings.push(...s.warnings);
 
-  // Logs.
+  // Logs (already being read while the workers scanned the captures).
   const logResults: { cfg: (typeof logsCfg)[number]; res: LogScanResult }[] = [];
-  for (const l of logsCfg) {
-    const res = await readLog(l.file, { tz: l.timezone, format: l.format, match: l.match, interval, file: l.file });
+  const logReads = await logsStarted;
+  for (const [k, l] of logsCfg.entries()) {
+    const res = logReads[k];
     if (!l.timezone && res.zoneSource === 'machine') inferred.push(`${l.component} log read in ${res.timezone} (this machine's zone; set "timezone" if it was written elsewhere)`);
     warnings.push(...res.warnings);
     logResults.push({ cfg: l, res });
@@ -351,8 +355,9 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
       // (SYN bursts while the log is silent) can make a wrong lag look attractive.
       const confident = best.r >= 0.8 && best.r - r0 >= 0.3 && Math.abs(best.lag) >= 2;
       clocks.push({
-        between: [view.vantage, `${cfg.component} log`], offset: ROUND(best.lag * interval, 3), confidence: ROUND(Math.max(0, best.r), 2),
-        method: `log lines per ${interval} s against SYNs to ${svc.host}:${svc.port} at ${view.vantage}, lags ±60 s (r at 0: ${ROUND(r0, 2)}, best: ${ROUND(best.r, 2)})`, applied: confident,
+        // An estimate is only given where the match is strong; otherwise the lag tried is in `method`.
+        between: [view.vantage, `${cfg.component} log`], offset: best.r >= 0.8 ? ROUND(best.lag * interval, 3) : null, confidence: ROUND(Math.max(0, best.r), 2),
+        method: `log lines per ${interval} s against SYNs to ${svc.host}:${svc.port} at ${view.vantage}, lags ±60 s (r at 0: ${ROUND(r0, 2)}; best r ${ROUND(best.r, 2)} at ${ROUND(best.lag * interval, 3)} s)`, applied: confident,
       });
       if (confident) {
         shift = best.lag;
