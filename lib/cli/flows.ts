@@ -17,7 +17,7 @@ One record per TCP connection (Zeek conn_state and history, bytes and packets bo
 SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts them).
   --idle-timeout D  a connection idle this long is finished; a later packet starts a new one (300s)
   --max-flows N     most concurrent connections kept; beyond it the least recently active is
-                    finished early and a warning says how many (1000000)
+                    finished early and a warning says how many (250000)
   --vantage NAME    vantage name copied into each record
   --json            {flows: [...], warnings: [...]}
   --csv             a header line and one row per connection
