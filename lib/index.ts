@@ -27,5 +27,38 @@ export { InfoCollector } from './capture/info';
 export type { CaptureInfo, InterfaceSummary } from './capture/info';
 export { LinkType, linkTypeName } from './capture/linktypes';
 
+/**
+ * Flows and interval series in one pass over a capture: feed packets to a `CapturePass` (with a
+ * `SeriesAccumulator` as its observer for per-interval columns), then `finish()`.
+ * @example
+ * const reader = openCapture('server.pcap');          // from 'pcap-alibi/node'
+ * const series = new SeriesAccumulator({ interval: 1 });
+ * const pass = new CapturePass({ observer: series });
+ * for (const p of reader) pass.packet(p);
+ * pass.finish(reader, 'server.pcap').flows[0].state  //=> 'SF'
+ */
+export { CapturePass } from './pass';
+export type { PassOptions, PassResult, PacketObserver } from './pass';
+export type { FlowRecord, Endpoint, Pair } from './flow/record';
+export type { ConnState } from './flow/state';
+export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
+export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
+
+/** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */
+export { readLog, parseLogText, logsDocument, builtinFormats, machineZone } from './logs';
+export type { ReadLogOptions, LogScanResult, LogsDocument, LogBin, SilenceDoc, Silence, SilenceReport, LogFormat } from './logs';
+
+/**
+ * The analysis (`alibi analyze`): captures and logs on one timeline, incidents with a culprit
+ * and the evidence. Reads files, so Node only.
+ */
+export { analyze, loadConfig } from './analyze';
+export type { AnalyzeConfig, AnalyzeDocument, IncidentDoc, SignalDoc, SourceDoc, ClockEstimate, TimelineData } from './analyze';
+export type { Culprit, CulpritKind } from './correlate/verdict';
+
+/** Reports of an analysis: the text `alibi analyze` prints and the `--html` page. */
+export { textReport } from './report/text';
+export { htmlReport } from './report/html';
+
 /** Live watch (`alibi watch`): libpcap through the optional `cap` package, incidents as events, a flight recorder. */
 export { watch, Watcher, LiveSource, LiveCaptureError, liveCaptureAvailable, LogFollower, FlightRecorder, PcapWriter } from './watch'; export type { WatchOptions, WatchIncident, WatchStats, PacketSource } from './watch';
