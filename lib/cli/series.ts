@@ -87,7 +87,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const cols = series.columns();
   const bins = seriesBins(cols);
   const warnings = res.warnings;
-  if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first 10,000,000 bins were not binned: use a larger --interval`, code: 'too_many_bins' });
+  if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first ${series.maxBins.toLocaleString('en-US')} bins were not binned: use a larger --interval`, code: 'too_many_bins' });
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
   if (values.json) {
     io.stdout(json({ interval, bins, warnings }));

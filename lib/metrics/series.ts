@@ -70,11 +70,18 @@ export interface SeriesOptions {
   align?: Align;
   /** Only packets of TCP flows for which this returns true (non-TCP packets are then excluded). */
   filter?: (f: Flow) => boolean;
-  /** Most bins allowed (default 10,000,000): a capture spanning years at 1 s would not fit. */
+  /**
+   * Most bins allowed (default 1,000,000: 11.5 days at 1 s, ~185 MB of columns at most): a capture
+   * spanning years at 1 s, or one bogus timestamp years away, would not fit. Packets beyond are
+   * counted in `overflow`, not binned.
+   */
   maxBins?: number;
   /** A grid to share with other sources (overrides interval and align). */
   grid?: IntervalGrid;
 }
+
+/** Default `maxBins`. */
+export const DEFAULT_MAX_BINS = 1_000_000;
 
 const EXTRA = ['payloadC2S', 'payloadS2C', 'synAck', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
 type Cols = Record<SeriesMetric | (typeof EXTRA)[number], Float64Array>;
@@ -94,7 +101,7 @@ export class SeriesAccumulator implements PacketObserver {
   readonly align: Align;
   private grid: IntervalGrid | null;
   private readonly filter?: (f: Flow) => boolean;
-  private readonly maxBins: number;
+  readonly maxBins: number;
   private cols: Cols;
   private cap = 0;
   /** Grid bin of column 0, and bins used. */
@@ -112,7 +119,7 @@ export class SeriesAccumulator implements PacketObserver {
     this.interval = opts.grid ? opts.grid.width : opts.interval ?? 1;
     this.align = opts.align ?? 'epoch';
     this.filter = opts.filter;
-    this.maxBins = opts.maxBins ?? 10_000_000;
+    this.maxBins = opts.maxBins ?? DEFAULT_MAX_BINS;
     if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
     this.cols = this.alloc(1024);
     this.lastBins = opts.filter ? new Map() : null;
@@ -157,6 +164,7 @@ export class SeriesAccumulator implements PacketObserver {
   }
 
   private resize(n: number, shift: number): void {
+    n = Math.min(n, this.maxBins); // doubling never allocates past the bound
     const old = this.cols;
     const used = this.used;
     this.cols = this.alloc(n);
