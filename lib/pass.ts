@@ -76,6 +76,9 @@ export class CapturePass {
     this.table.flush();
     this.flows.sort((a, b) => a.startTime - b.startTime || a.id - b.id);
     const warnings: Warning[] = [...reader.warnings];
+    if (reader.warningsDropped) {
+      warnings.push({ file, offset: null, packet: null, reason: `${reader.warningsDropped} more damaged ranges not listed (warnings are capped)`, code: 'too_many_warnings' });
+    }
     for (const i of this.decoder.issues.list()) {
       warnings.push({
         file,
@@ -87,6 +90,8 @@ export class CapturePass {
     }
     const open = this.decoder.fragments.open;
     if (open > 0) warnings.push({ file, offset: null, packet: null, reason: `${open} IP datagrams left incomplete (fragments never reassembled)`, code: 'ip_fragment_unmatched' });
+    const dropped = this.decoder.fragments.dropped;
+    if (dropped > 0) warnings.push({ file, offset: null, packet: null, reason: `${dropped} incomplete IP datagrams dropped: more than ${this.decoder.fragments.maxPending} pending at once`, code: 'ip_fragment_table_full' });
     if (this.table.evictedForSpace > 0) {
       warnings.push({ file, offset: null, packet: null, reason: `${this.table.evictedForSpace} connections finished early: more than ${this.table.maxFlows} concurrent (--max-flows); the least recently active were evicted`, code: 'flow_table_full' });
     }

@@ -202,6 +202,8 @@ export interface ReaderState {
   /** Byte offset reached in the input. */
   readonly offset: number;
   readonly packets: number;
+  /** Warnings past `maxWarnings`: counted, not listed. */
+  readonly warningsDropped?: number;
 }
 
 abstract class ReaderBase implements ReaderState {
@@ -215,6 +217,7 @@ abstract class ReaderBase implements ReaderState {
   get warnings(): readonly Warning[] { return this.core.warnings; }
   get offset() { return this.core.offset; }
   get packets() { return this.core.packets; }
+  get warningsDropped() { return this.core.warningsDropped; }
   /** The parser, for format-specific details (pcap version, pcapng sections and skipped blocks). */
   get parser() { return this.core.parser; }
 }

@@ -18,7 +18,7 @@ interface Pending {
 export class FragmentTracker {
   private readonly pending = new Map<string, Pending>();
   dropped = 0;
-  constructor(private readonly maxPending = 4096) {}
+  constructor(readonly maxPending = 4096) {}
 
   /**
    * Adds a fragment. Returns the reassembled transport header bytes (first fragment's) and the
