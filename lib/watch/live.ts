@@ -169,7 +169,7 @@ function classify(e: unknown, iface: string, filter: string): LiveCaptureError {
       'permission', { cause: e },
     );
   }
-  if (/syntax|filter|parse|illegal|unknown host|expression/i.test(msg) && filter) {
+  if (filter && /syntax|filter|parse|illegal|unknown (host|port|protocol|network)|expression/i.test(msg)) {
     return new LiveCaptureError(`bad capture filter "${filter}": ${msg}`, 'filter', { cause: e });
   }
   if (/no such device|doesn't exist|not up|SIOCGIFHWADDR/i.test(msg)) {
