@@ -105,8 +105,12 @@ function measure(cmd, args, { shell = false } = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${(r.stderr || '').slice(-2000)}`);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr || '');
-  return { seconds, maxRssKiB: m ? Number(m[1]) : null, stdout: r.stdout };
+  const err = r.stderr || '';
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+  const u = /User time \(seconds\): ([\d.]+)/.exec(err);
+  const k = /System time \(seconds\): ([\d.]+)/.exec(err);
+  // CPU time (user + system) next to wall time: on a shared machine wall time includes waiting.
+  return { seconds, cpuSeconds: u && k ? Number(u[1]) + Number(k[1]) : null, maxRssKiB: m ? Number(m[1]) : null, stdout: r.stdout };
 }
 
 /** One of our child modes: the child's own timing (excludes node start-up) and peak RSS. */
@@ -115,6 +119,7 @@ function measureOurs(mode, file) {
   const line = r.stdout.trim().split('\n').pop();
   const out = JSON.parse(line);
   out.processSeconds = r.seconds;
+  out.cpuSeconds = r.cpuSeconds;
   if (r.maxRssKiB) out.maxRssKiB = r.maxRssKiB;
   return out;
 }
@@ -125,13 +130,36 @@ function median(xs) {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/** Medians of several runs of one contender; every run is kept. */
+function summarize(all) {
+  const seconds = median(all.map((r) => r.seconds));
+  const rss = all.map((r) => r.maxRssKiB).filter((x) => x != null);
+  const cpu = all.map((r) => r.cpuSeconds).filter((x) => x != null);
+  return {
+    ...all[0],
+    seconds,
+    cpuSeconds: cpu.length ? median(cpu) : null,
+    maxRssKiB: rss.length ? median(rss) : null,
+    runs: all.map((r) => +r.seconds.toFixed(3)),
+    cpuRuns: cpu.map((x) => +x.toFixed(3)),
+  };
+}
+
 /** Runs `fn` `runs` times; keeps every run and the medians. */
 function repeat(runs, fn) {
   const all = [];
   for (let i = 0; i < runs; i++) all.push(fn());
-  const seconds = median(all.map((r) => r.seconds));
-  const rss = all.map((r) => r.maxRssKiB).filter((x) => x != null);
-  return { ...all[0], seconds, maxRssKiB: rss.length ? median(rss) : null, runs: all.map((r) => +r.seconds.toFixed(3)) };
+  return summarize(all);
+}
+
+/**
+ * Runs several contenders round-robin (A B C, A B C, …) so that load from other work on the
+ * machine falls on all of them alike, not on whichever ran during a busy minute.
+ */
+function rounds(runs, tasks) {
+  const all = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, fn] of Object.entries(tasks)) all[k].push(fn());
+  return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summarize(v)]));
 }
 
 function mib(kib) {
@@ -180,24 +208,26 @@ function main() {
   measure(`cat '${file}' > /dev/null`, [], { shell: true });
   if (haveNg) measure(`cat '${ng}' > /dev/null`, [], { shell: true });
 
-  log('cat ...');
-  rows.cat = repeat(opts.runs, () => measure(`cat '${file}' > /dev/null`, [], { shell: true }));
-  log('capinfos -c ...');
-  rows.capinfos = repeat(opts.runs, () => measure('capinfos', ['-c', file]));
-  if (haveNg) rows.capinfosNg = repeat(opts.runs, () => measure('capinfos', ['-c', ng]));
-  log('ours: reading ...');
-  rows.readPcap = repeat(opts.runs, () => measureOurs('read', file));
-  if (haveNg) rows.readPcapng = repeat(opts.runs, () => measureOurs('read', ng));
+  log('cat, capinfos -c, ours reading (round-robin) ...');
+  const readTasks = {
+    cat: () => measure(`cat '${file}' > /dev/null`, [], { shell: true }),
+    capinfos: () => measure('capinfos', ['-c', file]),
+    readPcap: () => measureOurs('read', file),
+  };
+  if (haveNg) {
+    readTasks.catNg = () => measure(`cat '${ng}' > /dev/null`, [], { shell: true });
+    readTasks.capinfosNg = () => measure('capinfos', ['-c', ng]);
+    readTasks.readPcapng = () => measureOurs('read', ng);
+  }
+  Object.assign(rows, rounds(opts.runs, readTasks));
   const packets = rows.readPcap.packets;
 
-  log('ours: flows ...');
-  rows.flows = repeat(opts.runs, () => measureOurs('flows', file));
-  if (fs.existsSync(path.join(DIST, 'metrics', 'series.js'))) {
-    log('ours: flows + series ...');
-    rows.flowsSeries = repeat(opts.runs, () => measureOurs('flows+series', file));
-  } else {
-    rows.flowsSeries = { skipped: 'dist/metrics/series.js does not exist yet' };
-  }
+  const haveSeries = fs.existsSync(path.join(DIST, 'metrics', 'series.js'));
+  log(`ours: flows${haveSeries ? ' and flows + series (round-robin)' : ''} ...`);
+  const flowTasks = { flows: () => measureOurs('flows', file) };
+  if (haveSeries) flowTasks.flowsSeries = () => measureOurs('flows+series', file);
+  Object.assign(rows, rounds(opts.runs, flowTasks));
+  if (!haveSeries) rows.flowsSeries = { skipped: 'dist/metrics/series.js does not exist yet' };
 
   // tshark: whole capture, or the first N packets (and ours on the same N, like for like).
   if (opts.skipTshark) {
@@ -267,9 +297,10 @@ function main() {
   const M = (x) => `${(x / 1e6).toFixed(2)} M pkt/s`;
   console.log(`pcap-alibi bench  ${doc.date}  node ${process.version}  ${doc.machine.cpus} CPUs (${doc.machine.cpuModel})  ${doc.machine.memGiB} GiB`);
   console.log(`capture: ${file}  ${(fileBytes / 1e9).toFixed(2)} GB  ${packets} packets${haveNg ? `  (+ ${ng})` : ''}`);
-  console.log(`load average before ${doc.loadBefore.join(' ')}, after ${doc.loadAfter.join(' ')}; median of ${opts.runs} runs (all runs in results.json)`);
+  console.log(`load average before ${doc.loadBefore.join(' ')}, after ${doc.loadAfter.join(' ')}; median of ${opts.runs} runs, contenders interleaved (all runs in results.json)`);
+  console.log('seconds = wall clock (rates use it); cpu s = user + system time of the process (ours: includes node start-up)');
   console.log('');
-  const hdr = `${'contender'.padEnd(44)} ${'seconds'.padStart(8)} ${'rate'.padStart(16)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)}`;
+  const hdr = `${'contender'.padEnd(44)} ${'seconds'.padStart(8)} ${'cpu s'.padStart(7)} ${'rate'.padStart(16)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)}`;
   console.log(hdr);
   console.log('-'.repeat(hdr.length));
   const row = (name, r, n, bytes) => {
@@ -277,9 +308,10 @@ function main() {
       console.log(`${name.padEnd(44)} skipped: ${r ? r.skipped || r.error : 'not run'}`);
       return;
     }
-    console.log(`${name.padEnd(44)} ${r.seconds.toFixed(2).padStart(8)} ${(n ? M(n / r.seconds) : '').padStart(16)} ${(bytes ? ((bytes / r.seconds) / MB).toFixed(0) : '').padStart(8)} ${mib(r.maxRssKiB).padStart(10)}`);
+    console.log(`${name.padEnd(44)} ${r.seconds.toFixed(2).padStart(8)} ${(r.cpuSeconds != null ? r.cpuSeconds.toFixed(2) : '-').padStart(7)} ${(n ? M(n / r.seconds) : '').padStart(16)} ${(bytes ? ((bytes / r.seconds) / MB).toFixed(0) : '').padStart(8)} ${mib(r.maxRssKiB).padStart(10)}`);
   };
   row('cat FILE > /dev/null', rows.cat, 0, fileBytes);
+  if (haveNg) row('cat FILE.pcapng > /dev/null', rows.catNg, 0, doc.capture.pcapngBytes);
   row('capinfos -c (pcap)', rows.capinfos, packets, fileBytes);
   if (haveNg) row('capinfos -c (pcapng)', rows.capinfosNg, packets, doc.capture.pcapngBytes);
   row('ours: read (pcap)', rows.readPcap, packets, fileBytes);
