@@ -103,7 +103,7 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.stats) {
     w.on('stats', (s) => io.stderr(`${s.at} ${s.packets} packets, recorder ${s.recorder.packets} packets / ${(s.recorder.bytes / 1048576).toFixed(1)} MiB${s.openIncident ? `, incident ${s.openIncident} open` : ''}\n`));
   }
-  io.stderr(`alibi watch: capturing on ${opts.iface}${opts.filter ? ` (${opts.filter})` : ''}; ${opts.logs!.length} log(s); Ctrl-C to stop\n`);
+  io.stderr(`alibi watch: capturing on ${opts.iface} (filter "${opts.filter ?? (opts.port ? `tcp port ${opts.port}` : 'tcp')}"); ${opts.logs!.length} log(s); Ctrl-C to stop\n`);
   await new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
