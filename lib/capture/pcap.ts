@@ -57,6 +57,15 @@ export class PcapParser implements FormatParser {
     return this.headerDone;
   }
 
+  /** Writes the fields every record of this file shares (before the first `fastStep`). */
+  prime(rec: PacketRecord): void {
+    rec.tsRes = this.res;
+    rec.hasTimestamp = true;
+    rec.linkType = this.linkType;
+    rec.fcsLen = this.fcsLen;
+    rec.ifaceId = 0;
+  }
+
   /**
    * The reader's hot path: one whole, sane record at `pos` → its length, or 0 for anything else
    * (short window, bad length): the caller then takes `step`, which reports it. Never throws.
@@ -67,16 +76,13 @@ export class PcapParser implements FormatParser {
     const le = this.le;
     const incl = le ? u32le(b, pos + Rec.INCL) : u32be(b, pos + Rec.INCL);
     if (incl > this.limit || end - pos < hl + incl) return 0;
+    // tsRes, hasTimestamp, linkType, fcsLen and ifaceId are the same for every record of a
+    // classic pcap file: `prime` wrote them when the fast path was enabled.
     rec.index = this.index++;
     rec.tsSec = le ? u32le(b, pos + Rec.SEC) : u32be(b, pos + Rec.SEC);
     rec.tsFrac = le ? u32le(b, pos + Rec.FRAC) : u32be(b, pos + Rec.FRAC);
-    rec.tsRes = this.res;
-    rec.hasTimestamp = true;
     rec.capLen = incl;
     rec.origLen = le ? u32le(b, pos + Rec.ORIG) : u32be(b, pos + Rec.ORIG);
-    rec.linkType = this.linkType;
-    rec.fcsLen = this.fcsLen;
-    rec.ifaceId = 0;
     rec.fileOffset = fileOffset;
     rec.bytes = b;
     rec.offset = pos + hl;

@@ -93,6 +93,9 @@ export class PcapngParser implements FormatParser {
     return this.sections > 0;
   }
 
+  /** Nothing to write ahead: interfaces differ per block. */
+  prime(_rec: PacketRecord): void {}
+
   /**
    * The reader's hot path: one whole, sane Enhanced Packet Block at `pos` → its length, or 0 for
    * anything else (other blocks, short window, any length or interface problem): the caller then

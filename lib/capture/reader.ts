@@ -100,7 +100,10 @@ class ReaderCore {
       if (n > 0) {
         this.pos += n;
         const p = this.parser;
-        if ((p instanceof PcapParser || p instanceof PcapngParser) && p.ready) this.fast = p;
+        if (this.fast === null && (p instanceof PcapParser || p instanceof PcapngParser) && p.ready) {
+          p.prime(this.rec);
+          this.fast = p;
+        }
         if (this.parser.produced) {
           this.packets++;
           return this.rec;

@@ -87,11 +87,15 @@ export class PacketDecoder {
     const transportLen = total - 20;
     if (hl < 20 || hl > transportLen) return false;
     const seg = this.seg;
-    seg.ipVersion = 4;
+    if (seg.ipVersion !== 4) {
+      // Words 1-3 are zero whenever ipVersion is 4 (every decoder path keeps that): clear them
+      // only when switching from IPv6.
+      seg.ipVersion = 4;
+      seg.src1 = seg.src2 = seg.src3 = 0;
+      seg.dst1 = seg.dst2 = seg.dst3 = 0;
+    }
     seg.src0 = u32be(b, o + 12);
     seg.dst0 = u32be(b, o + 16);
-    seg.src1 = seg.src2 = seg.src3 = 0;
-    seg.dst1 = seg.dst2 = seg.dst3 = 0;
     seg.reassembled = false;
     seg.srcPort = (b[t] << 8) | b[t + 1];
     seg.dstPort = (b[t + 2] << 8) | b[t + 3];
