@@ -107,7 +107,7 @@ export class SeriesAccumulator implements PacketObserver {
   /** Grid bin of column 0, and bins used. */
   private base = 0;
   private used = 0;
-  /** Bins dropped because the capture span exceeded maxBins. */
+  /** Packets not binned because the capture span exceeded maxBins (HTTP request times are not counted here). */
   overflow = 0;
   /** Connection id → time of its oldest unanswered HTTP request (bounded). */
   private readonly waiting = new Map<number, number>();
@@ -143,7 +143,6 @@ export class SeriesAccumulator implements PacketObserver {
     if (i >= 0 && i < this.used) return i;
     if (i >= this.used) {
       if (i + 1 > this.maxBins) {
-        this.overflow++;
         return -1;
       }
       if (i + 1 > this.cap) this.resize(Math.max(this.cap * 2, i + 1), 0);
@@ -153,7 +152,6 @@ export class SeriesAccumulator implements PacketObserver {
     // Earlier than the first bin (timestamps slightly out of order): shift right.
     const shift = -i;
     if (this.used + shift > this.maxBins) {
-      this.overflow++;
       return -1;
     }
     this.resize(Math.max(this.cap, this.used + shift) * (this.used + shift > this.cap ? 2 : 1), shift);
@@ -183,7 +181,10 @@ export class SeriesAccumulator implements PacketObserver {
     // belongs to the first bin, as tshark's io,stat counts it.
     if (bin < 0 && this.align === 'first') bin = 0;
     const i = this.slot(bin);
-    if (i < 0) return;
+    if (i < 0) {
+      this.overflow++;
+      return;
+    }
     const c = this.cols;
     c.packets[i]++;
     c.bytes[i] += rec.origLen;
