@@ -10,13 +10,29 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openCapture } from '../../lib/node';
-import { liveCaptureAvailable } from '../../lib/watch/live';
-import { watch, Watcher, WatchIncident } from '../../lib/watch/watcher';
+import type { WatchIncident } from '../../lib/watch/watcher';
+import { REPO } from '../helpers/corpus';
+
+/*
+ * The watcher runs as `alibi watch` in a child process, as a user runs it: the native `cap`
+ * addon is then never loaded into jest's process (jest re-evaluates modules per test file, and a
+ * native addon loaded twice into one process crashes it at the next test file).
+ */
+const CLI = path.join(REPO, 'dist', 'cli.js');
+function capBuilt(): boolean {
+  try {
+    execFileSync(process.execPath, ['-e', "require('cap')"], { cwd: REPO, stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function why(): string | null {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not root (network namespaces and capture need it)';
-  if (!liveCaptureAvailable()) return 'the optional "cap" package is not built (install libpcap-dev, npm rebuild cap)';
+  if (!fs.existsSync(CLI)) return 'dist/ not built (npm run build)';
+  if (!capBuilt()) return 'the optional "cap" package is not built (install libpcap-dev, npm rebuild cap)';
   try { execFileSync('ip', ['-V'], { stdio: 'ignore' }); } catch { return 'no "ip" command (iproute2)'; }
   return null;
 }
@@ -54,7 +70,7 @@ d('alibi watch on a live interface', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-watch-live-'));
   const log = path.join(tmp, 'app.log');
   let server: ChildProcess | null = null;
-  let w: Watcher | null = null;
+  let w: ChildProcess | null = null;
   let load: NodeJS.Timeout | null = null;
   const inflight = new Set<http.ClientRequest>();
 
@@ -75,7 +91,13 @@ d('alibi watch on a live interface', () => {
   afterAll(async () => {
     if (load) clearInterval(load);
     for (const r of inflight) r.destroy();
-    await w?.stop().catch(() => undefined);
+    if (w && w.exitCode === null) {
+      // SIGINT: the CLI closes and saves an open incident, then exits.
+      const exited = new Promise((r) => w!.once('exit', r));
+      w.kill('SIGINT');
+      await Promise.race([exited, sleep(5000)]);
+      if (w.exitCode === null) w.kill('SIGKILL');
+    }
     if (server?.pid) {
       try { process.kill(server.pid, 'SIGCONT'); process.kill(server.pid, 'SIGKILL'); } catch { /* gone */ }
     }
@@ -96,11 +118,30 @@ d('alibi watch on a live interface', () => {
     for (let i = 0; i < 50 && !(await get(500)); i++) await sleep(100);
 
     const events: { ev: string; i: WatchIncident; t: number }[] = [];
-    w = watch({ iface: HOST_IF, port: PORT, logs: [{ file: log, component: 'app' }], keep: 20, window: 120, warmup: 15, out: path.join(tmp, 'out') });
-    w.on('incident-start', (i) => events.push({ ev: 'start', i, t: Date.now() / 1000 }));
-    w.on('incident-end', (i) => events.push({ ev: 'end', i, t: Date.now() / 1000 }));
-    w.on('error', () => undefined);
-    const saved = new Promise<{ dir: string; files: string[] }>((res) => w!.once('incident-saved', res));
+    const outDir = path.join(tmp, 'out');
+    w = spawn(process.execPath, [CLI, 'watch', '--iface', HOST_IF, '--port', String(PORT), '--log', `${log}@app`, '--keep', '20s', '--window', '120s', '--warmup', '15s', '--out', outDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    w.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      let k: number;
+      while ((k = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, k);
+        buf = buf.slice(k + 1);
+        if (!line.trim()) continue;
+        const o = JSON.parse(line) as WatchIncident & { event: string };
+        events.push({ ev: o.event === 'incident-start' ? 'start' : 'end', i: o, t: Date.now() / 1000 });
+      }
+    });
+    w.stderr!.resume();
+    // The incident's folder is written when it ends: wait for its analyze.json.
+    const saved = async () => {
+      for (let i = 0; i < 200; i++) {
+        const dirs = fs.existsSync(outDir) ? fs.readdirSync(outDir).map((x) => path.join(outDir, x)).filter((x) => fs.existsSync(path.join(x, 'analyze.json'))) : [];
+        if (dirs.length) return { dir: dirs[0] };
+        await sleep(100);
+      }
+      throw new Error('incident not saved within 20 s of its end');
+    };
     load = setInterval(() => { void get(3000); }, 50); // 20 req/s, each gives up after 3 s
 
     await sleep(20_000);
@@ -125,7 +166,7 @@ d('alibi watch on a live interface', () => {
     expect(end!.t).toBeGreaterThan(f1);
     expect(Date.parse(end!.i.end!) / 1000).toBeGreaterThan(f1 - 2);
 
-    const { dir } = await Promise.race([saved, sleep(20_000).then(() => { throw new Error('incident not saved within 20 s'); })]);
+    const { dir } = await saved();
     const pcap = path.join(dir, 'capture.pcap');
     const r = openCapture(pcap);
     let n = 0, first = Infinity, last = -Infinity;
