@@ -87,7 +87,8 @@ export function scanCapture(req: ScanRequest): CaptureScan {
   const grid = new IntervalGrid(0, 0, req.interval);
   const all = new SeriesAccumulator({ grid });
   const matchers = req.services.map((s) => ({ s, m: serviceMatcher(s) }));
-  const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m }));
+  // Response times per service: a connection belongs to one service, so its timing slot is theirs.
+  const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m, responseTimes: true }));
   const ledger = req.ledger && matchers.length > 0 ? new PacketLedger((f) => matchers.some(({ m }) => m(f))) : req.ledger ? new PacketLedger(() => true) : null;
   const fan = new Fanout([all, ...per, ...(ledger ? [ledger] : [])]);
   const summary: FlowSummary = { total: 0, byState: {}, perService: {}, topServers: [] };

@@ -9,7 +9,7 @@
  * per flow: a Flow object with two Direction and two Endpoint objects, double fields boxed as
  * heap numbers and a history string cost ~1.2 KB and 5+ heap objects per connection (500 MB
  * and long GC pauses for 407 k connections), and each packet chased pointers into five places.
- * A record is 344 bytes, a packet touches a few adjacent cache lines, and the GC sees a few
+ * A record is 352 bytes, a packet touches a few adjacent cache lines, and the GC sees a few
  * large buffers instead of millions of objects. Chunks (4096 flows) grow with the number of
  * concurrent flows, never by copying; freed records are reused.
  *
@@ -37,7 +37,7 @@ function isPow10(n: number): boolean {
 }
 
 export const CHUNK_SHIFT = 12;
-/** Flows per storage chunk: 4096 × 344 B ≈ 1.4 MB, small enough that growth is gradual. */
+/** Flows per storage chunk: 4096 × 352 B ≈ 1.4 MB, small enough that growth is gradual. */
 export const CHUNK = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK - 1;
 
@@ -56,7 +56,9 @@ const enum F {
   /** Per-direction blocks (client→server, server→client), DF_* inside. */
   C2S = 9,
   S2C = 13,
-  COUNT = 17,
+  /** Time of the oldest HTTP request still waiting for its response (-1: none), for observers. */
+  WAITING = 17,
+  COUNT = 18,
 }
 /** Float64 fields of one direction. */
 const enum DF { BYTES = 0, PAYLOAD = 1, LAST_ADVANCE = 2, LAST_ACK_T = 3 }
@@ -99,7 +101,7 @@ const enum DI {
 const enum FB { V6 = 1, CLOSED = 2, SYNACK_SEEN = 4 }
 const enum DB { NEXT_VALID = 1, ACK_VALID = 2, ZEEK_VALID = 4, H_SYN_VALID = 8, H_FIN_VALID = 16, H_RST_VALID = 32 }
 
-const STRIDE_F64 = F.COUNT + I.COUNT / 2; // 43 doubles = 344 bytes
+const STRIDE_F64 = F.COUNT + I.COUNT / 2; // 44 doubles = 352 bytes
 const STRIDE_I32 = STRIDE_F64 * 2;
 const I32_AT = F.COUNT * 2;
 const RECORD_BYTES = STRIDE_F64 * 8;
@@ -160,6 +162,7 @@ export class FlowStore {
     D[fb + F.SYN_T] = -1;
     D[fb + F.RTT] = -1;
     D[fb + F.LAST_BIN] = -0x7fffffff;
+    D[fb + F.WAITING] = -1;
     const ib = (idx & CHUNK_MASK) * STRIDE_I32 + I32_AT;
     const N = this.i32[c];
     N[ib + I.C2S + DI.LAST_WIN] = -1;
@@ -592,6 +595,9 @@ export class Flow {
   /** Bin index of the last packet (series: active flows per bin). Free for the series to set. */
   get lastBin(): number { return this.store.f(this.idx, F.LAST_BIN); }
   set lastBin(v: number) { this.store.setF(this.idx, F.LAST_BIN, v); }
+  /** Time of the oldest unanswered HTTP request (-1: none): a slot for the series observer. */
+  get waitingSince(): number { return this.store.f(this.idx, F.WAITING); }
+  set waitingSince(v: number) { this.store.setF(this.idx, F.WAITING, v); }
   /** What the last update (of this flow: read it right after) did. */
   get lastRetrans(): boolean { return this.store.lastRetrans; }
   get lastZeroWin(): boolean { return this.store.lastZeroWin; }

@@ -78,6 +78,11 @@ export interface SeriesOptions {
   maxBins?: number;
   /** A grid to share with other sources (overrides interval and align). */
   grid?: IntervalGrid;
+  /**
+   * Time HTTP responses (request → response start) using a slot in each flow: only one
+   * accumulator per pass may do it (analyze does it per service; default false).
+   */
+  responseTimes?: boolean;
 }
 
 /** Default `maxBins`. */
@@ -109,8 +114,7 @@ export class SeriesAccumulator implements PacketObserver {
   private used = 0;
   /** Packets not binned because the capture span exceeded maxBins (HTTP request times are not counted here). */
   overflow = 0;
-  /** Connection id → time of its oldest unanswered HTTP request (bounded). */
-  private readonly waiting = new Map<number, number>();
+  private readonly timing: boolean;
   /** With a filter, flows are shared with other accumulators: keep our own last bin per flow. */
   private readonly lastBins: Map<number, number> | null;
 
@@ -123,6 +127,7 @@ export class SeriesAccumulator implements PacketObserver {
     if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
     this.cols = this.alloc(1024);
     this.lastBins = opts.filter ? new Map() : null;
+    this.timing = opts.responseTimes ?? false;
   }
 
   private alloc(n: number): Cols {
@@ -207,13 +212,13 @@ export class SeriesAccumulator implements PacketObserver {
       } else if (orig) {
         if (isHttpRequest(b, p)) {
           c.httpRequests[i]++;
-          if (!this.waiting.has(flow.id) && this.waiting.size < 1_000_000) this.waiting.set(flow.id, rec.tsSec + rec.tsFrac / rec.tsRes);
+          if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
         }
       } else if (b[p] === 0x48 && b[p + 1] === 0x54 && b[p + 2] === 0x54 && b[p + 3] === 0x50 && b[p + 4] === 0x2f) {
         c.httpResponses[i]++;
-        const asked = this.waiting.get(flow.id);
-        if (asked !== undefined) {
-          this.waiting.delete(flow.id);
+        const asked = this.timing ? flow.waitingSince : -1;
+        if (asked >= 0) {
+          flow.waitingSince = -1;
           const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
           c.answered[i]++;
           c.responseTime[i] += wait;
@@ -250,10 +255,10 @@ export class SeriesAccumulator implements PacketObserver {
   /** A connection ended: a request still waiting was never answered. */
   flowFinished(f: Flow): void {
     this.lastBins?.delete(f.id);
-    if (this.waiting.size === 0 || this.grid === null) return;
-    const asked = this.waiting.get(f.id);
-    if (asked === undefined) return;
-    this.waiting.delete(f.id);
+    if (!this.timing || this.grid === null) return;
+    const asked = f.waitingSince;
+    if (asked < 0) return;
+    f.waitingSince = -1;
     const i = this.binIndexOf(f.endT);
     if (i >= 0) this.cols.unanswered[i]++;
     const j = this.binIndexOf(asked);
