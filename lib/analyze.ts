@@ -297,10 +297,20 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
   }
 
   // The timeline spans every source.
-  const timeline = Timeline.spanning(interval, [
-    ...scans.flatMap((s) => [s.first, s.last]),
-    ...logResults.flatMap(({ res }) => [res.first, res.last]),
-  ]);
+  // The timeline spans every source — unless that is absurdly long (sources years apart, or one
+  // bogus timestamp): then it spans the captures (or, without captures, the logs) and the rest is
+  // clipped with a warning; a span still too long at this interval is a usage error.
+  const MAX_BINS = 1_000_000;
+  const capTimes = scans.flatMap((s) => [s.first, s.last]);
+  const logTimes = logResults.flatMap(({ res }) => [res.first, res.last]);
+  let timeline = Timeline.spanning(interval, [...capTimes, ...logTimes]);
+  if (timeline.length > MAX_BINS) {
+    timeline = Timeline.spanning(interval, scans.length ? capTimes : logTimes);
+    warnings.push({ file: null, offset: null, packet: null, reason: `the sources span ${Math.round(((timeline.length) * interval) / 86400)}+ days together: the timeline covers the ${scans.length ? 'captures' : 'logs'} only; sources outside it are clipped (check time zones and clocks)`, code: 'sources_far_apart' });
+  }
+  if (timeline.length > MAX_BINS) {
+    throw new ArgumentError(`the ${scans.length ? 'captures' : 'logs'} span ${Math.round((timeline.length * interval) / 86400)} days: more than ${MAX_BINS.toLocaleString('en-US')} bins of ${interval} s; use a larger --interval (at least ${Math.ceil((timeline.length * interval) / MAX_BINS)} s)`);
+  }
   const binOf = (t: number) => timeline.binOf(t);
 
   // Clocks: captures against each other (matched packets), logs against captures (lines vs SYNs).

@@ -48,6 +48,12 @@ export function textReport(doc: AnalyzeDocument): string {
     out.push('Not available (lowers confidence):');
     for (const x of doc.missing) out.push(`  ${x}`);
   }
-  if (doc.warnings.length) out.push(`Warnings: ${doc.warnings.length} (see --json)`);
+  if (doc.warnings.length) {
+    out.push(`Warnings (${doc.warnings.length}${doc.warnings.length > 5 ? ', first 5; all in --json' : ''}):`);
+    for (const w of doc.warnings.slice(0, 5)) {
+      const at = w.line !== undefined ? `line ${w.line}` : w.offset !== undefined && w.offset !== null ? `offset ${w.offset}` : '';
+      out.push(`  ${w.file ?? ''}${at ? `: ${at}` : ''}: ${w.reason}`);
+    }
+  }
   return out.join('\n') + '\n';
 }
