@@ -1,0 +1,21 @@
+/** analyze on sources far apart in time: bounded, and it says why. */
+import { analyze } from '../../lib/analyze';
+import { ArgumentError } from '../../lib/errors';
+import { corpusPath, describeCorpus, fixture } from '../helpers/corpus';
+
+describeCorpus('analyze on sources years apart', () => {
+  test('a 2012 capture with a 2026 log: the timeline covers the capture, the log is clipped with a warning', async () => {
+    const before = process.memoryUsage().rss;
+    const doc = await analyze({
+      captures: [{ file: corpusPath('pcarp__fa4f064cf0f161ba8253e8e7d55d2371cc3eccdd'), vantage: 'fw' }],
+      logs: [{ file: fixture('logs', 'stunnel.log'), component: 'stunnel', timezone: 'UTC' }],
+    });
+    expect(doc.window.start?.startsWith('2012-06-05')).toBe(true);
+    expect(doc.warnings.map((w) => w.code)).toContain('sources_far_apart');
+    expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
+  });
+  test('a capture spanning three years at 1 s is a usage error that names the interval needed', async () => {
+    await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(ArgumentError);
+    await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(/use a larger --interval \(at least \d+ s\)/);
+  });
+});
