@@ -115,6 +115,8 @@ export class SeriesAccumulator implements PacketObserver {
   /** Packets not binned because the capture span exceeded maxBins (HTTP request times are not counted here). */
   overflow = 0;
   private readonly timing: boolean;
+  private cacheSec = NaN;
+  private cacheBin = 0;
   /** With a filter, flows are shared with other accumulators: keep our own last bin per flow. */
   private readonly lastBins: Map<number, number> | null;
 
@@ -181,7 +183,17 @@ export class SeriesAccumulator implements PacketObserver {
     if (this.grid === null) {
       this.grid = IntervalGrid.forStart(rec.tsSec, rec.tsNs, this.interval, this.align);
     }
-    let bin = this.grid.binOf(rec.tsSec, rec.tsNs);
+    // Whole-second bins on whole-second edges: packets of the same second share a bin, so the
+    // bin is computed once per second, not once per packet.
+    let bin: number;
+    if (rec.tsSec === this.cacheSec) bin = this.cacheBin;
+    else {
+      bin = this.grid.binOf(rec.tsSec, rec.tsNs);
+      if (this.grid.originNs === 0 && this.grid.widthNs % 1e9 === 0) {
+        this.cacheSec = rec.tsSec;
+        this.cacheBin = bin;
+      }
+    }
     // Aligned on the first packet, a packet stamped slightly earlier (out-of-order timestamps)
     // belongs to the first bin, as tshark's io,stat counts it.
     if (bin < 0 && this.align === 'first') bin = 0;
