@@ -2,7 +2,7 @@
 /**
  * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
  *
- *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--no-build]
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]
  *
  * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
  * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
@@ -78,16 +78,17 @@ function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 3, skipTshark: false, tsharkSample: 0, skipLogs: false, build: true };
+  const o = { file: null, runs: 3, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
     else if (a === '--skip-tshark') o.skipTshark = true;
     else if (a === '--tshark-sample') o.tsharkSample = Number(argv[++i]);
     else if (a === '--skip-logs') o.skipLogs = true;
+    else if (a === '--skip-analyze') o.skipAnalyze = true;
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -330,6 +331,12 @@ function main() {
     console.log('logs (bench/logs.js):');
     console.log(rows.logs.table);
   } else if (rows.logs.skipped || rows.logs.error) console.log(`\nlogs: ${rows.logs.skipped || rows.logs.error}`);
+  if (!opts.skipAnalyze) {
+    // analyze (issue 7): two large captures + the 1 GB log, worker threads vs one thread.
+    console.log('');
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'analyze.js'), path.dirname(doc.capture.file)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    console.log((r.stdout || '').trimEnd() || `bench/analyze.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
+  }
   console.log('\nwritten: bench/results.json');
 }
 
