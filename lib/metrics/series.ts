@@ -89,8 +89,35 @@ export interface SeriesOptions {
 export const DEFAULT_MAX_BINS = 1_000_000;
 
 const EXTRA = ['payloadC2S', 'payloadS2C', 'synAck', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
-type Cols = Record<SeriesMetric | (typeof EXTRA)[number], Float64Array>;
 const ALL = [...SERIES_METRICS, ...EXTRA] as const;
+/** Where each metric sits in a bin's row of the interleaved store (the order of ALL). */
+const enum Col {
+  packets = 0,
+  bytes = 1,
+  payload = 2,
+  synOnly = 3,
+  resets = 4,
+  resetsByClient = 5,
+  resetsByServer = 6,
+  retransmissions = 7,
+  zeroWindows = 8,
+  activeFlows = 9,
+  payloadC2S = 10,
+  payloadS2C = 11,
+  synAck = 12,
+  clientHello = 13,
+  serverHello = 14,
+  httpRequests = 15,
+  httpResponses = 16,
+  answered = 17,
+  responseTime = 18,
+  unanswered = 19,
+  reqAnswered = 20,
+  reqWait = 21,
+  reqUnanswered = 22,
+}
+const NC = 23;
+
 
 /**
  * Accumulates the series while CapturePass runs; `columns()` at the end.
@@ -107,7 +134,8 @@ export class SeriesAccumulator implements PacketObserver {
   private grid: IntervalGrid | null;
   private readonly filter?: (f: Flow) => boolean;
   readonly maxBins: number;
-  private cols: Cols;
+  /** Bins as rows of NC metrics in one array: a packet touches one contiguous row. */
+  private d: Float64Array;
   private cap = 0;
   /** Grid bin of column 0, and bins used. */
   private base = 0;
@@ -116,6 +144,8 @@ export class SeriesAccumulator implements PacketObserver {
   overflow = 0;
   private readonly timing: boolean;
   private cacheSec = NaN;
+  private prevIdx = -1;
+  private prevBin = NaN;
   private cacheBin = 0;
   /** With a filter, flows are shared with other accumulators: keep our own last bin per flow. */
   private readonly lastBins: Map<number, number> | null;
@@ -127,16 +157,14 @@ export class SeriesAccumulator implements PacketObserver {
     this.filter = opts.filter;
     this.maxBins = opts.maxBins ?? DEFAULT_MAX_BINS;
     if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
-    this.cols = this.alloc(1024);
+    this.d = this.alloc(1024);
     this.lastBins = opts.filter ? new Map() : null;
     this.timing = opts.responseTimes ?? false;
   }
 
-  private alloc(n: number): Cols {
+  private alloc(n: number): Float64Array {
     this.cap = n;
-    const c = {} as Cols;
-    for (const k of ALL) c[k] = new Float64Array(n);
-    return c;
+    return new Float64Array(n * NC);
   }
 
   /** Makes column index for grid bin `bin`, growing or shifting as needed; -1 if out of range. */
@@ -170,10 +198,10 @@ export class SeriesAccumulator implements PacketObserver {
 
   private resize(n: number, shift: number): void {
     n = Math.min(n, this.maxBins); // doubling never allocates past the bound
-    const old = this.cols;
+    const old = this.d;
     const used = this.used;
-    this.cols = this.alloc(n);
-    for (const k of ALL) this.cols[k].set(old[k].subarray(0, used), shift);
+    this.d = this.alloc(n);
+    this.d.set(old.subarray(0, used * NC), shift * NC);
   }
 
   packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
@@ -202,65 +230,75 @@ export class SeriesAccumulator implements PacketObserver {
       this.overflow++;
       return;
     }
-    const c = this.cols;
-    c.packets[i]++;
-    c.bytes[i] += rec.origLen;
+    let d = this.d;
+    let o = i * NC;
+    d[o + Col.packets]++;
+    d[o + Col.bytes] += rec.origLen;
     if (flow === null) return;
     const seg = table.segment!;
     const flags = seg.flags;
     const orig = table.lastIsOrig;
     const len = seg.payloadLen;
-    c.payload[i] += len;
-    if (orig) c.payloadC2S[i] += len;
-    else c.payloadS2C[i] += len;
+    d[o + Col.payload] += len;
+    if (orig) d[o + Col.payloadC2S] += len;
+    else d[o + Col.payloadS2C] += len;
     if (len > 0 && seg.payloadCaptured >= 6) {
       // Cheap protocol facts from the first payload bytes: a TLS handshake record (22, 3.x) of
       // type ClientHello (1) / ServerHello (2); an HTTP method / status line.
       const b = seg.bytes;
       const p = seg.payloadOffset;
       if (b[p] === 22 && b[p + 1] === 3) {
-        if (orig && b[p + 5] === 1) c.clientHello[i]++;
-        else if (!orig && b[p + 5] === 2) c.serverHello[i]++;
+        if (orig && b[p + 5] === 1) d[o + Col.clientHello]++;
+        else if (!orig && b[p + 5] === 2) d[o + Col.serverHello]++;
       } else if (orig) {
         if (isHttpRequest(b, p)) {
-          c.httpRequests[i]++;
+          d[o + Col.httpRequests]++;
           if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
         }
       } else if (b[p] === 0x48 && b[p + 1] === 0x54 && b[p + 2] === 0x54 && b[p + 3] === 0x50 && b[p + 4] === 0x2f) {
-        c.httpResponses[i]++;
+        d[o + Col.httpResponses]++;
         const asked = this.timing ? flow.waitingSince : -1;
         if (asked >= 0) {
           flow.waitingSince = -1;
           const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
-          c.answered[i]++;
-          c.responseTime[i] += wait;
+          d[o + Col.answered]++;
+          d[o + Col.responseTime] += wait;
           const j = this.binIndexOf(asked);
           if (j >= 0) {
-            this.cols.reqAnswered[j]++;
-            this.cols.reqWait[j] += wait;
+            this.d[j * NC + Col.reqAnswered]++;
+            this.d[j * NC + Col.reqWait] += wait;
           }
+          // Binning the request time may have grown or shifted the store: find this bin again.
+          d = this.d;
+          o = this.slot(bin) * NC;
         }
       }
     }
     if (flags & SYN) {
-      if (flags & ACK) c.synAck[i]++;
-      else c.synOnly[i]++;
+      if (flags & ACK) d[o + Col.synAck]++;
+      else d[o + Col.synOnly]++;
     }
     if (flags & RST) {
-      c.resets[i]++;
-      if (orig) c.resetsByClient[i]++;
-      else c.resetsByServer[i]++;
+      d[o + Col.resets]++;
+      if (orig) d[o + Col.resetsByClient]++;
+      else d[o + Col.resetsByServer]++;
     }
-    if (flow.lastRetrans) c.retransmissions[i]++;
-    if (flow.lastZeroWin) c.zeroWindows[i]++;
+    if (flow.lastRetrans) d[o + Col.retransmissions]++;
+    if (flow.lastZeroWin) d[o + Col.zeroWindows]++;
     if (this.lastBins === null) {
-      if (flow.lastBin !== bin) {
-        flow.lastBin = bin;
-        c.activeFlows[i]++;
+      // Consecutive packets of one connection in one bin (most of them) skip the flow store.
+      const idx = flow.idx;
+      if (table.lastIsNew || idx !== this.prevIdx || bin !== this.prevBin) {
+        this.prevIdx = idx;
+        this.prevBin = bin;
+        if (flow.lastBin !== bin) {
+          flow.lastBin = bin;
+          d[o + Col.activeFlows]++;
+        }
       }
     } else if (this.lastBins.get(flow.id) !== bin) {
       this.lastBins.set(flow.id, bin);
-      c.activeFlows[i]++;
+      d[o + Col.activeFlows]++;
     }
   }
 
@@ -272,9 +310,9 @@ export class SeriesAccumulator implements PacketObserver {
     if (asked < 0) return;
     f.waitingSince = -1;
     const i = this.binIndexOf(f.endT);
-    if (i >= 0) this.cols.unanswered[i]++;
+    if (i >= 0) this.d[i * NC + Col.unanswered]++;
     const j = this.binIndexOf(asked);
-    if (j >= 0) this.cols.reqUnanswered[j]++;
+    if (j >= 0) this.d[j * NC + Col.reqUnanswered]++;
   }
 
   /** Column index of a float time (grows the columns as needed). */
@@ -292,7 +330,11 @@ export class SeriesAccumulator implements PacketObserver {
     const start = new Float64Array(n);
     for (let i = 0; i < n; i++) start[i] = grid.startOf(this.base + i);
     const out: Record<string, unknown> = { grid, interval: grid.width, firstBin: this.base, length: n, start };
-    for (const k of ALL) out[k] = this.cols[k].slice(0, n);
+    ALL.forEach((k, c) => {
+      const col = new Float64Array(n);
+      for (let i = 0; i < n; i++) col[i] = this.d[i * NC + c];
+      out[k] = col;
+    });
     return out as unknown as SeriesColumns;
   }
 }
