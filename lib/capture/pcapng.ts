@@ -85,6 +85,12 @@ export class PcapngParser implements FormatParser {
   private lastFrac = 0;
   private lastRes = 1e6;
   private readonly ts = { sec: 0, frac: 0 };
+  /** The second of the last timestamp split: its 32-bit low-word range and value. */
+  private cHi = -1;
+  private cD = -1;
+  private cLo = 0;
+  private cEnd = 0;
+  private cSec = 0;
 
   constructor(private readonly file?: string) {}
 
@@ -192,9 +198,24 @@ export class PcapngParser implements FormatParser {
   }
 
   private stamp(rec: PacketRecord, f: InterfaceInfo, hi: number, lo: number) {
-    splitTimestamp(hi, lo, f.tsRes, this.ts);
-    rec.tsSec = this.ts.sec + f.tsOffset;
-    rec.tsFrac = this.ts.frac;
+    const D = f.tsRes;
+    // Packets of the same second (most of them) share its start: no division for them.
+    if (hi === this.cHi && D === this.cD && lo >= this.cLo && lo < this.cEnd) {
+      rec.tsSec = this.cSec + f.tsOffset;
+      rec.tsFrac = lo - this.cLo;
+    } else {
+      splitTimestamp(hi, lo, D, this.ts);
+      rec.tsSec = this.ts.sec + f.tsOffset;
+      rec.tsFrac = this.ts.frac;
+      const start = lo - this.ts.frac;
+      if (start >= 0 && start + D <= 4294967296) {
+        this.cHi = hi;
+        this.cD = D;
+        this.cLo = start;
+        this.cEnd = start + D;
+        this.cSec = this.ts.sec;
+      } else this.cD = -1;
+    }
     rec.tsRes = f.tsRes;
     rec.hasTimestamp = true;
     this.lastSec = rec.tsSec;
