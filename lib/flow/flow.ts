@@ -15,6 +15,7 @@
  *
  * `Flow` is a reusable *view* (flyweight) onto one record, for observers and `toRecord`.
  */
+import { isHttpRequestStart, isHttpResponseStart, tlsHandshakeType } from '../decode/appstart';
 import type { TcpSegment } from '../decode/segment';
 import { EndpointState, ORIG_SHIFT, prevStateAt, RESP_SHIFT, stateAt, stepStates } from './state';
 
@@ -467,9 +468,9 @@ export class FlowStore {
     if (len > 0 && seg.payloadCaptured >= 6) {
       const b = seg.bytes;
       const p = seg.payloadOffset;
-      // TLS record: handshake (22), version 3.x, handshake type 1 (ClientHello) / 2 (ServerHello).
-      if (b[p] === 22 && b[p + 1] === 3 && b[p + 5] === (isOrig ? 1 : 2)) N[d + DI.TLS]++;
-      else if (isOrig ? isHttpMethod(b, p) : b[p] === 0x48 && b[p + 1] === 0x54 && b[p + 2] === 0x54 && b[p + 3] === 0x50 && b[p + 4] === 0x2f) N[d + DI.HTTP]++;
+      // A ClientHello from the client, a ServerHello from the server; else an HTTP start line.
+      if (tlsHandshakeType(b, p) === (isOrig ? 1 : 2)) N[d + DI.TLS]++;
+      else if (isOrig ? isHttpRequestStart(b, p) : isHttpResponseStart(b, p)) N[d + DI.HTTP]++;
     }
 
     if (flags & RST) fbits |= FB.CLOSED;
@@ -603,13 +604,3 @@ export class Flow {
   get lastZeroWin(): boolean { return this.store.lastZeroWin; }
 }
 
-/** GET, POST, HEAD, PUT, DELETE, OPTIONS, PATCH followed by a space. */
-function isHttpMethod(b: Uint8Array, p: number): boolean {
-  const c = b[p];
-  if (c === 0x47) return b[p + 1] === 0x45 && b[p + 2] === 0x54 && b[p + 3] === 0x20;
-  if (c === 0x50) return (b[p + 1] === 0x4f && b[p + 2] === 0x53 && b[p + 3] === 0x54) || (b[p + 1] === 0x55 && b[p + 2] === 0x54 && b[p + 3] === 0x20) || (b[p + 1] === 0x41 && b[p + 2] === 0x54);
-  if (c === 0x48) return b[p + 1] === 0x45 && b[p + 2] === 0x41 && b[p + 3] === 0x44;
-  if (c === 0x44) return b[p + 1] === 0x45 && b[p + 2] === 0x4c;
-  if (c === 0x4f) return b[p + 1] === 0x50 && b[p + 2] === 0x54;
-  return false;
-}

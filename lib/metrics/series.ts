@@ -4,6 +4,7 @@
  * new connection attempts (SYN without ACK), resets split by who sent them, retransmissions,
  * zero windows and active connections. Columns, not objects: one typed array per metric.
  */
+import { isHttpRequestStart, isHttpResponseStart, tlsHandshakeType } from '../decode/appstart';
 import type { PacketRecord } from '../capture/record';
 import { DecodeStatus } from '../decode/segment';
 import { ArgumentError } from '../errors';
@@ -247,15 +248,16 @@ export class SeriesAccumulator implements PacketObserver {
       // type ClientHello (1) / ServerHello (2); an HTTP method / status line.
       const b = seg.bytes;
       const p = seg.payloadOffset;
-      if (b[p] === 22 && b[p + 1] === 3) {
-        if (orig && b[p + 5] === 1) d[o + Col.clientHello]++;
-        else if (!orig && b[p + 5] === 2) d[o + Col.serverHello]++;
+      const tls = tlsHandshakeType(b, p);
+      if (tls !== 0) {
+        if (orig && tls === 1) d[o + Col.clientHello]++;
+        else if (!orig && tls === 2) d[o + Col.serverHello]++;
       } else if (orig) {
-        if (isHttpRequest(b, p)) {
+        if (isHttpRequestStart(b, p)) {
           d[o + Col.httpRequests]++;
           if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
         }
-      } else if (b[p] === 0x48 && b[p + 1] === 0x54 && b[p + 2] === 0x54 && b[p + 3] === 0x50 && b[p + 4] === 0x2f) {
+      } else if (isHttpResponseStart(b, p)) {
         d[o + Col.httpResponses]++;
         const asked = this.timing ? flow.waitingSince : -1;
         if (asked >= 0) {
@@ -339,17 +341,6 @@ export class SeriesAccumulator implements PacketObserver {
   }
 }
 
-/** GET/POST/PUT/HEAD/DELETE/OPTIONS/PATCH at the start of a payload. */
-function isHttpRequest(b: Uint8Array, p: number): boolean {
-  switch (b[p]) {
-    case 0x47: return b[p + 1] === 0x45 && b[p + 2] === 0x54 && b[p + 3] === 0x20;
-    case 0x50: return (b[p + 1] === 0x4f && b[p + 2] === 0x53) || (b[p + 1] === 0x55 && b[p + 2] === 0x54) || (b[p + 1] === 0x41 && b[p + 2] === 0x54);
-    case 0x48: return b[p + 1] === 0x45 && b[p + 2] === 0x41 && b[p + 3] === 0x44;
-    case 0x44: return b[p + 1] === 0x45 && b[p + 2] === 0x4c;
-    case 0x4f: return b[p + 1] === 0x50 && b[p + 2] === 0x54;
-  }
-  return false;
-}
 
 /** One bin as the SPEC.md JSON object (plus reset rates). */
 export interface SeriesBin {
