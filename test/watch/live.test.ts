@@ -133,14 +133,14 @@ d('alibi watch on a live interface', () => {
       }
     });
     w.stderr!.resume();
-    // The incident's folder is written when it ends: wait for its analyze.json.
-    const saved = async () => {
+    // The incident's folder is written when it ends: wait for its analyze.json (that incident's own
+    // folder: another incident, e.g. when the load stops, may be saved beside it).
+    const saved = async (dir: string) => {
       for (let i = 0; i < 200; i++) {
-        const dirs = fs.existsSync(outDir) ? fs.readdirSync(outDir).map((x) => path.join(outDir, x)).filter((x) => fs.existsSync(path.join(x, 'analyze.json'))) : [];
-        if (dirs.length) return { dir: dirs[0] };
+        if (fs.existsSync(path.join(dir, 'analyze.json'))) return { dir };
         await sleep(100);
       }
-      throw new Error('incident not saved within 20 s of its end');
+      throw new Error(`incident not saved in ${dir} within 20 s of its end`);
     };
     load = setInterval(() => { void get(3000); }, 50); // 20 req/s, each gives up after 3 s
 
@@ -166,7 +166,9 @@ d('alibi watch on a live interface', () => {
     expect(end!.t).toBeGreaterThan(f1);
     expect(Date.parse(end!.i.end!) / 1000).toBeGreaterThan(f1 - 2);
 
-    const { dir } = await saved();
+    expect(end!.i.dir).toBe(start!.i.dir);
+    expect(path.dirname(start!.i.dir!)).toBe(outDir);
+    const { dir } = await saved(start!.i.dir!);
     const pcap = path.join(dir, 'capture.pcap');
     const r = openCapture(pcap);
     let n = 0, first = Infinity, last = -Infinity;
