@@ -87,6 +87,38 @@ export class InputError extends AlibiError {
   override get code() { return 'input'; }
 }
 
+/** An error as plain data, to cross a thread boundary (`errorFromData` rebuilds it). */
+export interface ErrorData {
+  name: string;
+  message: string;
+  file?: string;
+  offset?: number;
+  packet?: number;
+  line?: number;
+}
+
+export function errorData(e: unknown): ErrorData {
+  if (e instanceof AlibiError) return { name: e.name, message: e.message, file: e.file, offset: e.offset, packet: e.packet, line: e.line };
+  return { name: 'Error', message: (e as Error)?.message ?? String(e) };
+}
+
+const ERROR_CLASSES: Record<string, new (m: string, w?: Where) => AlibiError> = {
+  AlibiError, ArgumentError, UnknownFormatError, UnsupportedVersionError, TruncatedCaptureError,
+  BadLengthError, MalformedRecordError, LogFormatError, InputError,
+};
+
+/** The typed error of the same class, message and place (an unknown class: AlibiError). */
+export function errorFromData(d: ErrorData): AlibiError {
+  const C = ERROR_CLASSES[d.name] ?? AlibiError;
+  const where: Where = {};
+  if (d.file !== undefined) where.file = d.file;
+  if (d.offset !== undefined) where.offset = d.offset;
+  if (d.packet !== undefined) where.packet = d.packet;
+  if (d.line !== undefined) where.line = d.line;
+  const msg = d.name in ERROR_CLASSES ? d.message : `${d.name}: ${d.message}`;
+  return new C(msg, where);
+}
+
 /** A capture-level error class (all are AlibiErrors). */
 export type CaptureError =
   | UnknownFormatError

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AlibiError } from '../errors';
+import { ErrorData, errorFromData } from '../errors';
 import { IntervalGrid } from '../metrics/grid';
 import type { SeriesColumns } from '../metrics/series';
 import { CaptureScan, ScanRequest, scanCapture } from './scan';
@@ -35,7 +35,7 @@ export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]>
   const runOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(script, { workerData: reqs[i] });
-      w.once('message', (m: { ok: boolean; scan?: CaptureScan; error?: { name: string; message: string; file?: string; offset?: number } }) => {
+      w.once('message', (m: { ok: boolean; scan?: CaptureScan; error?: ErrorData }) => {
         if (m.ok && m.scan) {
           const s = m.scan;
           s.all = revive(s.all);
@@ -43,8 +43,8 @@ export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]>
           out[i] = s;
           resolve();
         } else {
-          // Errors cross the thread as data: rebuild a typed error that still says where.
-          reject(new AlibiError(m.error?.message ?? 'worker failed', { file: m.error?.file, offset: m.error?.offset }));
+          // Errors cross the thread as data: rebuild the typed error (same class) that still says where.
+          reject(errorFromData(m.error ?? { name: 'AlibiError', message: 'worker failed' }));
         }
       });
       w.once('error', reject);

@@ -19,3 +19,29 @@ describeCorpus('analyze on sources years apart', () => {
     await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(/use a larger --interval \(at least \d+ s\)/);
   });
 });
+
+describe('errors from capture workers', () => {
+  test('a file that is not a capture, read in a worker thread, is the same typed error as in this thread, naming the file and offset', async () => {
+    const os = await import('node:os');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { UnknownFormatError } = await import('../../lib/errors');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-worker-err-'));
+    const bad = path.join(tmp, 'notes.txt');
+    fs.writeFileSync(bad, 'not a capture at all\n');
+    const good = path.resolve(__dirname, '../../captures/healthy/server.pcap');
+    const cfg = { captures: [{ file: good, vantage: 'server' }, { file: bad, vantage: 'fw' }] };
+    try {
+      const inWorkers = await analyze(cfg).then(() => null, (e) => e);
+      const here = await analyze({ ...cfg, parallel: false }).then(() => null, (e) => e);
+      for (const e of [inWorkers, here]) {
+        expect(e).toBeInstanceOf(UnknownFormatError);
+        expect(e.file).toBe(bad);
+        expect(e.offset).toBe(0);
+      }
+      expect(inWorkers.message).toBe(here.message);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
