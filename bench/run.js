@@ -78,7 +78,7 @@ function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 3, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
+  const o = { file: null, runs: 5, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
@@ -154,12 +154,14 @@ function repeat(runs, fn) {
 }
 
 /**
- * Runs several contenders round-robin (A B C, A B C, …) so that load from other work on the
- * machine falls on all of them alike, not on whichever ran during a busy minute.
+ * Runs several contenders round-robin, the order reversed every other round (A B C, C B A, …),
+ * so that load from other work on the machine falls on all of them alike, not on whichever ran
+ * during a busy minute or always ran first.
  */
 function rounds(runs, tasks) {
   const all = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
-  for (let i = 0; i < runs; i++) for (const [k, fn] of Object.entries(tasks)) all[k].push(fn());
+  const order = Object.entries(tasks);
+  for (let i = 0; i < runs; i++) for (const [k, fn] of i % 2 ? [...order].reverse() : order) all[k].push(fn());
   return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summarize(v)]));
 }
 
@@ -284,7 +286,14 @@ function main() {
     d.pcapngOverPcapTime = rows.readPcapng.seconds / rows.readPcap.seconds;
   }
   d.flowsPacketsPerSecond = rate(rows.flows.packets, rows.flows.seconds);
-  if (rows.flowsSeries.seconds) d.flowsSeriesOverFlows = rows.flowsSeries.seconds / rows.flows.seconds;
+  if (rows.flowsSeries.seconds) {
+    d.flowsSeriesOverFlows = rows.flowsSeries.seconds / rows.flows.seconds;
+    // Each round's two runs are back to back: their ratio is less exposed to the machine's drift
+    // than the ratio of two medians taken over minutes.
+    const pairs = rows.flows.runs.map((f, i) => rows.flowsSeries.runs[i] / f);
+    d.flowsSeriesOverFlowsPerRound = pairs.map((x) => +x.toFixed(3));
+    d.flowsSeriesOverFlowsPairedMedian = median(pairs);
+  }
   if (rows.tshark.seconds) {
     d.tsharkPacketsPerSecond = rate(rows.tshark.packets, rows.tshark.seconds);
     d.flowsOverTsharkRate = d.flowsPacketsPerSecond / d.tsharkPacketsPerSecond;
@@ -325,7 +334,7 @@ function main() {
   console.log(`reading: ${(d.readVsCapinfos).toFixed(2)}x capinfos -c speed (target >= 1)` + (haveNg ? `; pcapng takes ${d.pcapngOverPcapTime.toFixed(2)}x the pcap time (target <= 1.25)` : ''));
   console.log(`flows: ${M(d.flowsPacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows.maxRssKiB)} (target <= 200 MiB), ${rows.flows.connections} connections` +
     (d.flowsOverTsharkRate ? `; ${d.flowsOverTsharkRate.toFixed(1)}x tshark (${d.tsharkRatioBasis})` : ''));
-  if (d.flowsSeriesOverFlows) console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (target <= 1.15)`);
+  if (d.flowsSeriesOverFlows) console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (ratio of medians; target <= 1.15); per round ${d.flowsSeriesOverFlowsPerRound.join(', ')}, median ${d.flowsSeriesOverFlowsPairedMedian.toFixed(2)}x`);
   if (rows.logs.table) {
     console.log('');
     console.log('logs (bench/logs.js):');

@@ -20,6 +20,9 @@ import type { TcpSegment } from '../decode/segment';
 import { EndpointState, ORIG_SHIFT, prevStateAt, RESP_SHIFT, stateAt, stepStates } from './state';
 
 const FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
+
+/** What a segment's payload starts with, as the last update saw it (`FlowStore.lastApp`). */
+export const enum AppStart { NONE = 0, CLIENT_HELLO = 1, SERVER_HELLO = 2, HTTP_REQUEST = 3, HTTP_RESPONSE = 4 }
 const MAX_HISTORY = 64;
 /** History characters kept inside the record; longer histories (rare) spill into a Map. */
 const HIST_INLINE = 16;
@@ -136,6 +139,8 @@ export class FlowStore {
   /** What the last `update` did, read by the series accumulator in the same pass. */
   lastRetrans = false;
   lastZeroWin = false;
+  /** The protocol fact the last update's payload started with (AppStart), 0 for none. */
+  lastApp = 0;
 
   /** Bytes held by records (for memory reports). */
   get bytes(): number {
@@ -465,13 +470,20 @@ export class FlowStore {
     }
 
     // --- Protocol facts from the first payload bytes (TLS hello, HTTP start line) ---
+    let app = 0;
     if (len > 0 && seg.payloadCaptured >= 6) {
       const b = seg.bytes;
       const p = seg.payloadOffset;
       // A ClientHello from the client, a ServerHello from the server; else an HTTP start line.
-      if (tlsHandshakeType(b, p) === (isOrig ? 1 : 2)) N[d + DI.TLS]++;
-      else if (isOrig ? isHttpRequestStart(b, p) : isHttpResponseStart(b, p)) N[d + DI.HTTP]++;
+      if (tlsHandshakeType(b, p) === (isOrig ? 1 : 2)) {
+        N[d + DI.TLS]++;
+        app = isOrig ? AppStart.CLIENT_HELLO : AppStart.SERVER_HELLO;
+      } else if (isOrig ? isHttpRequestStart(b, p) : isHttpResponseStart(b, p)) {
+        N[d + DI.HTTP]++;
+        app = isOrig ? AppStart.HTTP_REQUEST : AppStart.HTTP_RESPONSE;
+      }
     }
+    this.lastApp = app;
 
     if (flags & RST) fbits |= FB.CLOSED;
     else if (N[ib + I.C2S + DI.FIN] > 0 && N[ib + I.S2C + DI.FIN] > 0) fbits |= FB.CLOSED;

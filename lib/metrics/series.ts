@@ -4,11 +4,10 @@
  * new connection attempts (SYN without ACK), resets split by who sent them, retransmissions,
  * zero windows and active connections. Columns, not objects: one typed array per metric.
  */
-import { isHttpRequestStart, isHttpResponseStart, tlsHandshakeType } from '../decode/appstart';
 import type { PacketRecord } from '../capture/record';
 import { DecodeStatus } from '../decode/segment';
 import { ArgumentError } from '../errors';
-import type { Flow } from '../flow/flow';
+import { AppStart, type Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import type { PacketObserver } from '../pass';
 import { Align, IntervalGrid } from './grid';
@@ -226,10 +225,14 @@ export class SeriesAccumulator implements PacketObserver {
     // Aligned on the first packet, a packet stamped slightly earlier (out-of-order timestamps)
     // belongs to the first bin, as tshark's io,stat counts it.
     if (bin < 0 && this.align === 'first') bin = 0;
-    const i = this.slot(bin);
-    if (i < 0) {
-      this.overflow++;
-      return;
+    // The bin is almost always one the columns already hold: only grow or shift otherwise.
+    let i = bin - this.base;
+    if (!(i >= 0 && i < this.used)) {
+      i = this.slot(bin);
+      if (i < 0) {
+        this.overflow++;
+        return;
+      }
     }
     let d = this.d;
     let o = i * NC;
@@ -240,24 +243,19 @@ export class SeriesAccumulator implements PacketObserver {
     const flags = seg.flags;
     const orig = table.lastIsOrig;
     const len = seg.payloadLen;
+    const store = table.store;
     d[o + Col.payload] += len;
     if (orig) d[o + Col.payloadC2S] += len;
     else d[o + Col.payloadS2C] += len;
-    if (len > 0 && seg.payloadCaptured >= 6) {
-      // Cheap protocol facts from the first payload bytes: a TLS handshake record (22, 3.x) of
-      // type ClientHello (1) / ServerHello (2); an HTTP method / status line.
-      const b = seg.bytes;
-      const p = seg.payloadOffset;
-      const tls = tlsHandshakeType(b, p);
-      if (tls !== 0) {
-        if (orig && tls === 1) d[o + Col.clientHello]++;
-        else if (!orig && tls === 2) d[o + Col.serverHello]++;
-      } else if (orig) {
-        if (isHttpRequestStart(b, p)) {
-          d[o + Col.httpRequests]++;
-          if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
-        }
-      } else if (isHttpResponseStart(b, p)) {
+    // The flow update has already looked at the payload's first bytes (TLS hello, HTTP start line).
+    const app = store.lastApp;
+    if (app !== AppStart.NONE) {
+      if (app === AppStart.CLIENT_HELLO) d[o + Col.clientHello]++;
+      else if (app === AppStart.SERVER_HELLO) d[o + Col.serverHello]++;
+      else if (app === AppStart.HTTP_REQUEST) {
+        d[o + Col.httpRequests]++;
+        if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
+      } else {
         d[o + Col.httpResponses]++;
         const asked = this.timing ? flow.waitingSince : -1;
         if (asked >= 0) {
@@ -285,8 +283,8 @@ export class SeriesAccumulator implements PacketObserver {
       if (orig) d[o + Col.resetsByClient]++;
       else d[o + Col.resetsByServer]++;
     }
-    if (flow.lastRetrans) d[o + Col.retransmissions]++;
-    if (flow.lastZeroWin) d[o + Col.zeroWindows]++;
+    if (store.lastRetrans) d[o + Col.retransmissions]++;
+    if (store.lastZeroWin) d[o + Col.zeroWindows]++;
     if (this.lastBins === null) {
       // Consecutive packets of one connection in one bin (most of them) skip the flow store.
       const idx = flow.idx;
