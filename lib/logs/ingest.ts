@@ -108,6 +108,8 @@ export interface LogScanResult {
 }
 
 const CHUNK = 1 << 20;
+/** Offset of the data in the file read buffers (half a page, see readPlainFile). */
+const SKEW = 2048;
 /** Auto-detection waits for this many lines (or bytes, or the end). */
 const DETECT_LINES = 64;
 const DETECT_BYTES = 1 << 20;
@@ -673,12 +675,15 @@ async function readPlainFile(path: string, o: ScanOptions): Promise<LogScanResul
   } catch (err) {
     throw new InputError((err as Error).message, { file: path }, { cause: err });
   }
-  // Two buffers: the next read runs in the thread pool while the current one is scanned.
-  const bufs = [Buffer.allocUnsafe(4 * CHUNK), Buffer.allocUnsafe(4 * CHUNK)];
+  // Two buffers: the next read runs in the thread pool while the current one is scanned. Data
+  // goes half a page into each buffer: reads at page-aligned file positions into page-aligned
+  // memory make the kernel's copy 3-4x slower on this machine's AMD EPYC (0.46 s vs 0.13 s per 600 MB from
+  // the page cache when the two page offsets are within 16 bytes; readLog on 1 GB: 1.53 -> 1.33 s).
+  const bufs = [Buffer.allocUnsafe(4 * CHUNK + SKEW), Buffer.allocUnsafe(4 * CHUNK + SKEW)];
   const scanner = new LogScanner(o);
   let bytes = 0;
   let which = 0;
-  let next = fh.read(bufs[0], 0, bufs[0].length, null);
+  let next = fh.read(bufs[0], SKEW, 4 * CHUNK, null);
   try {
     for (;;) {
       let n: number;
@@ -691,12 +696,12 @@ async function readPlainFile(path: string, o: ScanOptions): Promise<LogScanResul
         return res;
       }
       if (n === 0) break;
-      const buf = bufs[which];
+      const buf = bufs[which].subarray(SKEW, SKEW + n);
       if (bytes === 0 && n >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return null;
       bytes += n;
       which ^= 1;
-      next = fh.read(bufs[which], 0, bufs[which].length, null);
-      scanner.push(buf.subarray(0, n));
+      next = fh.read(bufs[which], SKEW, 4 * CHUNK, null);
+      scanner.push(buf);
     }
   } finally {
     await next.catch(() => undefined);
