@@ -78,17 +78,18 @@ function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 5, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
+  const o = { file: null, runs: 5, flowRuns: 9, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
+    else if (a === '--flow-runs') o.flowRuns = Math.max(1, Number(argv[++i]));
     else if (a === '--skip-tshark') o.skipTshark = true;
     else if (a === '--tshark-sample') o.tsharkSample = Number(argv[++i]);
     else if (a === '--skip-logs') o.skipLogs = true;
     else if (a === '--skip-analyze') o.skipAnalyze = true;
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -201,6 +202,7 @@ function main() {
     loadBefore: os.loadavg().map((x) => +x.toFixed(2)),
     capture: { file, bytes: fs.statSync(file).size, pcapng: haveNg ? ng : null, pcapngBytes: haveNg ? fs.statSync(ng).size : null },
     runs: opts.runs,
+    flowRuns: opts.flowRuns,
     rows: {},
   };
   const rows = doc.rows;
@@ -229,7 +231,8 @@ function main() {
   log(`ours: flows${haveSeries ? ' and flows + series (round-robin)' : ''} ...`);
   const flowTasks = { flows: () => measureOurs('flows', file) };
   if (haveSeries) flowTasks.flowsSeries = () => measureOurs('flows+series', file);
-  Object.assign(rows, rounds(opts.runs, flowTasks));
+  // More rounds here: the flows + series ratio is a small difference between two noisy figures.
+  Object.assign(rows, rounds(opts.flowRuns, flowTasks));
   if (!haveSeries) rows.flowsSeries = { skipped: 'dist/metrics/series.js does not exist yet' };
 
   // tshark: whole capture, or the first N packets (and ours on the same N, like for like).
@@ -307,7 +310,7 @@ function main() {
   const M = (x) => `${(x / 1e6).toFixed(2)} M pkt/s`;
   console.log(`pcap-alibi bench  ${doc.date}  node ${process.version}  ${doc.machine.cpus} CPUs (${doc.machine.cpuModel})  ${doc.machine.memGiB} GiB`);
   console.log(`capture: ${file}  ${(fileBytes / 1e9).toFixed(2)} GB  ${packets} packets${haveNg ? `  (+ ${ng})` : ''}`);
-  console.log(`load average before ${doc.loadBefore.join(' ')}, after ${doc.loadAfter.join(' ')}; median of ${opts.runs} runs, contenders interleaved (all runs in results.json)`);
+  console.log(`load average before ${doc.loadBefore.join(' ')}, after ${doc.loadAfter.join(' ')}; median of ${opts.runs} runs (flows rows: ${opts.flowRuns}), contenders interleaved (all runs in results.json)`);
   console.log('seconds = wall clock (rates use it); cpu s = user + system time of the process (ours: includes node start-up)');
   console.log('');
   const hdr = `${'contender'.padEnd(44)} ${'seconds'.padStart(8)} ${'cpu s'.padStart(7)} ${'rate'.padStart(16)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)}`;
