@@ -79,3 +79,39 @@ export function warningLines(ws: readonly { file: string | null; offset?: number
 export function json(doc: unknown): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
+
+/**
+ * The text of `json(doc)`, in pieces: each element of the array `doc[arrayKey]` is stringified on
+ * its own. One JSON.stringify of a big capture's flows (~1.2 KB each) would pass V8's longest
+ * string (2^29 characters) at about 450,000 connections; pieces never come near it.
+ */
+export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string): Generator<string> {
+  const keys = Object.keys(doc).filter((k) => doc[k] !== undefined && typeof doc[k] !== 'function');
+  yield '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = doc[k];
+    yield `${i ? ',' : ''}\n  ${JSON.stringify(k)}: `;
+    if (k === arrayKey && Array.isArray(v) && v.length > 0) {
+      yield '[';
+      for (let j = 0; j < v.length; j++) yield `${j ? ',' : ''}\n    ${(JSON.stringify(v[j], null, 2) ?? 'null').replace(/\n/g, '\n    ')}`;
+      yield '\n  ]';
+    } else {
+      yield JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
+    }
+  }
+  yield keys.length ? '\n}\n' : '}\n';
+}
+
+/** Writes pieces of text to stdout in writes of about 1 MB. */
+export function writePieces(io: Pick<CliIo, 'stdout'>, pieces: Iterable<string>): void {
+  let buf = '';
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= 1 << 20) {
+      io.stdout(buf);
+      buf = '';
+    }
+  }
+  if (buf) io.stdout(buf);
+}

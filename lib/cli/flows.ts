@@ -8,7 +8,7 @@ import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { writeArrowFile } from './arrow';
-import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
+import { CliIo, EXIT_OK, forEachPacket, jsonPieces, openInput, parse, warningLines, writePieces } from './common';
 import { captureProgress } from './progress';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
@@ -108,19 +108,25 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const res = pass.finish(reader, path);
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {
-    io.stdout(json({ flows: res.flows, warnings: res.warnings }));
+    // In pieces: a whole-capture document can be longer than the longest string V8 can build.
+    writePieces(io, jsonPieces({ flows: res.flows, warnings: res.warnings }, 'flows'));
     return EXIT_OK;
   }
   if (values.csv) {
-    io.stdout(FLOW_CSV_COLUMNS.join(',') + '\n' + res.flows.map((f) => flowCsvRow(f) + '\n').join(''));
+    writePieces(io, (function* () {
+      yield FLOW_CSV_COLUMNS.join(',') + '\n';
+      for (const f of res.flows) yield flowCsvRow(f) + '\n';
+    })());
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
-  const rows = res.flows.map((f) =>
-    `${f.start}  ${`${f.client.ip}:${f.client.port}`.padEnd(24)} -> ${`${f.server.ip}:${f.server.port}`.padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
-    `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s`,
-  );
-  io.stdout(`${res.flows.length} TCP connections in ${path} (${res.packets} packets, ${res.tcpPackets} TCP)\n` + rows.join('\n') + (rows.length ? '\n' : ''));
+  writePieces(io, (function* () {
+    yield `${res.flows.length} TCP connections in ${path} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
+    for (const f of res.flows) {
+      yield `${f.start}  ${`${f.client.ip}:${f.client.port}`.padEnd(24)} -> ${`${f.server.ip}:${f.server.port}`.padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
+        `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;
+    }
+  })());
   io.stderr(warningLines(res.warnings));
   return EXIT_OK;
 }

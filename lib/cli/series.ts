@@ -8,7 +8,7 @@ import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '.
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
-import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
+import { CliIo, EXIT_OK, forEachPacket, jsonPieces, openInput, parse, warningLines, writePieces } from './common';
 import { captureProgress } from './progress';
 import { writeArrowFile } from './arrow';
 
@@ -73,12 +73,15 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first ${series.maxBins.toLocaleString('en-US')} bins were not binned: use a larger --interval`, code: 'too_many_bins' });
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
   if (values.json) {
-    io.stdout(json({ interval, bins, warnings }));
+    writePieces(io, jsonPieces({ interval, bins, warnings }, 'bins'));
     return EXIT_OK;
   }
   if (values.csv) {
     const cols2 = ['start', ...SERIES_METRICS, 'resetRate', 'resetsPer100Syn'] as const;
-    io.stdout(cols2.join(',') + '\n' + bins.map((b) => cols2.map((k) => b[k] ?? '').join(',') + '\n').join(''));
+    writePieces(io, (function* () {
+      yield cols2.join(',') + '\n';
+      for (const b of bins) yield cols2.map((k) => b[k] ?? '').join(',') + '\n';
+    })());
     io.stderr(warningLines(warnings));
     return EXIT_OK;
   }
@@ -86,7 +89,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const lines = bins.map((b) =>
     `${b.start.padEnd(24)} ${String(b.packets).padStart(8)} ${String(b.bytes).padStart(11)} ${String(b.synOnly).padStart(6)} ${String(b.resets).padStart(5)} ${`${b.resetsByClient}/${b.resetsByServer}`.padStart(9)} ${String(b.retransmissions).padStart(5)} ${String(b.zeroWindows).padStart(5)} ${String(b.activeFlows).padStart(7)}`,
   );
-  io.stdout(`${path}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+  writePieces(io, [`${path}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n`, ...lines.map((l) => l + '\n')]);
   io.stderr(warningLines(warnings));
   return EXIT_OK;
 }
