@@ -42,6 +42,7 @@ export type { PassOptions, PassResult, PacketObserver } from './pass';
 export type { FlowRecord, Endpoint, Pair } from './flow/record';
 export type { ConnState } from './flow/state';
 export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
+export { flowFilter } from './metrics/filter';
 export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
 
 /** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */

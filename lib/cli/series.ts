@@ -37,8 +37,6 @@ export const SERIES_ARROW_COLUMNS: ArrowColumn<SeriesBin>[] = [
   { name: 'resetsPer100Syn', type: 'float', get: (b) => b.resetsPer100Syn },
 ];
 
-export { flowFilter };
-
 export async function seriesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },

@@ -6,7 +6,10 @@ import { ArgumentError } from '../errors';
 import { parseAddress } from '../flow/address';
 import type { Flow } from '../flow/flow';
 
-/** A flow predicate from --port / --host. */
+/**
+ * A flow predicate from `--port` / `--host` strings (undefined when neither is given).
+ * @example new SeriesAccumulator({ interval: 1, filter: flowFilter('443') })
+ */
 export function flowFilter(port?: string, host?: string): ((f: Flow) => boolean) | undefined {
   const preds: ((f: Flow) => boolean)[] = [];
   if (port !== undefined) {

@@ -2,7 +2,7 @@ import { IntervalGrid } from '../../lib/metrics/grid';
 import { SeriesAccumulator, seriesBins } from '../../lib/metrics/series';
 import { openCapture } from '../../lib/node';
 import { CapturePass } from '../../lib/pass';
-import { flowFilter } from '../../lib/cli/series';
+import { flowFilter } from '../../lib';
 import { alibi } from '../helpers/cli';
 import { corpusPath, describeCorpus, fixture } from '../helpers/corpus';
 import { flowsOf } from '../helpers/flows';
