@@ -45,13 +45,20 @@ function pad(n: number, w: number): string {
   return s;
 }
 
+/** The last second formatted: flow records and bins come in time order, so most calls repeat it. */
+let lastSec = NaN;
+let lastBase = '';
+
 /** ISO-8601 UTC of integer epoch seconds plus a fraction string (may be ''). */
 export function isoFromSeconds(sec: number, fracDigits = ''): string {
-  const d = new Date(sec * 1000);
-  const base =
-    pad(d.getUTCFullYear(), 4) + '-' + pad(d.getUTCMonth() + 1, 2) + '-' + pad(d.getUTCDate(), 2) +
-    'T' + pad(d.getUTCHours(), 2) + ':' + pad(d.getUTCMinutes(), 2) + ':' + pad(d.getUTCSeconds(), 2);
-  return base + (fracDigits ? '.' + fracDigits : '') + 'Z';
+  if (sec !== lastSec) {
+    const d = new Date(sec * 1000);
+    lastBase =
+      pad(d.getUTCFullYear(), 4) + '-' + pad(d.getUTCMonth() + 1, 2) + '-' + pad(d.getUTCDate(), 2) +
+      'T' + pad(d.getUTCHours(), 2) + ':' + pad(d.getUTCMinutes(), 2) + ':' + pad(d.getUTCSeconds(), 2);
+    lastSec = sec;
+  }
+  return lastBase + (fracDigits ? '.' + fracDigits : '') + 'Z';
 }
 
 /**
@@ -59,10 +66,14 @@ export function isoFromSeconds(sec: number, fracDigits = ''): string {
  * @example isoExact({ sec: 1644232313, frac: 123456, res: 1e6 }) //=> '2022-02-07T11:11:53.123456Z'
  */
 export function isoExact(t: ExactTime): string {
-  const digits = digitsFor(t.res);
-  let frac = t.frac;
-  if (t.res !== 10 ** digits) frac = Math.round((t.frac / t.res) * 1e9); // 2^-n: nearest ns
-  let sec = t.sec;
+  return isoOfParts(t.sec, t.frac, t.res);
+}
+
+/** `isoExact` of the three parts (no object to build: flow records call it twice each). */
+export function isoOfParts(sec: number, fracIn: number, res: number): string {
+  const digits = digitsFor(res);
+  let frac = fracIn;
+  if (res !== 10 ** digits) frac = Math.round((fracIn / res) * 1e9); // 2^-n: nearest ns
   if (frac >= 10 ** digits) { sec += 1; frac -= 10 ** digits; }
   return isoFromSeconds(sec, digits ? pad(frac, digits) : '');
 }

@@ -510,7 +510,9 @@ export class FlowStore {
     const len = this.i(idx, I.HIST_LEN);
     const u = this.u8[idx >>> CHUNK_SHIFT];
     const at = ((idx & CHUNK_MASK) * STRIDE_I32 + I32_AT + I.HIST) * 4;
-    const head = String.fromCharCode(...u.subarray(at, at + Math.min(len, HIST_INLINE)));
+    // A loop, not fromCharCode(...subarray): no view and no spread per record.
+    let head = '';
+    for (let i = 0, n = Math.min(len, HIST_INLINE); i < n; i++) head += String.fromCharCode(u[at + i]);
     return len > HIST_INLINE ? head + (this.histMore.get(idx) ?? '') : head;
   }
   /** @internal */ res(idx: number, end: boolean): number {

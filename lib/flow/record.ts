@@ -2,7 +2,7 @@
  * @module flow/record
  * FlowRecord: the plain, immutable record of one TCP connection (SPEC.md `alibi flows`).
  */
-import { isoExact } from '../time';
+import { isoOfParts } from '../time';
 import { addressToString } from './address';
 import { connState, ConnState } from './state';
 import type { Flow } from './flow';
@@ -52,7 +52,14 @@ export interface FlowRecord {
   readonly vantage?: string;
 }
 
+/**
+ * Pairs of small counts (SYN, FIN, RST, retransmissions… are mostly 0-3) are shared: frozen, so
+ * sharing cannot be seen except by identity, and 400 k kept records hold a third fewer objects.
+ */
+const SMALL_PAIRS: readonly Pair[] = Array.from({ length: 16 }, (_, i) => Object.freeze({ c2s: i >> 2, s2c: i & 3 }));
+
 function pair(c2s: number, s2c: number): Pair {
+  if (c2s < 4 && s2c < 4 && c2s >= 0 && s2c >= 0 && (c2s | 0) === c2s && (s2c | 0) === s2c) return SMALL_PAIRS[(c2s << 2) | s2c];
   return Object.freeze({ c2s, s2c });
 }
 
@@ -64,8 +71,8 @@ export function toRecord(f: Flow, vantage?: string): FlowRecord {
     id: f.id,
     client: Object.freeze({ ip: addressToString(f.ipVersion, f.c0, f.c1, f.c2, f.c3), port: f.cPort }),
     server: Object.freeze({ ip: addressToString(f.ipVersion, f.s0, f.s1, f.s2, f.s3), port: f.sPort }),
-    start: isoExact({ sec: f.startSec, frac: f.startFrac, res: f.startRes }),
-    end: isoExact({ sec: f.endSec, frac: f.endFrac, res: f.endRes }),
+    start: isoOfParts(f.startSec, f.startFrac, f.startRes),
+    end: isoOfParts(f.endSec, f.endFrac, f.endRes),
     duration: exactDuration(f),
     startTime: f.startT,
     endTime: f.endT,
