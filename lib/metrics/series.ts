@@ -225,14 +225,10 @@ export class SeriesAccumulator implements PacketObserver {
     // Aligned on the first packet, a packet stamped slightly earlier (out-of-order timestamps)
     // belongs to the first bin, as tshark's io,stat counts it.
     if (bin < 0 && this.align === 'first') bin = 0;
-    // The bin is almost always one the columns already hold: only grow or shift otherwise.
-    let i = bin - this.base;
-    if (!(i >= 0 && i < this.used)) {
-      i = this.slot(bin);
-      if (i < 0) {
-        this.overflow++;
-        return;
-      }
+    const i = this.slot(bin);
+    if (i < 0) {
+      this.overflow++;
+      return;
     }
     let d = this.d;
     let o = i * NC;
