@@ -46,3 +46,6 @@ export function openCapture(path: string, opts: ReaderOptions & { chunkSize?: nu
 export function openCaptureStream(stream: NodeJS.ReadableStream, opts: ReaderOptions = {}): AsyncCaptureReader {
   return new AsyncCaptureReader(stream as AsyncIterable<Uint8Array>, { file: opts.file ?? '-', ...opts });
 }
+
+export { passFile } from './passfile';
+export type { PassFileOptions, PassFileResult } from './passfile';

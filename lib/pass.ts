@@ -5,9 +5,9 @@
  */
 import type { PacketRecord } from './capture/record';
 import type { ReaderState } from './capture/reader';
-import { PacketDecoder } from './decode/decoder';
+import { DecoderSummary, PacketDecoder } from './decode/decoder';
 import { explainIssue } from './decode/issues';
-import { DecodeStatus } from './decode/segment';
+import { DecodeStatus, TcpSegment } from './decode/segment';
 import type { Warning } from './errors';
 import { Flow } from './flow/flow';
 import { FlowRecord, toRecord } from './flow/record';
@@ -59,27 +59,37 @@ export class CapturePass {
 
   /** Decodes one packet and accounts it. */
   packet(p: PacketRecord): void {
-    this.packets++;
     const d = this.decoder;
     d.issues.offset = p.fileOffset;
-    const st = d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index);
+    this.accept(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
+  }
+
+  /**
+   * Accounts a packet decoded elsewhere (another thread: see `passFile`): `seg` is its TCP
+   * segment when `st` is Tcp.
+   */
+  accept(p: PacketRecord, st: DecodeStatus, seg: TcpSegment): void {
+    this.packets++;
     if (st === DecodeStatus.Tcp) {
       // The float time (sec + frac / res) is computed inside `add`: passed from here it would
       // be a boxed double, an allocation per packet.
-      this.table.add(d.seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
+      this.table.add(seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
     }
     this.opts.observer?.packet(p, st, this.table);
   }
 
-  /** Ends the pass: finishes live flows, sorts records by start, gathers warnings. */
-  finish(reader: ReaderState, file: string | null): PassResult {
+  /**
+   * Ends the pass: finishes live flows, sorts records by start, gathers warnings. `decoded`:
+   * what the decoder found, when packets were decoded elsewhere (default: this pass's decoder).
+   */
+  finish(reader: ReaderState, file: string | null, decoded: DecoderSummary = this.decoder.summary()): PassResult {
     this.table.flush();
     this.flows.sort((a, b) => a.startTime - b.startTime || a.id - b.id);
     const warnings: Warning[] = [...reader.warnings];
     if (reader.warningsDropped) {
       warnings.push({ file, offset: null, packet: null, reason: `${reader.warningsDropped} more damaged ranges not listed (warnings are capped)`, code: 'too_many_warnings' });
     }
-    for (const i of this.decoder.issues.list()) {
+    for (const i of decoded.issues) {
       warnings.push({
         file,
         offset: i.firstOffset,
@@ -88,13 +98,13 @@ export class CapturePass {
         code: i.code,
       });
     }
-    const open = this.decoder.fragments.open;
+    const open = decoded.fragmentsOpen;
     if (open > 0) warnings.push({ file, offset: null, packet: null, reason: `${open} IP datagrams left incomplete (fragments never reassembled)`, code: 'ip_fragment_unmatched' });
-    const dropped = this.decoder.fragments.dropped;
-    if (dropped > 0) warnings.push({ file, offset: null, packet: null, reason: `${dropped} incomplete IP datagrams dropped: more than ${this.decoder.fragments.maxPending} pending at once`, code: 'ip_fragment_table_full' });
+    const dropped = decoded.fragmentsDropped;
+    if (dropped > 0) warnings.push({ file, offset: null, packet: null, reason: `${dropped} incomplete IP datagrams dropped: more than ${decoded.fragmentsMaxPending} pending at once`, code: 'ip_fragment_table_full' });
     if (this.table.evictedForSpace > 0) {
       warnings.push({ file, offset: null, packet: null, reason: `${this.table.evictedForSpace} connections finished early: more than ${this.table.maxFlows} concurrent (--max-flows); the least recently active were evicted`, code: 'flow_table_full' });
     }
-    return { flows: this.flows, packets: this.packets, tcpPackets: this.decoder.counts.tcp, warnings };
+    return { flows: this.flows, packets: this.packets, tcpPackets: decoded.counts.tcp, warnings };
   }
 }

@@ -8,6 +8,9 @@ import { AlibiError, ArgumentError } from '../errors';
 import { AsyncCaptureReader, CaptureReader } from '../capture/reader';
 import type { PacketRecord } from '../capture/record';
 import { openCapture, openCaptureStream } from '../node';
+import type { CapturePass, PassResult } from '../pass';
+import { passFile } from '../passfile';
+import { Progress, progressBar } from './progress';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -39,6 +42,24 @@ export function parse(argv: string[], options: NonNullable<ParseArgsConfig['opti
 export function openInput(path: string, io: CliIo): CaptureReader | AsyncCaptureReader {
   if (path === '-') return openCaptureStream(io.stdin ?? process.stdin, { file: '-' });
   return openCapture(path);
+}
+
+/**
+ * One pass of a capture path into `pass` (a file: decoded on a second core, see `passFile`;
+ * `-`: stdin), with a progress bar on a TTY unless `quiet`.
+ */
+export async function runPass(path: string, pass: CapturePass, io: CliIo, quiet: boolean): Promise<PassResult> {
+  if (path === '-') {
+    const reader = openCaptureStream(io.stdin ?? process.stdin, { file: '-' });
+    await forEachPacket(reader, (p) => pass.packet(p));
+    return pass.finish(reader, path);
+  }
+  let bar: Progress | null = null;
+  try {
+    return await passFile(path, pass, { onProgress: (done, size) => (bar ??= progressBar(io, path, size, { quiet })).update(done) });
+  } finally {
+    (bar as Progress | null)?.end();
+  }
 }
 
 /** Runs `fn` on each packet of either reader kind. */

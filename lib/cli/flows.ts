@@ -8,8 +8,7 @@ import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { writeArrowFile } from './arrow';
-import { CliIo, EXIT_OK, forEachPacket, jsonPieces, openInput, parse, warningLines, writePieces } from './common';
-import { captureProgress } from './progress';
+import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
 
@@ -96,16 +95,12 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const maxFlows = values['max-flows'] !== undefined ? Number(values['max-flows']) : undefined;
   if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0)) throw new ArgumentError(`--max-flows must be a positive integer, got "${values['max-flows']}"`);
   const path = positionals[0];
-  const reader = openInput(path, io);
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
     vantage: values.vantage,
   });
-  const progress = captureProgress(io, reader, path, { quiet: values.json });
-  await forEachPacket(reader, (p) => { pass.packet(p); progress.tick(); });
-  progress.end();
-  const res = pass.finish(reader, path);
+  const res = await runPass(path, pass, io, values.json === true);
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.

@@ -8,8 +8,7 @@ import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '.
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
-import { CliIo, EXIT_OK, forEachPacket, jsonPieces, openInput, parse, warningLines, writePieces } from './common';
-import { captureProgress } from './progress';
+import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { writeArrowFile } from './arrow';
 
 export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE]
@@ -59,12 +58,8 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const interval = parseDuration(values.interval ?? '1s', '--interval');
   const series = new SeriesAccumulator({ interval, align, filter: flowFilter(values.port, values.host) });
   const path = positionals[0];
-  const reader = openInput(path, io);
   const pass = new CapturePass({ keepFlows: false, observer: series });
-  const progress = captureProgress(io, reader, path, { quiet: values.json });
-  await forEachPacket(reader, (p) => { pass.packet(p); progress.tick(); });
-  progress.end();
-  const res = pass.finish(reader, path);
+  const res = await runPass(path, pass, io, values.json === true);
   const cols = series.columns();
   const bins = seriesBins(cols);
   const warnings = res.warnings;

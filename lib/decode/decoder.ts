@@ -3,7 +3,7 @@
  * PacketDecoder: link layer → IP → TCP, one reused result per decoder, no allocation per packet
  * (gopacket's DecodingLayerParser). Problems are counted issues, never exceptions.
  */
-import { IssueCounter } from './issues';
+import { DecodeIssue, IssueCounter } from './issues';
 import { bsdLoopback, ethernet, EtherType, followEtherType, LinkResult, rawIp, sll, sll2 } from './linklayer';
 import { IpProto, IpResult, IpStatus, ipv4, ipv6 } from './ip';
 import { tcp, TcpStatus } from './tcp';
@@ -13,6 +13,15 @@ import { u16be, u32be } from '../bytes/cursor';
 import { linkTypeName } from '../capture/linktypes';
 
 const MAX_TUNNEL_DEPTH = 4;
+
+/** What a decoder found over a whole capture, as plain data (it crosses threads). */
+export interface DecoderSummary {
+  issues: DecodeIssue[];
+  counts: PacketDecoder['counts'];
+  fragmentsOpen: number;
+  fragmentsDropped: number;
+  fragmentsMaxPending: number;
+}
 
 export class PacketDecoder {
   readonly seg = new TcpSegment();
@@ -24,6 +33,11 @@ export class PacketDecoder {
   private readonly ip = new IpResult();
   private index = 0;
   private wireEnd = 0;
+
+  summary(): DecoderSummary {
+    const f = this.fragments;
+    return { issues: this.issues.list(), counts: { ...this.counts }, fragmentsOpen: f.open, fragmentsDropped: f.dropped, fragmentsMaxPending: f.maxPending };
+  }
 
   /**
    * Decodes one frame. `wireLen` is the frame's original length (for TSO lengths); `index` is

@@ -1,0 +1,77 @@
+/**
+ * @module decode/worker
+ * Worker-thread entry of `passFile`: reads and decodes one capture file and writes the decoded
+ * packets into the handoff ring; at the end posts the reader's state and the decoder's summary
+ * (or the typed error, as data) on its port, then marks the ring ended.
+ */
+import { MessagePort, workerData } from 'node:worker_threads';
+import { errorData } from '../errors';
+import { openCapture } from '../node';
+import { PacketDecoder } from './decoder';
+import { CTL_OFFSET, CTL_STRIDE, END, FAILED, SLOTS, UnitWriter } from './handoff';
+
+export interface DecodeWorkerData {
+  file: string;
+  data: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+const { file, data, ctl: ctlBuffer, port } = workerData as DecodeWorkerData;
+const ctl = new Int32Array(ctlBuffer);
+const out = new UnitWriter(data);
+let slot = 0;
+
+/** Waits until the accounting thread has emptied `slot`. */
+function claim(s: number): void {
+  const at = s * CTL_STRIDE;
+  for (let v; (v = Atomics.load(ctl, at)) !== 0; ) Atomics.wait(ctl, at, v);
+  out.begin(s);
+}
+
+function publish(value: number): void {
+  const at = slot * CTL_STRIDE;
+  Atomics.store(ctl, at, value);
+  Atomics.notify(ctl, at);
+}
+
+try {
+  const reader = openCapture(file);
+  const d = new PacketDecoder();
+  claim(slot);
+  for (let p = reader.next(); p !== null; p = reader.next()) {
+    d.issues.offset = p.fileOffset;
+    out.put(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
+    if (out.full) {
+      publish(out.count);
+      Atomics.store(ctl, CTL_OFFSET, Math.floor(reader.offset / 1024)); // KiB: int32 holds 2 TiB
+      slot = (slot + 1) % SLOTS;
+      claim(slot);
+    }
+  }
+  if (out.count > 0) {
+    publish(out.count);
+    slot = (slot + 1) % SLOTS;
+    claim(slot);
+  }
+  const state = {
+    format: reader.format,
+    byteOrder: reader.byteOrder,
+    interfaces: reader.interfaces,
+    warnings: reader.warnings,
+    offset: reader.offset,
+    packets: reader.packets,
+    warningsDropped: reader.warningsDropped,
+  };
+  port.postMessage({ ok: true, state, decoded: d.summary() });
+  publish(END);
+} catch (e) {
+  // What was decoded before the error is still handed over, as the one-thread pass keeps it.
+  if (out.count > 0) {
+    publish(out.count);
+    slot = (slot + 1) % SLOTS;
+    claim(slot);
+  }
+  port.postMessage({ ok: false, error: errorData(e) });
+  publish(FAILED);
+}

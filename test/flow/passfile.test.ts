@@ -1,0 +1,129 @@
+/**
+ * The two-thread pass (`passFile`: decode in a worker, flows here) must give exactly what the
+ * one-thread loop gives: flow records, warnings, counts and series columns, on the lab captures
+ * (always) and every corpus file (where ../shared is present), and the same typed errors.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openCapture } from '../../lib/node';
+import { passFile, THREAD_MIN_BYTES } from '../../lib/passfile';
+import { CapturePass } from '../../lib/pass';
+import { SeriesAccumulator } from '../../lib/metrics/series';
+import { PacketDecoder } from '../../lib/decode/decoder';
+import { DecodeStatus } from '../../lib/decode/segment';
+import { handoffBuffers, UnitReader, UnitWriter, UNIT } from '../../lib/decode/handoff';
+import { PacketRecord } from '../../lib/capture/record';
+import { InputError, UnknownFormatError } from '../../lib/errors';
+import { CORPUS, describeCorpus, HAVE_CORPUS, REPO } from '../helpers/corpus';
+
+const LAB = path.join(REPO, 'captures');
+const labCaptures = fs
+  .readdirSync(LAB, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => fs.readdirSync(path.join(LAB, d.name)).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => path.join(LAB, d.name, f)));
+
+async function both(file: string): Promise<[unknown, unknown]> {
+  const run = async (threads: boolean) => {
+    const series = new SeriesAccumulator({ interval: 1 });
+    try {
+      const res = await passFile(file, new CapturePass({ observer: series }), { threads });
+      expect(res.threaded).toBe(threads);
+      return { flows: res.flows, warnings: res.warnings, packets: res.packets, tcp: res.tcpPackets, readerPackets: res.reader.packets, offset: res.reader.offset, series: series.columns() };
+    } catch (e) {
+      const err = e as InputError;
+      return { error: err.constructor.name, message: err.message, file: err.file, offset: err.offset };
+    }
+  };
+  return [await run(false), await run(true)];
+}
+
+describe('passFile: decoding in a worker thread changes nothing', () => {
+  test('lab captures: flows, warnings, counts and series equal the one-thread pass', async () => {
+    expect(labCaptures.length).toBeGreaterThanOrEqual(20);
+    for (const f of labCaptures) {
+      const [one, two] = await both(f);
+      expect({ f, ...(two as object) }).toEqual({ f, ...(one as object) });
+      expect((one as { flows: unknown[] }).flows.length).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  test('a capture cut mid-record: the same records and the same truncation warning', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-passfile-'));
+    const src = labCaptures.find((f) => f.endsWith('firewall.pcap'))!;
+    const bytes = fs.readFileSync(src);
+    const cut = path.join(tmp, 'cut.pcap');
+    fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.61)));
+    const [one, two] = await both(cut);
+    expect(two).toEqual(one);
+    expect((one as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toContain('truncated');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('errors keep their class, file and offset across the thread', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-passfile-'));
+    const junk = path.join(tmp, 'junk.pcap');
+    fs.writeFileSync(junk, Buffer.alloc(THREAD_MIN_BYTES, 7));
+    await expect(passFile(junk, new CapturePass(), { threads: true })).rejects.toBeInstanceOf(UnknownFormatError);
+    await expect(passFile(junk, new CapturePass(), { threads: true })).rejects.toMatchObject({ file: junk, offset: 0 });
+    await expect(passFile(path.join(tmp, 'missing.pcap'), new CapturePass(), { threads: true })).rejects.toBeInstanceOf(InputError);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('by default small files stay in this thread (a thread costs more than they take)', async () => {
+    const small = labCaptures[0];
+    expect(fs.statSync(small).size).toBeLessThan(THREAD_MIN_BYTES);
+    expect((await passFile(small, new CapturePass())).threaded).toBe(false);
+  });
+});
+
+describe('decode/handoff units', () => {
+  test('every TCP field flow accounting reads survives the unit, IPv4 and IPv6', () => {
+    const files = [...labCaptures.slice(0, 3), ...(HAVE_CORPUS ? ['zeek__ipv6.pcap', 'zeek__ipv6-http-atomic-frag.pcap', 'zeek__fragmented-4.pcap', 'pcapngtg__test202.pcapng'].map((f) => path.join(CORPUS, f)) : [])];
+    let v6 = 0;
+    let tcp = 0;
+    for (const f of files) {
+      const { data } = handoffBuffers();
+      const w = new UnitWriter(data);
+      const r = new UnitReader(data, new PacketRecord());
+      const d = new PacketDecoder();
+      // Compared with plain code, expect() only on a difference: a few hundred thousand packets.
+      const mismatches: unknown[] = [];
+      const differ = (what: string, a: unknown[], b: unknown[]) => {
+        if (a.length !== b.length || a.some((x, i) => x !== b[i])) mismatches.push({ f, what, packet: d.counts, a, b });
+      };
+      for (const p of openCapture(f)) {
+        const st = d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index);
+        w.begin(0);
+        w.put(p, st, d.seg);
+        differ('status', [r.read(0)], [st]);
+        differ('record', [r.rec.tsSec, r.rec.tsFrac, r.rec.tsRes, r.rec.origLen, r.rec.capLen, r.rec.index, r.rec.hasTimestamp], [p.tsSec, p.tsFrac, p.tsRes, p.origLen, p.capLen, p.index, p.hasTimestamp]);
+        differ('units', [w.count], [r.last6 ? 2 : 1]);
+        if (st !== DecodeStatus.Tcp) continue;
+        tcp++;
+        const s = d.seg;
+        const fields = (x: typeof s) => [x.ipVersion, x.src0, x.src1, x.src2, x.src3, x.dst0, x.dst1, x.dst2, x.dst3, x.srcPort, x.dstPort, x.seq, x.ack, x.flags, x.window, x.payloadLen];
+        differ('segment', fields(r.seg), fields(s));
+        if (s.ipVersion === 6) v6++;
+        const n = Math.min(s.payloadCaptured, 8);
+        differ('payload start', [r.seg.payloadCaptured, ...r.seg.bytes.subarray(0, n)], [n, ...s.bytes.subarray(s.payloadOffset, s.payloadOffset + n)]);
+        if (mismatches.length > 0) break;
+      }
+      expect(mismatches).toEqual([]);
+    }
+    expect(tcp).toBeGreaterThan(1000);
+    if (HAVE_CORPUS) expect(v6).toBeGreaterThan(0);
+    expect(UNIT * 4).toBe(64);
+  });
+});
+
+describeCorpus('passFile on the corpus', () => {
+  test('every corpus capture: the same flows, warnings, series or error in both passes', async () => {
+    const files = fs.readdirSync(CORPUS).filter((f) => !/\.(md|json|py)$/.test(f) && fs.statSync(path.join(CORPUS, f)).isFile());
+    expect(files.length).toBeGreaterThan(40);
+    for (const f of files) {
+      const [one, two] = await both(path.join(CORPUS, f));
+      expect({ f, ...(two as object) }).toEqual({ f, ...(one as object) });
+    }
+  }, 120_000);
+});
