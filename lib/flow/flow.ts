@@ -150,8 +150,11 @@ export class FlowStore {
   /** A zeroed record for a new flow. */
   alloc(): number {
     let idx: number;
-    if (this.free.length > 0) idx = this.free.pop()!;
-    else {
+    let reused = false;
+    if (this.free.length > 0) {
+      idx = this.free.pop()!;
+      reused = true;
+    } else {
       idx = this.next++;
       if ((idx >>> CHUNK_SHIFT) >= this.f64.length) {
         const buf = new ArrayBuffer(CHUNK * RECORD_BYTES);
@@ -164,7 +167,8 @@ export class FlowStore {
     const c = idx >>> CHUNK_SHIFT;
     const fb = (idx & CHUNK_MASK) * STRIDE_F64;
     const D = this.f64[c];
-    D.fill(0, fb, fb + STRIDE_F64);
+    // A record never used before is still zero from the ArrayBuffer: only a reused one is cleared.
+    if (reused) D.fill(0, fb, fb + STRIDE_F64);
     D[fb + F.SYN_T] = -1;
     D[fb + F.RTT] = -1;
     D[fb + F.LAST_BIN] = -0x7fffffff;
