@@ -7,10 +7,10 @@
  * writes units, the flow table's thread reads them: the 2.3 GB of packet bytes never cross
  * cores, only ~64 bytes per packet do.
  *
- * Layout of a unit (int32 words; words 0-3 are two float64s):
- *   0-1 tsSec  2-3 tsFrac  4 head  5 origLen  6 capLen  7 src0  8 dst0  9 ports (src | dst << 16)
+ * Layout of a unit (int32 words):
+ *   0 tsSec  2 tsFrac (as uint32; or words 0-3 two float64s, see H_BIG_TS)  4 head  5 origLen  6 capLen  7 src0  8 dst0  9 ports (src | dst << 16)
  *   10 seq  11 ack  12 window  13 payloadLen  14-15 first payload bytes
- * head: status (bits 0-3) | IPv6 (bit 4) | no timestamp (bit 5) | payload bytes captured, up
+ * head: status (bits 0-3) | IPv6 (bit 4) | no timestamp (bit 5) | time as float64s (bit 6) | payload bytes captured, up
  * to 8 (bits 8-11) | TCP flags (bits 16-23) | resolution code (bits 24-31: the pcapng
  * if_tsresol byte, 10^-n or 2^-(n & 0x7f), the only resolutions the readers produce).
  * The IPv6 unit: src1-3 in words 0-2, dst1-3 in 3-5.
@@ -35,6 +35,12 @@ export const CTL_WORDS = (SLOTS + 1) * CTL_STRIDE;
 
 const H_IPV6 = 0x10;
 const H_NO_TS = 0x20;
+/**
+ * Time that is not two uint32s (pcapng offsets can make it negative or larger). Time is read back
+ * as integers otherwise: a value loaded from a Float64Array makes the record's fields doubles,
+ * and a double passed to a call V8 does not inline is boxed — a heap allocation per packet.
+ */
+const H_BIG_TS = 0x40;
 
 /** Resolution from its code (as pcapng's if_tsresol computes it, so the doubles are identical). */
 const RES = Array.from({ length: 256 }, (_, v) => (v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v));
@@ -81,8 +87,17 @@ export class UnitWriter {
   put(rec: PacketRecord, status: DecodeStatus, seg: TcpSegment): void {
     const w = this.w;
     const o = this.base + this.count * UNIT;
-    this.d[o >> 1] = rec.tsSec;
-    this.d[(o >> 1) + 1] = rec.tsFrac;
+    const sec = rec.tsSec;
+    const frac = rec.tsFrac;
+    let head = 0;
+    if (sec >>> 0 === sec && frac >>> 0 === frac) {
+      w[o] = sec;
+      w[o + 2] = frac;
+    } else {
+      this.d[o >> 1] = sec;
+      this.d[(o >> 1) + 1] = frac;
+      head = H_BIG_TS;
+    }
     const res = rec.tsRes;
     if (res !== this.lastRes) {
       const code = RES_CODE.get(res);
@@ -91,7 +106,7 @@ export class UnitWriter {
       this.lastRes = res;
       this.lastCode = code;
     }
-    let head = status | (this.lastCode << 24) | (rec.hasTimestamp ? 0 : H_NO_TS);
+    head |= status | (this.lastCode << 24) | (rec.hasTimestamp ? 0 : H_NO_TS);
     w[o + 5] = rec.origLen;
     w[o + 6] = rec.capLen;
     this.count++;
@@ -163,9 +178,16 @@ export class UnitReader {
     const w = this.w;
     const rec = this.rec;
     const head = w[o + 4];
-    rec.tsSec = this.d[o >> 1];
-    rec.tsFrac = this.d[(o >> 1) + 1];
-    rec.tsRes = RES[head >>> 24];
+    if ((head & H_BIG_TS) === 0) {
+      rec.tsSec = w[o] >>> 0;
+      rec.tsFrac = w[o + 2] >>> 0;
+    } else {
+      rec.tsSec = this.d[o >> 1];
+      rec.tsFrac = this.d[(o >> 1) + 1];
+    }
+    // µs and ns as constants: a load from RES (a double array) would make the field a double.
+    const code = head >>> 24;
+    rec.tsRes = code === 6 ? 1e6 : code === 9 ? 1e9 : RES[code];
     rec.hasTimestamp = (head & H_NO_TS) === 0;
     rec.origLen = w[o + 5];
     rec.capLen = w[o + 6];
