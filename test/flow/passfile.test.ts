@@ -117,6 +117,35 @@ describe('decode/handoff units', () => {
   });
 });
 
+describe('decode/handoff time', () => {
+  test('times beyond two uint32s and every resolution the readers make come back exactly', () => {
+    const { data } = handoffBuffers();
+    const w = new UnitWriter(data);
+    const r = new UnitReader(data, new PacketRecord());
+    const rec = new PacketRecord();
+    const cases: [number, number, number][] = [
+      [1764079280, 608820, 1e6],
+      [1764079280, 999999999, 1e9],
+      [2 ** 32 + 7, 3, 1e6], // after 2106
+      [-3, 5, 1e6], // a negative pcapng if_tsoffset
+      [1764079280, 2 ** 40 - 1, 2 ** 40], // if_tsresol 2^-40: the fraction needs more than 32 bits
+      [1764079280, 12, 10 ** 3],
+      [0, 0, 1],
+    ];
+    for (const [sec, frac, res] of cases) {
+      rec.tsSec = sec;
+      rec.tsFrac = frac;
+      rec.tsRes = res;
+      w.begin(1);
+      w.put(rec, DecodeStatus.NotIp, new PacketDecoder().seg);
+      r.read(w.base);
+      expect([r.rec.tsSec, r.rec.tsFrac, r.rec.tsRes]).toEqual([sec, frac, res]);
+    }
+    rec.tsRes = 3e6; // not 10^-n or 2^-n: no reader makes it, and the handoff says so
+    expect(() => w.put(rec, DecodeStatus.NotIp, new PacketDecoder().seg)).toThrow(/resolution/);
+  });
+});
+
 describeCorpus('passFile on the corpus', () => {
   test('every corpus capture: the same flows, warnings, series or error in both passes', async () => {
     const files = fs.readdirSync(CORPUS).filter((f) => !/\.(md|json|py)$/.test(f) && fs.statSync(path.join(CORPUS, f)).isFile());
