@@ -48,6 +48,22 @@ describe('passFile: decoding in a worker thread changes nothing', () => {
     }
   }, 120_000);
 
+  test('idle expiry and a full table give the same records, warnings and order of endings', async () => {
+    for (const f of labCaptures.filter((x) => x.endsWith('firewall.pcap'))) {
+      const ended: number[][] = [[], []];
+      const runs = await Promise.all([false, true].map(async (threads, k) => {
+        const pass = new CapturePass({ idleTimeout: 0.5, maxFlows: 20, onFlow: (r) => ended[k].push(r.id) });
+        const res = await passFile(f, pass, { threads });
+        return { flows: res.flows, warnings: res.warnings, idle: pass.table.evictedIdle, full: pass.table.evictedForSpace };
+      }));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(ended[1]).toEqual(ended[0]); // streaming consumers see flows end in the same order
+      expect(runs[0].full).toBeGreaterThan(0);
+      expect(runs[0].idle).toBeGreaterThan(0);
+      expect(runs[0].warnings.map((w) => w.code)).toContain('flow_table_full');
+    }
+  }, 60_000);
+
   test('a capture cut mid-record: the same records and the same truncation warning', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-passfile-'));
     const src = labCaptures.find((f) => f.endsWith('firewall.pcap'))!;
