@@ -104,18 +104,18 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.
-    writePieces(io, jsonPieces({ flows: res.flows, warnings: res.warnings }, 'flows'));
+    await writePieces(io, jsonPieces({ flows: res.flows, warnings: res.warnings }, 'flows'));
     return EXIT_OK;
   }
   if (values.csv) {
-    writePieces(io, (function* () {
+    await writePieces(io, (function* () {
       yield FLOW_CSV_COLUMNS.join(',') + '\n';
       for (const f of res.flows) yield flowCsvRow(f) + '\n';
     })());
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
-  writePieces(io, (function* () {
+  await writePieces(io, (function* () {
     yield `${res.flows.length} TCP connections in ${path} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
     for (const f of res.flows) {
       yield `${f.start}  ${`${f.client.ip}:${f.client.port}`.padEnd(24)} -> ${`${f.server.ip}:${f.server.port}`.padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +

@@ -66,12 +66,12 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first ${series.maxBins.toLocaleString('en-US')} bins were not binned: use a larger --interval`, code: 'too_many_bins' });
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
   if (values.json) {
-    writePieces(io, jsonPieces({ interval, bins, warnings }, 'bins'));
+    await writePieces(io, jsonPieces({ interval, bins, warnings }, 'bins'));
     return EXIT_OK;
   }
   if (values.csv) {
     const cols2 = ['start', ...SERIES_METRICS, 'resetRate', 'resetsPer100Syn'] as const;
-    writePieces(io, (function* () {
+    await writePieces(io, (function* () {
       yield cols2.join(',') + '\n';
       for (const b of bins) yield cols2.map((k) => b[k] ?? '').join(',') + '\n';
     })());
@@ -82,7 +82,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const lines = bins.map((b) =>
     `${b.start.padEnd(24)} ${String(b.packets).padStart(8)} ${String(b.bytes).padStart(11)} ${String(b.synOnly).padStart(6)} ${String(b.resets).padStart(5)} ${`${b.resetsByClient}/${b.resetsByServer}`.padStart(9)} ${String(b.retransmissions).padStart(5)} ${String(b.zeroWindows).padStart(5)} ${String(b.activeFlows).padStart(7)}`,
   );
-  writePieces(io, [`${path}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n`, ...lines.map((l) => l + '\n')]);
+  await writePieces(io, [`${path}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n`, ...lines.map((l) => l + '\n')]);
   io.stderr(warningLines(warnings));
   return EXIT_OK;
 }

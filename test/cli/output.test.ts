@@ -11,7 +11,7 @@ const LAB = path.resolve(__dirname, '../../captures/stunnel-freeze/server.pcap')
 
 async function capture(cmd: typeof flowsCommand, args: string[]): Promise<{ out: string; writes: number }> {
   const parts: string[] = [];
-  const code = await cmd(args, { stdout: (s) => parts.push(s), stderr: () => {} });
+  const code = await cmd(args, { stdout: (s) => void parts.push(s), stderr: () => {} });
   expect(code).toBe(0);
   return { out: parts.join(''), writes: parts.length };
 }
@@ -44,15 +44,40 @@ describe('JSON in pieces', () => {
     expect(t.out.trimEnd().split('\n')).toHaveLength(doc.flows.length + 1);
   });
 
-  test('a document longer than the longest V8 string (2^29 characters) is written, in ~1 MB writes', () => {
+  test('a document longer than the longest V8 string (2^29 characters) is written, in ~1 MB writes', async () => {
     const big = 'x'.repeat(1000);
     const items = Array.from({ length: 560_000 }, (_, i) => ({ id: i, s: big }));
     let total = 0;
     let writes = 0;
     let maxWrite = 0;
-    writePieces({ stdout: (t) => { total += t.length; writes++; maxWrite = Math.max(maxWrite, t.length); } }, jsonPieces({ items, warnings: [] }, 'items'));
+    await writePieces({ stdout: (t) => { total += t.length; writes++; maxWrite = Math.max(maxWrite, t.length); } }, jsonPieces({ items, warnings: [] }, 'items'));
     expect(total).toBeGreaterThan(2 ** 29);
     expect(maxWrite).toBeLessThan(2 ** 21);
     expect(writes).toBeGreaterThan(500);
   }, 60_000);
+
+  test('a full stdout is waited for: no write while it is full', async () => {
+    let full = false;
+    let waits = 0;
+    let writesWhileFull = 0;
+    let total = 0;
+    const io = {
+      stdout: (t: string) => {
+        if (full) writesWhileFull++;
+        total += t.length;
+        full = true; // every write fills it, as a pipe whose reader is slower
+        return false;
+      },
+      drained: async () => {
+        waits++;
+        await new Promise((r) => setImmediate(r));
+        full = false;
+      },
+    };
+    const items = Array.from({ length: 5000 }, (_, i) => ({ id: i, s: 'y'.repeat(1000) }));
+    await writePieces(io, jsonPieces({ items }, 'items'));
+    expect(writesWhileFull).toBe(0);
+    expect(waits).toBeGreaterThan(3);
+    expect(total).toBe(json({ items }).length);
+  });
 });
