@@ -86,6 +86,12 @@ describe('passFile: decoding in a worker thread changes nothing', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  test('a consumer that throws ends the pass: the error comes back and the decoding thread stops', async () => {
+    let n = 0;
+    const pass = new CapturePass({ idleTimeout: 0.001, onFlow: () => { if (++n > 10) throw new Error('consumer failed'); } });
+    await expect(passFile(labCaptures.find((f) => f.endsWith('firewall.pcap'))!, pass, { threads: true })).rejects.toThrow('consumer failed');
+  });
+
   test('by default small files stay in this thread (a thread costs more than they take)', async () => {
     const small = labCaptures[0];
     expect(fs.statSync(small).size).toBeLessThan(THREAD_MIN_BYTES);
