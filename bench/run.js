@@ -45,32 +45,13 @@ function childRead(file) {
   return { packets, capturedBytes: bytes, fileBytes: fs.statSync(file).size, seconds };
 }
 
-/** Decode + flow table with full accounting (keepFlows: false), optionally with the series observer. */
-function childFlows(file, withSeries) {
-  const { openCapture } = require(path.join(DIST, 'node.js'));
-  const { CapturePass } = require(path.join(DIST, 'pass.js'));
-  let observer;
-  if (withSeries) {
-    const { SeriesAccumulator } = require(path.join(DIST, 'metrics', 'series.js'));
-    observer = new SeriesAccumulator({ interval: 1 });
-  }
-  const t0 = process.hrtime.bigint();
-  const r = openCapture(file);
-  const pass = new CapturePass({ keepFlows: false, observer });
-  for (let p; (p = r.next()) !== null; ) pass.packet(p);
-  const res = pass.finish(r, file);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const out = { packets: res.packets, tcpPackets: res.tcpPackets, connections: pass.table.started, seconds };
-  if (observer) out.bins = observer.columns().length;
-  return out;
-}
-
 /**
- * The same pass as `alibi flows` / `alibi series` run it on a file: `passFile`, which decodes in
- * a worker thread while this thread keeps the flow table (threads forced on: the figure is the
- * two-thread one whatever the machine).
+ * Decode + flow table with full accounting (keepFlows: false), optionally with the series
+ * observer, through `passFile` as `alibi flows` / `alibi series` run it: on one thread, or with
+ * the decoding in a worker thread (forced on or off, so each row is what it says whatever the
+ * machine).
  */
-async function childFlowsThreaded(file, withSeries) {
+async function childFlows(file, withSeries, threads) {
   const { passFile } = require(path.join(DIST, 'node.js'));
   const { CapturePass } = require(path.join(DIST, 'pass.js'));
   let observer;
@@ -80,9 +61,9 @@ async function childFlowsThreaded(file, withSeries) {
   }
   const t0 = process.hrtime.bigint();
   const pass = new CapturePass({ keepFlows: false, observer });
-  const res = await passFile(file, pass, { threads: true });
+  const res = await passFile(file, pass, { threads });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (!res.threaded) throw new Error('passFile did not use a worker thread');
+  if (res.threaded !== threads) throw new Error(`passFile ran ${res.threaded ? 'two threads' : 'one thread'}, not the one asked for`);
   const out = { packets: res.packets, tcpPackets: res.tcpPackets, connections: pass.table.started, seconds };
   if (observer) out.bins = observer.columns().length;
   return out;
@@ -91,10 +72,10 @@ async function childFlowsThreaded(file, withSeries) {
 async function child(mode, file) {
   let out;
   if (mode === 'read') out = childRead(file);
-  else if (mode === 'flows') out = childFlows(file, false);
-  else if (mode === 'flows+series') out = childFlows(file, true);
-  else if (mode === 'flows2') out = await childFlowsThreaded(file, false);
-  else if (mode === 'flows2+series') out = await childFlowsThreaded(file, true);
+  else if (mode === 'flows') out = await childFlows(file, false, false);
+  else if (mode === 'flows+series') out = await childFlows(file, true, false);
+  else if (mode === 'flows2') out = await childFlows(file, false, true);
+  else if (mode === 'flows2+series') out = await childFlows(file, true, true);
   else throw new Error(`unknown child mode ${mode}`);
   out.maxRssKiB = process.resourceUsage().maxRSS;
   process.stdout.write(JSON.stringify(out) + '\n');
@@ -258,18 +239,15 @@ function main() {
   Object.assign(rows, rounds(opts.runs, readTasks));
   const packets = rows.readPcap.packets;
 
-  const haveSeries = fs.existsSync(path.join(DIST, 'metrics', 'series.js'));
-  log(`ours: flows${haveSeries ? ' and flows + series (round-robin)' : ''} ...`);
-  const flowTasks = { flows: () => measureOurs('flows', file) };
-  if (haveSeries) flowTasks.flowsSeries = () => measureOurs('flows+series', file);
-  const haveThreaded = fs.existsSync(path.join(DIST, 'passfile.js'));
-  if (haveThreaded) {
-    flowTasks.flows2 = () => measureOurs('flows2', file);
-    flowTasks.flows2Series = () => measureOurs('flows2+series', file);
-  }
+  log('ours: flows and flows + series, one and two threads (round-robin) ...');
+  const flowTasks = {
+    flows: () => measureOurs('flows', file),
+    flowsSeries: () => measureOurs('flows+series', file),
+    flows2: () => measureOurs('flows2', file),
+    flows2Series: () => measureOurs('flows2+series', file),
+  };
   // More rounds here: the flows + series ratio is a small difference between two noisy figures.
   Object.assign(rows, rounds(opts.flowRuns, flowTasks));
-  if (!haveSeries) rows.flowsSeries = { skipped: 'dist/metrics/series.js does not exist yet' };
 
   // tshark: whole capture, or the first N packets (and ours on the same N, like for like).
   if (opts.skipTshark) {
@@ -328,13 +306,13 @@ function main() {
   // Each round's runs are back to back: their ratio is less exposed to the machine's drift than
   // the ratio of two medians taken over minutes.
   const paired = (a, b) => a.runs.map((x, i) => b.runs[i] / x);
-  if (rows.flowsSeries.seconds) {
+  {
     d.flowsSeriesOverFlows = rows.flowsSeries.seconds / rows.flows.seconds;
     const pairs = paired(rows.flows, rows.flowsSeries);
     d.flowsSeriesOverFlowsPerRound = pairs.map((x) => +x.toFixed(3));
     d.flowsSeriesOverFlowsPairedMedian = median(pairs);
   }
-  if (rows.flows2) {
+  {
     d.flows2PacketsPerSecond = rate(rows.flows2.packets, rows.flows2.seconds);
     d.flows2OverFlows = rows.flows2.seconds / rows.flows.seconds;
     d.flows2OverFlowsPairedMedian = median(paired(rows.flows, rows.flows2));
@@ -346,7 +324,7 @@ function main() {
   if (rows.tshark.seconds) {
     d.tsharkPacketsPerSecond = rate(rows.tshark.packets, rows.tshark.seconds);
     d.flowsOverTsharkRate = d.flowsPacketsPerSecond / d.tsharkPacketsPerSecond;
-    if (d.flows2PacketsPerSecond) d.flows2OverTsharkRate = d.flows2PacketsPerSecond / d.tsharkPacketsPerSecond;
+    d.flows2OverTsharkRate = d.flows2PacketsPerSecond / d.tsharkPacketsPerSecond;
     d.tsharkRatioBasis = rows.tshark.sample
       ? `per-packet rates: tshark on the first ${rows.tshark.packets} packets vs ours on the whole capture (ours on the same sample: ${rate(rows.flowsOnTsharkSample.packets, rows.flowsOnTsharkSample.seconds).toFixed(0)} packets/s, ratio ${(rate(rows.flowsOnTsharkSample.packets, rows.flowsOnTsharkSample.seconds) / d.tsharkPacketsPerSecond).toFixed(1)}x)`
       : 'whole capture, same packets';
@@ -380,16 +358,14 @@ function main() {
   if (rows.flowsOnTsharkSample) row(`ours: flows (same first ${rows.tshark.packets} pkts)`, rows.flowsOnTsharkSample, rows.flowsOnTsharkSample.packets, 0);
   row('ours: flows (decode + flow table), 1 thread', rows.flows, rows.flows.packets, fileBytes);
   row('ours: flows + series (1 s bins), 1 thread', rows.flowsSeries, rows.flowsSeries.packets, fileBytes);
-  if (rows.flows2) {
-    row('ours: flows, 2 threads (as alibi flows)', rows.flows2, rows.flows2.packets, fileBytes);
-    row('ours: flows + series, 2 threads', rows.flows2Series, rows.flows2Series.packets, fileBytes);
-  }
+  row('ours: flows, 2 threads (as alibi flows)', rows.flows2, rows.flows2.packets, fileBytes);
+  row('ours: flows + series, 2 threads', rows.flows2Series, rows.flows2Series.packets, fileBytes);
   console.log('');
   console.log(`reading: ${(d.readVsCapinfos).toFixed(2)}x capinfos -c speed (target >= 1)` + (haveNg ? `; pcapng takes ${d.pcapngOverPcapTime.toFixed(2)}x the pcap time (target <= 1.25)` : ''));
   console.log(`flows: ${M(d.flowsPacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows.maxRssKiB)} (target <= 200 MiB), ${rows.flows.connections} connections` +
     (d.flowsOverTsharkRate ? `; ${d.flowsOverTsharkRate.toFixed(1)}x tshark (${d.tsharkRatioBasis})` : ''));
-  if (d.flowsSeriesOverFlows) console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (ratio of medians; target <= 1.15); per round ${d.flowsSeriesOverFlowsPerRound.join(', ')}, median ${d.flowsSeriesOverFlowsPairedMedian.toFixed(2)}x`);
-  if (d.flows2PacketsPerSecond) {
+  console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (ratio of medians; target <= 1.15); per round ${d.flowsSeriesOverFlowsPerRound.join(', ')}, median ${d.flowsSeriesOverFlowsPairedMedian.toFixed(2)}x`);
+  {
     console.log(`flows, 2 threads (decode in a worker, as alibi flows does): ${M(d.flows2PacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows2.maxRssKiB)}, ${(1 / d.flows2OverFlows).toFixed(2)}x the one-thread speed (paired median ${(1 / d.flows2OverFlowsPairedMedian).toFixed(2)}x)` +
       (d.flows2OverTsharkRate ? `; ${d.flows2OverTsharkRate.toFixed(1)}x tshark` : ''));
     console.log(`flows + series, 2 threads: ${d.flows2SeriesOverFlows2.toFixed(2)}x the 2-thread flows time (ratio of medians; target <= 1.15); per round ${d.flows2SeriesOverFlows2PerRound.join(', ')}, median ${d.flows2SeriesOverFlows2PairedMedian.toFixed(2)}x`);

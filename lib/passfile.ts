@@ -8,7 +8,6 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ReaderState } from './capture/reader';
 import { PacketRecord } from './capture/record';
@@ -16,6 +15,7 @@ import type { DecoderSummary } from './decode/decoder';
 import { CTL_OFFSET, CTL_STRIDE, FAILED, handoffBuffers, SLOT_UNITS, SLOTS, UNIT, UnitReader } from './decode/handoff';
 import { ErrorData, errorFromData } from './errors';
 import { openCapture } from './node';
+import { compiledScript } from './scripts';
 import type { CapturePass, PassResult } from './pass';
 
 export interface PassFileOptions {
@@ -36,14 +36,6 @@ export interface PassFileResult extends PassResult {
   threaded: boolean;
 }
 
-/** The compiled worker script (beside this module, or in dist/ when run from sources), or null. */
-function decodeWorkerScript(): string | null {
-  const here = path.join(__dirname, 'decode', 'worker.js');
-  if (fs.existsSync(here)) return here;
-  const built = path.resolve(__dirname, '..', 'dist', 'decode', 'worker.js');
-  return fs.existsSync(built) ? built : null;
-}
-
 /** Smallest file decoded in a second thread by default. */
 export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
 
@@ -62,7 +54,7 @@ const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
  * res.flows.length; series.columns();
  */
 export async function passFile(file: string, pass: CapturePass, opts: PassFileOptions = {}): Promise<PassFileResult> {
-  const script = opts.threads === false || waitAsync === undefined ? null : decodeWorkerScript();
+  const script = opts.threads === false || waitAsync === undefined ? null : compiledScript('decode/worker.js');
   const size = fileSize(file);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   if (script === null || (opts.threads === undefined && (cores < 2 || size === undefined || size < THREAD_MIN_BYTES))) return passInThisThread(file, pass, opts);

@@ -53,7 +53,7 @@ export function openInput(path: string, io: CliIo): CaptureReader | AsyncCapture
  */
 export async function runPass(path: string, pass: CapturePass, io: CliIo, quiet: boolean): Promise<PassResult> {
   if (path === '-') {
-    const reader = openCaptureStream(io.stdin ?? process.stdin, { file: '-' });
+    const reader = openInput(path, io);
     await forEachPacket(reader, (p) => pass.packet(p));
     return pass.finish(reader, path);
   }

@@ -3,11 +3,10 @@
  * Several captures are read in parallel, one worker thread each (up to the core count): each
  * capture is still read once, and the main thread only merges plain columns.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ErrorData, errorFromData } from '../errors';
+import { compiledScript } from '../scripts';
 import { IntervalGrid } from '../metrics/grid';
 import type { SeriesColumns } from '../metrics/series';
 import { CaptureScan, ScanRequest, scanCapture } from './scan';
@@ -17,13 +16,9 @@ function revive(cols: SeriesColumns): SeriesColumns {
   return { ...cols, grid: new IntervalGrid(g.originSec, g.originNs, g.widthNs / 1e9) };
 }
 
-/** The compiled worker script: beside this module, or (when run from TypeScript sources, as under
- * jest) in dist/. Null when neither exists: then the caller scans in this thread. */
+/** The compiled worker script, or null (then the caller scans in this thread). */
 export function workerScript(): string | null {
-  const here = path.join(__dirname, 'worker.js');
-  if (fs.existsSync(here)) return here;
-  const built = path.resolve(__dirname, '..', '..', 'dist', 'correlate', 'worker.js');
-  return fs.existsSync(built) ? built : null;
+  return compiledScript('correlate/worker.js');
 }
 
 export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {

@@ -29,6 +29,14 @@ function claim(s: number): void {
   out.begin(s);
 }
 
+/** Hands over what the current slot holds (if anything) and moves to the next one. */
+function handOver(): void {
+  if (out.count === 0) return;
+  publish(out.count);
+  slot = (slot + 1) % SLOTS;
+  claim(slot);
+}
+
 function publish(value: number): void {
   const at = slot * CTL_STRIDE;
   Atomics.store(ctl, at, value);
@@ -43,17 +51,11 @@ try {
     d.issues.offset = p.fileOffset;
     out.put(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
     if (out.full) {
-      publish(out.count);
       Atomics.store(ctl, CTL_OFFSET, Math.floor(reader.offset / 1024)); // KiB: int32 holds 2 TiB
-      slot = (slot + 1) % SLOTS;
-      claim(slot);
+      handOver();
     }
   }
-  if (out.count > 0) {
-    publish(out.count);
-    slot = (slot + 1) % SLOTS;
-    claim(slot);
-  }
+  handOver();
   const state = {
     format: reader.format,
     byteOrder: reader.byteOrder,
@@ -67,11 +69,7 @@ try {
   publish(END);
 } catch (e) {
   // What was decoded before the error is still handed over, as the one-thread pass keeps it.
-  if (out.count > 0) {
-    publish(out.count);
-    slot = (slot + 1) % SLOTS;
-    claim(slot);
-  }
+  handOver();
   port.postMessage({ ok: false, error: errorData(e) });
   publish(FAILED);
 }
