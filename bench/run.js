@@ -84,7 +84,7 @@ async function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 5, flowRuns: 9, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
+  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
@@ -136,6 +136,13 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** First and third quartiles (medians of the lower and upper halves). */
+function quartiles(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return [median(s.slice(0, h || 1)), median(s.slice(s.length - (h || 1)))];
 }
 
 /** Medians of several runs of one contender; every run is kept. */
@@ -311,6 +318,7 @@ function main() {
     const pairs = paired(rows.flows, rows.flowsSeries);
     d.flowsSeriesOverFlowsPerRound = pairs.map((x) => +x.toFixed(3));
     d.flowsSeriesOverFlowsPairedMedian = median(pairs);
+    d.flowsSeriesOverFlowsPairedQuartiles = quartiles(pairs);
   }
   {
     d.flows2PacketsPerSecond = rate(rows.flows2.packets, rows.flows2.seconds);
@@ -320,6 +328,7 @@ function main() {
     const pairs = paired(rows.flows2, rows.flows2Series);
     d.flows2SeriesOverFlows2PerRound = pairs.map((x) => +x.toFixed(3));
     d.flows2SeriesOverFlows2PairedMedian = median(pairs);
+    d.flows2SeriesOverFlows2PairedQuartiles = quartiles(pairs);
   }
   if (rows.tshark.seconds) {
     d.tsharkPacketsPerSecond = rate(rows.tshark.packets, rows.tshark.seconds);
@@ -364,11 +373,11 @@ function main() {
   console.log(`reading: ${(d.readVsCapinfos).toFixed(2)}x capinfos -c speed (target >= 1)` + (haveNg ? `; pcapng takes ${d.pcapngOverPcapTime.toFixed(2)}x the pcap time (target <= 1.25)` : ''));
   console.log(`flows: ${M(d.flowsPacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows.maxRssKiB)} (target <= 200 MiB), ${rows.flows.connections} connections` +
     (d.flowsOverTsharkRate ? `; ${d.flowsOverTsharkRate.toFixed(1)}x tshark (${d.tsharkRatioBasis})` : ''));
-  console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (ratio of medians; target <= 1.15); per round ${d.flowsSeriesOverFlowsPerRound.join(', ')}, median ${d.flowsSeriesOverFlowsPairedMedian.toFixed(2)}x`);
+  console.log(`flows + series: ${d.flowsSeriesOverFlows.toFixed(2)}x the flows time (ratio of medians; target <= 1.15); per round ${d.flowsSeriesOverFlowsPerRound.join(', ')}, median ${d.flowsSeriesOverFlowsPairedMedian.toFixed(2)}x, quartiles ${d.flowsSeriesOverFlowsPairedQuartiles.map((x) => x.toFixed(2)).join('-')}x`);
   {
     console.log(`flows, 2 threads (decode in a worker, as alibi flows does): ${M(d.flows2PacketsPerSecond)} (target >= 3 M), peak ${mib(rows.flows2.maxRssKiB)}, ${(1 / d.flows2OverFlows).toFixed(2)}x the one-thread speed (paired median ${(1 / d.flows2OverFlowsPairedMedian).toFixed(2)}x)` +
       (d.flows2OverTsharkRate ? `; ${d.flows2OverTsharkRate.toFixed(1)}x tshark` : ''));
-    console.log(`flows + series, 2 threads: ${d.flows2SeriesOverFlows2.toFixed(2)}x the 2-thread flows time (ratio of medians; target <= 1.15); per round ${d.flows2SeriesOverFlows2PerRound.join(', ')}, median ${d.flows2SeriesOverFlows2PairedMedian.toFixed(2)}x`);
+    console.log(`flows + series, 2 threads: ${d.flows2SeriesOverFlows2.toFixed(2)}x the 2-thread flows time (ratio of medians; target <= 1.15); per round ${d.flows2SeriesOverFlows2PerRound.join(', ')}, median ${d.flows2SeriesOverFlows2PairedMedian.toFixed(2)}x, quartiles ${d.flows2SeriesOverFlows2PairedQuartiles.map((x) => x.toFixed(2)).join('-')}x`);
   }
   if (rows.logs.table) {
     console.log('');
