@@ -78,6 +78,10 @@ export class BadLengthError extends AlibiError {
 export class MalformedRecordError extends AlibiError {
   override get code() { return 'malformed'; }
 }
+/** Compressed input (a gzip capture) whose compressed data is damaged. */
+export class CompressedDataError extends AlibiError {
+  override get code() { return 'bad_compressed_data'; }
+}
 /** A log that cannot be read at all (unreadable file, bad gzip). */
 export class LogFormatError extends AlibiError {
   override get code() { return 'log_format'; }
@@ -104,7 +108,7 @@ export function errorData(e: unknown): ErrorData {
 
 const ERROR_CLASSES: Record<string, new (m: string, w?: Where) => AlibiError> = {
   AlibiError, ArgumentError, UnknownFormatError, UnsupportedVersionError, TruncatedCaptureError,
-  BadLengthError, MalformedRecordError, LogFormatError, InputError,
+  BadLengthError, MalformedRecordError, CompressedDataError, LogFormatError, InputError,
 };
 
 /** The typed error of the same class, message and place (an unknown class: AlibiError). */
@@ -125,7 +129,8 @@ export type CaptureError =
   | UnsupportedVersionError
   | TruncatedCaptureError
   | BadLengthError
-  | MalformedRecordError;
+  | MalformedRecordError
+  | CompressedDataError;
 
 /** The SPEC.md warnings entry: `{file, offset, packet, reason}` or `{file, line, reason}`. */
 export interface Warning {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { InputError } from './errors';
+import { GunzipSource, isGzip } from './capture/gzip';
 import { AsyncCaptureReader, CaptureReader, ReaderOptions, SyncByteSource } from './capture/reader';
 
 /** A positional source over a file descriptor: constant memory whatever the file size. */
@@ -33,13 +34,23 @@ export function fileSource(path: string): SyncByteSource {
 }
 
 /**
- * Opens a capture file for sync reading in 4 MiB chunks.
+ * Opens a capture file for sync reading in 1 MiB chunks. A gzip-compressed file (`.pcap.gz`,
+ * `tcpdump -z gzip`) is inflated as it is read; offsets in its warnings are in the inflated
+ * capture.
  * @example
  * const r = openCapture('captures/healthy/server.pcap');
  * for (const p of r) total += p.origLen;
  */
 export function openCapture(path: string, opts: ReaderOptions & { chunkSize?: number } = {}): CaptureReader {
-  return new CaptureReader(fileSource(path), { file: path, ...opts });
+  const src = fileSource(path);
+  return new CaptureReader(startsGzip(src) ? new GunzipSource(src, path) : src, { file: path, ...opts });
+}
+
+/** Whether a regular file starts with the gzip magic (a pipe is not peeked at: reading would consume it). */
+function startsGzip(src: SyncByteSource): boolean {
+  if (src.size === undefined || src.size < 2) return false;
+  const head = new Uint8Array(2);
+  return src.read(head, 0, 2, 0) === 2 && isGzip(head);
 }
 
 /** Opens a capture from a Node Readable (e.g. `process.stdin`) for async iteration. */

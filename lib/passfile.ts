@@ -25,7 +25,7 @@ export interface PassFileOptions {
    * starting a thread costs ~0.1 s, more than a small file takes).
    */
   threads?: boolean;
-  /** Called about every 4096 packets with the bytes read so far and the file size. */
+  /** Called about every 4096 packets with the bytes read so far and the file size (compressed ones for a gzip capture). */
   onProgress?: (offset: number, size: number | undefined) => void;
 }
 
@@ -98,7 +98,7 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
     const m = receiveMessageOnPort(port1)?.message as { ok: boolean; state?: ReaderState; decoded?: DecoderSummary; error?: ErrorData } | undefined;
     if (m === undefined) throw new Error('decoding thread ended without its summary');
     if (end === FAILED || !m.ok) throw errorFromData(m.error ?? { name: 'AlibiError', message: 'decoding thread failed' });
-    opts.onProgress?.(m.state!.offset, size);
+    opts.onProgress?.(size ?? m.state!.offset, size);
     return { ...pass.finish(m.state!, file, m.decoded!), reader: m.state!, threaded: true };
   } finally {
     port1.close();
@@ -120,14 +120,14 @@ function drain(units: UnitReader, pass: CapturePass, o: number, n: number): void
 
 function passInThisThread(file: string, pass: CapturePass, opts: PassFileOptions): PassFileResult {
   const reader = openCapture(file);
-  const size = reader.size;
+  const size = reader.inputSize;
   const progress = opts.onProgress;
   let k = 0;
   for (let p = reader.next(); p !== null; p = reader.next()) {
     pass.packet(p);
-    if (progress !== undefined && (++k & 4095) === 0) progress(reader.offset, size);
+    if (progress !== undefined && (++k & 4095) === 0) progress(reader.inputOffset, size);
   }
-  progress?.(reader.offset, size);
+  progress?.(reader.inputOffset, size);
   return { ...pass.finish(reader, file), reader, threaded: false };
 }
 

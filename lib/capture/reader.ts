@@ -7,8 +7,9 @@
  * plausible record/block, and reports the skipped byte range: nothing read before or after
  * the damage is lost.
  */
-import { AlibiError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
+import { AlibiError, CompressedDataError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK, resolutionName } from './format';
+import { GunzipChunks, GunzipSource, isGzip, memorySource } from './gzip';
 import { PcapParser, sniffPcap } from './pcap';
 import { PcapngParser, sniffPcapng } from './pcapng';
 import { PacketRecord } from './record';
@@ -27,6 +28,18 @@ export interface SyncByteSource {
   readonly size?: number;
   read(into: Uint8Array, at: number, length: number, position: number): number;
   close?(): void;
+  /** Bytes taken from the underlying file and its size, when they differ from the bytes served (compressed input): for progress. */
+  readonly consumed?: number;
+  readonly inputSize?: number;
+  /** Why the source ended early, once it has (a cut or damaged gzip stream); then null. */
+  takeDamage?(): SourceDamage | null;
+}
+
+/** A source that ended early: the capture ends where its bytes stop. */
+export interface SourceDamage {
+  /** Cut off (the rest is missing) rather than damaged. */
+  cutOff: boolean;
+  reason: string;
 }
 
 const NEED = 1 as const;
@@ -34,6 +47,11 @@ const NEED = 1 as const;
 // in the CPU cache when the records are parsed (flows pass on the big capture: ~10% faster than 4 MiB).
 const DEFAULT_CHUNK = 1 << 20;
 const RESYNC_LOOKAHEAD = 1 << 16;
+
+/** The warning for a source that ended early (a cut or damaged gzip stream). */
+function sourceDamage(d: SourceDamage, where: { file?: string; offset: number; packet: number }): AlibiError {
+  return d.cutOff ? new TruncatedCaptureError(d.reason, where) : new CompressedDataError(d.reason, where);
+}
 
 /** Picks the parser from the first four bytes. */
 export function parserFor(head: Uint8Array, file?: string): FormatParser {
@@ -239,21 +257,30 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   private readonly src: SyncByteSource | null;
   private readonly chunk: number;
   constructor(input: Uint8Array | SyncByteSource, opts: ReaderOptions & { chunkSize?: number } = {}) {
-    const isBytes = input instanceof Uint8Array;
-    super(isBytes ? input : new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16)), opts);
+    // A gzip capture in memory is inflated as it is read, like a gzip file.
+    const bytes = input instanceof Uint8Array && !isGzip(input) ? input : null;
+    super(bytes ?? new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16)), opts);
     this.chunk = this.core.buf.length;
-    if (isBytes) {
+    if (bytes !== null) {
       this.src = null;
-      this.core.end = input.length;
+      this.core.end = bytes.length;
       this.core.eof = true;
     } else {
-      this.src = input;
+      this.src = input instanceof Uint8Array ? new GunzipSource(memorySource(input), opts.file) : input;
     }
   }
 
   /** Total input size when known (for progress). */
   get size(): number | undefined {
     return this.src ? this.src.size : this.core.buf.length;
+  }
+
+  /** Bytes read from the file and its size: `offset` and `size`, or the compressed ones of a gzip capture. */
+  get inputOffset(): number {
+    return this.src?.consumed ?? this.core.offset;
+  }
+  get inputSize(): number | undefined {
+    return this.src?.inputSize ?? this.size;
   }
 
   /** The next packet, or null at the end. Header damage throws a typed AlibiError. */
@@ -318,9 +345,15 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     try {
       n = src.read(buf, keep, buf.length - keep, core.base + keep);
     } catch (e) {
+      if (e instanceof AlibiError) throw e;
       throw new InputError(`read failed: ${(e as Error).message}`, { file: core.opts.file, offset: core.base + keep, packet: core.packets }, { cause: e });
     }
-    if (n === 0) core.eof = true;
+    if (n === 0) {
+      core.eof = true;
+      // The source's own damage (a cut gzip stream) comes before what it does to the records.
+      const d = src.takeDamage?.();
+      if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + keep, packet: core.packets }));
+    }
     core.end = keep + n;
   }
 
@@ -340,9 +373,12 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
  */
 export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<PacketRecord> {
   private readonly it: AsyncIterator<Uint8Array | string>;
+  /** Inflates the stream when it is gzip data (`cat x.pcap.gz | alibi flows -`). */
+  private readonly chunks: GunzipChunks;
   constructor(source: AsyncIterable<Uint8Array | string>, opts: ReaderOptions = {}) {
     super(new Uint8Array(0), opts);
-    this.it = source[Symbol.asyncIterator]();
+    this.chunks = new GunzipChunks(source, opts.file);
+    this.it = this.chunks[Symbol.asyncIterator]();
   }
 
   async next(): Promise<PacketRecord | null> {
@@ -357,9 +393,18 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
       const parts: Uint8Array[] = [];
       let have = keep;
       while (have < wanted || parts.length === 0) {
-        const { value, done } = await this.it.next();
+        let r: IteratorResult<Uint8Array | string>;
+        try {
+          r = await this.it.next();
+        } catch (e) {
+          if (e instanceof AlibiError) throw e;
+          throw new InputError(`read failed: ${(e as Error).message}`, { file: core.opts.file, offset: core.base + core.end, packet: core.packets }, { cause: e });
+        }
+        const { value, done } = r;
         if (done) {
           core.eof = true;
+          const d = this.chunks.takeDamage();
+          if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + core.end, packet: core.packets }));
           break;
         }
         const chunk = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;

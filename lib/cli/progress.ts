@@ -75,13 +75,14 @@ export function progressNote(io: Pick<CliIo, 'stderr' | 'isTTY'>, text: string, 
  * Progress of one capture read packet by packet: call `tick()` per packet (the reader's offset is
  * looked at every 4096 packets), `end()` after the last.
  */
-export function captureProgress(io: Pick<CliIo, 'stderr' | 'isTTY'>, reader: { readonly offset: number; readonly size?: number }, label: string, opts: ProgressOptions = {}): { tick(): void; end(): void } {
-  const bar = progressBar(io, label, reader.size, opts);
+export function captureProgress(io: Pick<CliIo, 'stderr' | 'isTTY'>, reader: { readonly offset: number; readonly size?: number; readonly inputOffset?: number; readonly inputSize?: number }, label: string, opts: ProgressOptions = {}): { tick(): void; end(): void } {
+  // A gzip capture: compressed bytes read of the file's size.
+  const bar = progressBar(io, label, reader.inputSize ?? reader.size, opts);
   if (bar === SILENT) return { tick() {}, end() {} };
   let n = 0;
   return {
     tick() {
-      if ((++n & 4095) === 0) bar.update(reader.offset);
+      if ((++n & 4095) === 0) bar.update(reader.inputOffset ?? reader.offset);
     },
     end() {
       bar.end();

@@ -51,7 +51,7 @@ try {
     d.issues.offset = p.fileOffset;
     out.put(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
     if (out.full) {
-      Atomics.store(ctl, CTL_OFFSET, Math.floor(reader.offset / 1024)); // KiB: int32 holds 2 TiB
+      Atomics.store(ctl, CTL_OFFSET, Math.floor(reader.inputOffset / 1024)); // KiB: int32 holds 2 TiB
       handOver();
     }
   }

@@ -1,0 +1,176 @@
+/**
+ * Gzip-compressed captures (`tcpdump -z gzip`, `.pcap.gz`): inflated while read, through every
+ * path that opens a capture by name (reader, one- and two-thread pass, CLI), with the same
+ * packets and flows as the plain file; a cut or damaged stream keeps what came before it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { Readable } from 'node:stream';
+import { openCapture, openCaptureStream } from '../../lib/node';
+import { readCapture } from '../../lib/capture/reader';
+import { CaptureReader } from '../../lib/capture/reader';
+import { passFile } from '../../lib/passfile';
+import { CapturePass } from '../../lib/pass';
+import { SeriesAccumulator } from '../../lib/metrics/series';
+import { CompressedDataError } from '../../lib/errors';
+import { REPO } from '../helpers/corpus';
+import { alibi } from '../helpers/cli';
+
+const LAB = path.join(REPO, 'captures', 'stunnel-freeze');
+const PCAP = path.join(LAB, 'firewall.pcap');
+const PCAPNG = path.join(LAB, 'loopback.pcapng');
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-gz-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, bytes: Uint8Array): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, bytes);
+  return p;
+}
+
+/** Every packet's time, lengths and bytes, and the reader's warnings. */
+function packets(r: CaptureReader): { list: string[]; warnings: unknown[]; offset: number } {
+  const list: string[] = [];
+  for (let p = r.next(); p !== null; p = r.next()) list.push(`${p.tsSec}.${p.tsFrac} ${p.capLen}/${p.origLen} ${Buffer.from(p.data).toString('base64')}`);
+  return { list, warnings: r.warnings.map((w) => ({ ...w, file: null })), offset: r.offset };
+}
+
+async function pass(file: string, threads: boolean) {
+  const series = new SeriesAccumulator({ interval: 1 });
+  const res = await passFile(file, new CapturePass({ observer: series }), { threads });
+  expect(res.threaded).toBe(threads);
+  return { flows: res.flows, warnings: res.warnings.map((w) => ({ ...w, file: null })), packets: res.packets, series: series.columns() };
+}
+
+describe.each([
+  ['pcap', PCAP],
+  ['pcapng', PCAPNG],
+])('a gzip-compressed %s lab capture', (_kind, plain) => {
+  let gz: string;
+  beforeAll(() => {
+    gz = write(path.basename(plain) + '.gz', zlib.gzipSync(fs.readFileSync(plain)));
+  });
+
+  test('reads the same packets as the plain file', () => {
+    const a = packets(openCapture(plain));
+    const b = packets(openCapture(gz));
+    expect(a.list.length).toBeGreaterThan(1000);
+    expect(b).toEqual(a);
+  });
+
+  test('gives the same flows, warnings and series on one thread and two', async () => {
+    const want = await pass(plain, false);
+    expect(want.flows.length).toBeGreaterThan(50);
+    expect(await pass(gz, false)).toEqual(want);
+    expect(await pass(gz, true)).toEqual(want);
+  });
+
+  test('alibi flows prints the same document, by path and from stdin', () => {
+    const a = alibi(['flows', plain, '--json']);
+    const b = alibi(['flows', gz, '--json']);
+    const c = alibi(['flows', '-', '--json'], fs.readFileSync(gz));
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(c.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(c.stdout).toBe(a.stdout);
+  });
+
+  test('the same packets from memory and from a stream of small chunks', async () => {
+    const want = packets(openCapture(plain));
+    expect(packets(readCapture(new Uint8Array(fs.readFileSync(gz))))).toEqual(want);
+    // A first chunk of one byte, then odd sizes: the magic and the steps straddle chunks.
+    const bytes = fs.readFileSync(gz);
+    const pieces = [bytes.subarray(0, 1)];
+    for (let i = 1; i < bytes.length; i += 70_001) pieces.push(bytes.subarray(i, Math.min(bytes.length, i + 70_001)));
+    const r = openCaptureStream(Readable.from(pieces));
+    const list: string[] = [];
+    for (let p = await r.next(); p !== null; p = await r.next()) list.push(`${p.tsSec}.${p.tsFrac} ${p.capLen}/${p.origLen} ${Buffer.from(p.data).toString('base64')}`);
+    expect(list).toEqual(want.list);
+    expect(r.warnings).toEqual([]);
+  });
+});
+
+test('concatenated gzip members (cat a.gz b.gz) read as one capture', () => {
+  const bytes = fs.readFileSync(PCAP);
+  const cut = 300_001; // inside a record: the two members' bytes join up again
+  const gz = write('two-members.pcap.gz', Buffer.concat([zlib.gzipSync(bytes.subarray(0, cut)), zlib.gzipSync(bytes.subarray(cut))]));
+  expect(packets(openCapture(gz))).toEqual(packets(openCapture(PCAP)));
+});
+
+test('a cut-off gzip stream keeps every whole record before the cut and says where it ends', async () => {
+  const whole = zlib.gzipSync(fs.readFileSync(PCAP));
+  const gz = write('cut.pcap.gz', whole.subarray(0, Math.floor(whole.length * 0.6)));
+  // What survives: zlib inflates the same prefix (sync flush keeps a cut stream's output).
+  const prefix = zlib.gunzipSync(fs.readFileSync(gz), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  const expected = packets(new CaptureReader(new Uint8Array(prefix)));
+  const got = packets(openCapture(gz));
+  expect(got.list.length).toBeGreaterThan(1000);
+  expect(got.list).toEqual(expected.list);
+  expect(got.warnings[0]).toMatchObject({ code: 'truncated', offset: prefix.length, packet: got.list.length });
+  expect((got.warnings[0] as { reason: string }).reason).toMatch(/gzip stream is cut off after \d+ compressed bytes/);
+  // then the record the cut went through, as for a plain capture cut there
+  expect(got.warnings.slice(1)).toEqual(expected.warnings);
+
+  const cli = alibi(['flows', gz, '--json']);
+  expect(cli.code).toBe(0);
+  const doc = JSON.parse(cli.stdout) as { flows: unknown[]; warnings: { file: string; code: string }[] };
+  expect(doc.flows.length).toBeGreaterThan(0);
+  expect(doc.warnings[0]).toMatchObject({ file: gz, code: 'truncated' });
+  // From stdin: the same flows and warnings (file '-').
+  const piped = alibi(['flows', '-', '--json'], fs.readFileSync(gz));
+  expect(piped.code).toBe(0);
+  const doc2 = JSON.parse(piped.stdout) as typeof doc;
+  expect(doc2.flows).toEqual(doc.flows);
+  expect(doc2.warnings).toEqual(doc.warnings.map((w) => ({ ...w, file: '-' })));
+});
+
+test('damaged compressed data after some output: the packets before it, a bad_compressed_data warning', () => {
+  const bytes = fs.readFileSync(PCAP);
+  // A second member whose first deflate block has the reserved type 11 (RFC 1951 3.2.3).
+  const broken = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x07, 0x00, 0x00]);
+  const gz = write('damaged.pcap.gz', Buffer.concat([zlib.gzipSync(bytes.subarray(0, 400_000)), broken]));
+  const expected = packets(new CaptureReader(new Uint8Array(bytes.subarray(0, 400_000))));
+  const got = packets(openCapture(gz));
+  expect(got.list).toEqual(expected.list);
+  expect(got.warnings[0]).toMatchObject({ code: 'bad_compressed_data', offset: 400_000 });
+  expect((got.warnings[0] as { reason: string }).reason).toMatch(/damaged gzip data at compressed bytes \d+-\d+ \(invalid block type\)/);
+});
+
+test('a file that is not gzip data behind the magic is a typed error naming the file', async () => {
+  const gz = write('junk.pcap.gz', Buffer.from([0x1f, 0x8b, 0x09, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]));
+  expect(() => packets(openCapture(gz))).toThrow(CompressedDataError);
+  try {
+    packets(openCapture(gz));
+  } catch (e) {
+    expect(e).toMatchObject({ file: gz, offset: 0, code: 'bad_compressed_data' });
+  }
+  await expect(passFile(gz, new CapturePass(), { threads: true })).rejects.toBeInstanceOf(CompressedDataError);
+  const cli = alibi(['flows', gz]);
+  expect(cli.code).toBe(1);
+  expect(cli.stderr).toContain(`${gz}: offset 0, packet 0: not readable as gzip`);
+  const piped = alibi(['flows', '-'], fs.readFileSync(gz));
+  expect(piped.code).toBe(1);
+  expect(piped.stderr).toContain('-: offset 0, packet 0: not readable as gzip');
+});
+
+test('progress counts compressed bytes against the file size', async () => {
+  const gz = write('progress.pcap.gz', zlib.gzipSync(fs.readFileSync(PCAP)));
+  const size = fs.statSync(gz).size;
+  for (const threads of [false, true]) {
+    const seen: [number, number | undefined][] = [];
+    await passFile(gz, new CapturePass(), { threads, onProgress: (done, total) => seen.push([done, total]) });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const [done, total] of seen) {
+      expect(total).toBe(size);
+      expect(done).toBeLessThanOrEqual(size);
+    }
+    expect(seen[seen.length - 1][0]).toBe(size);
+  }
+});
