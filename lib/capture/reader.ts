@@ -398,13 +398,14 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
           r = await this.it.next();
         } catch (e) {
           if (e instanceof AlibiError) throw e;
-          throw new InputError(`read failed: ${(e as Error).message}`, { file: core.opts.file, offset: core.base + core.end, packet: core.packets }, { cause: e });
+          throw new InputError(`read failed: ${(e as Error).message}`, { file: core.opts.file, offset: core.base + core.end + (have - keep), packet: core.packets }, { cause: e });
         }
         const { value, done } = r;
         if (done) {
           core.eof = true;
           const d = this.chunks.takeDamage();
-          if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + core.end, packet: core.packets }));
+          // Where the bytes stop: the window's end plus the chunks gathered in this loop.
+          if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + core.end + (have - keep), packet: core.packets }));
           break;
         }
         const chunk = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
