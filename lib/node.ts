@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import { InputError } from './errors';
-import { GunzipSource, isGzip } from './capture/gzip';
 import { AsyncCaptureReader, CaptureReader, ReaderOptions, SyncByteSource } from './capture/reader';
 
 /** A positional source over a file descriptor: constant memory whatever the file size. */
@@ -42,15 +41,7 @@ export function fileSource(path: string): SyncByteSource {
  * for (const p of r) total += p.origLen;
  */
 export function openCapture(path: string, opts: ReaderOptions & { chunkSize?: number } = {}): CaptureReader {
-  const src = fileSource(path);
-  return new CaptureReader(startsGzip(src) ? new GunzipSource(src, path) : src, { file: path, ...opts });
-}
-
-/** Whether a regular file starts with the gzip magic (a pipe is not peeked at: reading would consume it). */
-function startsGzip(src: SyncByteSource): boolean {
-  if (src.size === undefined || src.size < 2) return false;
-  const head = new Uint8Array(2);
-  return src.read(head, 0, 2, 0) === 2 && isGzip(head);
+  return new CaptureReader(fileSource(path), { file: path, ...opts });
 }
 
 /** Opens a capture from a Node Readable (e.g. `process.stdin`) for async iteration. */

@@ -9,7 +9,7 @@
  */
 import { AlibiError, CompressedDataError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK, resolutionName } from './format';
-import { GunzipChunks, GunzipSource, isGzip, memorySource } from './gzip';
+import { GunzipChunks, GunzipSource, isGzip, memorySource, startsGzip } from './gzip';
 import { PcapParser, sniffPcap } from './pcap';
 import { PcapngParser, sniffPcapng } from './pcapng';
 import { PacketRecord } from './record';
@@ -84,6 +84,12 @@ class ReaderCore {
   fast: PcapParser | PcapngParser | null = null;
   private resyncFrom = -1;
   private damage: AlibiError | null = null;
+  /**
+   * The source's own reason for ending early (a cut gzip stream), told when the records reach
+   * that end: after the damage found before it, before the record it cut through, in the same
+   * order however far ahead the source was read.
+   */
+  sourceEnd: { damage: SourceDamage; offset: number } | null = null;
 
   constructor(buf: Uint8Array, readonly opts: ReaderOptions) {
     this.buf = buf;
@@ -95,7 +101,10 @@ class ReaderCore {
 
   pull(): PacketRecord | null | typeof NEED {
     for (;;) {
-      if (this.done) return null;
+      if (this.done) {
+        this.tellSourceEnd();
+        return null;
+      }
       if (this.resyncFrom >= 0) {
         const r = this.resync();
         if (r !== 0) return r === NEED ? NEED : null;
@@ -129,6 +138,7 @@ class ReaderCore {
         continue;
       }
       if (!this.eof) return NEED;
+      this.tellSourceEnd();
       const have = this.end - this.pos;
       if (have > 0 && this.base + this.pos === 0) {
         // Not even the file header is whole: nothing can be read from this input.
@@ -194,6 +204,7 @@ class ReaderCore {
       w.skippedTo = this.base + this.end;
       w.reason += `; no readable record after it (skipped bytes ${w.offset}-${this.base + this.end})`;
       this.pushWarning(w);
+      this.tellSourceEnd();
       this.resyncFrom = -1;
       this.done = true;
       return -1;
@@ -207,6 +218,12 @@ class ReaderCore {
 
   warn(e: AlibiError): void {
     this.pushWarning(e.toWarning());
+  }
+  private tellSourceEnd(): void {
+    if (this.sourceEnd === null) return;
+    const { damage, offset } = this.sourceEnd;
+    this.sourceEnd = null;
+    this.warn(sourceDamage(damage, { file: this.opts.file, offset, packet: this.packets }));
   }
   private pushWarning(w: Warning): void {
     if (this.warnings.length < (this.opts.maxWarnings ?? 1000)) this.warnings.push(w);
@@ -257,7 +274,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   private readonly src: SyncByteSource | null;
   private readonly chunk: number;
   constructor(input: Uint8Array | SyncByteSource, opts: ReaderOptions & { chunkSize?: number } = {}) {
-    // A gzip capture in memory is inflated as it is read, like a gzip file.
+    // A gzip capture (in memory, or a file or other sized source) is inflated as it is read.
     const bytes = input instanceof Uint8Array && !isGzip(input) ? input : null;
     super(bytes ?? new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16)), opts);
     this.chunk = this.core.buf.length;
@@ -266,7 +283,8 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
       this.core.end = bytes.length;
       this.core.eof = true;
     } else {
-      this.src = input instanceof Uint8Array ? new GunzipSource(memorySource(input), opts.file) : input;
+      const src = input instanceof Uint8Array ? memorySource(input) : input;
+      this.src = input instanceof Uint8Array || startsGzip(src) ? new GunzipSource(src, opts.file) : src;
     }
   }
 
@@ -350,9 +368,8 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     }
     if (n === 0) {
       core.eof = true;
-      // The source's own damage (a cut gzip stream) comes before what it does to the records.
       const d = src.takeDamage?.();
-      if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + keep, packet: core.packets }));
+      if (d) core.sourceEnd = { damage: d, offset: core.base + keep };
     }
     core.end = keep + n;
   }
@@ -405,7 +422,7 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
           core.eof = true;
           const d = this.chunks.takeDamage();
           // Where the bytes stop: the window's end plus the chunks gathered in this loop.
-          if (d) core.warn(sourceDamage(d, { file: core.opts.file, offset: core.base + core.end + (have - keep), packet: core.packets }));
+          if (d) core.sourceEnd = { damage: d, offset: core.base + core.end + (have - keep) };
           break;
         }
         const chunk = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
