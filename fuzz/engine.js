@@ -219,7 +219,12 @@ const MUTATOR_NAMES = Object.keys(MUTATORS);
 /**
  * Case `n` of a run with `seed` over `seeds` ([{name, bytes}]): `{id, seed: name, notes, bytes}`.
  */
-function makeCase(seeds, seed, n, maxBytes = 1 << 16) {
+/**
+ * Case `n` of run `seed`: a seed capture, cropped and mutated. With `zlib`, some cases are then
+ * gzipped (whole, cut, or with compressed bytes changed), drawn from their own stream so the other
+ * cases stay the same as without it.
+ */
+function makeCase(seeds, seed, n, maxBytes = 1 << 16, zlib = null) {
   const r = rng(seed, n);
   const si = r.int(seeds.length);
   const src = seeds[si];
@@ -238,7 +243,24 @@ function makeCase(seeds, seed, n, maxBytes = 1 << 16) {
     notes.push(res.note);
     if (i + 1 < k) s = structure(b);
   }
-  return { id: `${seed}:${n}`, seed: src.name, notes, bytes: b, chunk: 1 + r.int(r.chance(0.5) ? 16 : 4096) };
+  const chunk = 1 + r.int(r.chance(0.5) ? 16 : 4096);
+  let gz = false;
+  const g = rng(seed ^ 0x1b873593, n);
+  if (zlib && g.chance(0.15)) {
+    let z = Uint8Array.from(zlib.gzipSync(b));
+    gz = true;
+    const how = g.next();
+    if (how < 0.4) {
+      z = z.subarray(0, g.int(z.length + 1));
+      notes.push(`gzip cut to ${z.length}`);
+    } else if (how < 0.7) {
+      const k = 1 + g.int(3);
+      for (let i = 0; i < k; i++) z[g.int(z.length)] ^= 1 << g.int(8);
+      notes.push(`gzip with ${k} bit flips`);
+    } else notes.push('gzip');
+    b = z;
+  }
+  return { id: `${seed}:${n}`, seed: src.name, notes, bytes: b, chunk, gz };
 }
 
 // ---- running a case -----------------------------------------------------------------------------

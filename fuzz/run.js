@@ -67,7 +67,7 @@ if (!isMainThread) {
         c = engine.makeLogCase(logSeeds, seed, n, zlib);
         problems = (await engine.runLog(lib, c)).problems;
       } else {
-        c = engine.makeCase(seeds, seed, n);
+        c = engine.makeCase(seeds, seed, n, undefined, zlib);
         problems = (await engine.runCapture(lib, c.bytes, c.chunk)).problems;
       }
     } catch (e) {
@@ -124,7 +124,7 @@ async function main() {
     const parts = o.replay.split(':');
     const isLog = parts[0] === 'log';
     const [seed, n] = (isLog ? parts.slice(1) : parts).map(Number);
-    const c = isLog ? engine.makeLogCase(loadLogSeeds(), seed, n, require('node:zlib')) : engine.makeCase(loadSeeds(), seed, n);
+    const c = isLog ? engine.makeLogCase(loadLogSeeds(), seed, n, require('node:zlib')) : engine.makeCase(loadSeeds(), seed, n, undefined, require('node:zlib'));
     console.log(`case ${c.id} from ${c.seed}: ${c.notes.join('; ')} (${c.bytes.length} bytes)`);
     const r = isLog ? await engine.runLog(lib, c) : await engine.runCapture(lib, c.bytes, c.chunk);
     console.log(JSON.stringify(r, null, 1));
@@ -150,7 +150,7 @@ async function main() {
       const isLog = msg.id.startsWith('log:');
       const parts = msg.id.split(':');
       const [seed, n] = (isLog ? parts.slice(1) : parts).map(Number);
-      const c = isLog ? engine.makeLogCase(loadLogSeeds(), seed, n, require('node:zlib')) : engine.makeCase(loadSeeds(), seed, n);
+      const c = isLog ? engine.makeLogCase(loadLogSeeds(), seed, n, require('node:zlib')) : engine.makeCase(loadSeeds(), seed, n, undefined, require('node:zlib'));
       console.log(`  saved test/fixtures/fuzz/${saveFinding({ ...msg, seed: c.seed, notes: c.notes, format: c.format }, c.bytes, isLog ? (c.gz ? 'log.gz' : 'log') : 'bin')}`);
     }
   }

@@ -29,6 +29,14 @@ const STEP = 32 * 1024;
 const NONE = new Uint8Array(0);
 
 /**
+ * fflate's "unexpected EOF" (code 0): the data stops, rather than being wrong. Decided by the
+ * error, not by which push raised it, so a file and a stream of the same bytes agree.
+ */
+function isCutOff(e: unknown): boolean {
+  return (e as { code?: unknown })?.code === 0;
+}
+
+/**
  * Inflates `inner` (read sequentially from its start) as it is read. A stream that is cut off or
  * damaged after some output ends there, and `takeDamage()` says why (the reader turns that into
  * a warning); damage before any output is a `CompressedDataError`. Concatenated members (`cat
@@ -92,14 +100,14 @@ export class GunzipSource implements SyncByteSource {
     } catch (e) {
       this.ended = true;
       const why = (e as Error).message;
-      const cutOff = n === 0;
+      const cutOff = isCutOff(e);
       if (this.produced === 0 && this.out.length === 0) {
         throw new CompressedDataError(`not readable as gzip: ${why} (compressed byte ${at})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
       }
       this.damage = {
         cutOff,
         reason: cutOff
-          ? `the gzip stream is cut off after ${at} compressed bytes: the capture ends there`
+          ? `the gzip stream is cut off after ${at + n} compressed bytes: the capture ends there`
           : `damaged gzip data at compressed bytes ${at}-${at + n} (${why}): the capture ends there`,
       };
     }
@@ -214,9 +222,10 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
             throw new CompressedDataError(`not readable as gzip: ${(e as Error).message} (compressed byte ${consumed})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
           }
           yield* out.splice(0);
+          const cutOff = isCutOff(e);
           this.damage = {
-            cutOff: final,
-            reason: final
+            cutOff,
+            reason: cutOff
               ? `the gzip stream is cut off after ${consumed + piece.length} compressed bytes: the capture ends there`
               : `damaged gzip data at compressed bytes ${consumed}-${consumed + piece.length} (${(e as Error).message}): the capture ends there`,
           };

@@ -14,7 +14,7 @@ import { REPO } from '../helpers/corpus';
 
 interface Case { id: string; seed: string; notes: string[]; bytes: Uint8Array; chunk: number; format?: string; gz?: boolean }
 interface Engine {
-  makeCase(seeds: { name: string; bytes: Uint8Array }[], seed: number, n: number): Case;
+  makeCase(seeds: { name: string; bytes: Uint8Array }[], seed: number, n: number, maxBytes?: number, z?: typeof zlib): Case;
   makeLogCase(seeds: { name: string; bytes: Uint8Array }[], seed: number, n: number, z: typeof zlib): Case;
   runCapture(lib: unknown, bytes: Uint8Array, chunk?: number): Promise<{ problems: string[]; runs: { packets?: number; threw?: string }[] }>;
   runLog(lib: unknown, c: Case): Promise<{ problems: string[]; lines: number | null }>;
@@ -45,12 +45,14 @@ describe('fuzz (short run, fixed seed)', () => {
     expect(logSeeds.length).toBeGreaterThanOrEqual(5);
   });
 
-  it(`${CAPTURE_CASES} mutated captures end in records + typed errors/warnings, the same whether read whole, in windows or streamed`, async () => {
+  it(`${CAPTURE_CASES} mutated captures (some gzipped, cut or bit-flipped) end in records + typed errors/warnings, the same whether read whole, in windows or streamed`, async () => {
     const findings: string[] = [];
     let threw = 0;
     let packets = 0;
+    let gzCases = 0;
+    let gzPackets = 0;
     for (let n = 0; n < CAPTURE_CASES; n++) {
-      const c = engine.makeCase(seeds, SEED, n);
+      const c = engine.makeCase(seeds, SEED, n, undefined, zlib);
       const h0 = process.memoryUsage().heapUsed;
       const t0 = Date.now();
       const r = await engine.runCapture(lib, c.bytes, c.chunk);
@@ -61,8 +63,15 @@ describe('fuzz (short run, fixed seed)', () => {
       if (r.problems.length) findings.push(`${c.id} (${c.seed}: ${c.notes.join('; ')}): ${r.problems.join(' | ')}`);
       if (r.runs[0].threw) threw++;
       packets += r.runs[0].packets ?? 0;
+      if (c.gz) {
+        gzCases++;
+        gzPackets += r.runs[0].packets ?? 0;
+      }
     }
     expect(findings).toEqual([]);
+    // The gzip paths were exercised: cases inflated to packets in all three readings.
+    expect(gzCases).toBeGreaterThan(CAPTURE_CASES / 20);
+    expect(gzPackets).toBeGreaterThan(gzCases * 5);
     // The mutations are not all fatal: most cases still yield packets (resync, truncation kept).
     expect(threw).toBeLessThan(CAPTURE_CASES / 4);
     expect(packets).toBeGreaterThan(CAPTURE_CASES * 10);
