@@ -151,6 +151,8 @@ export function memorySource(bytes: Uint8Array): SyncByteSource {
  * Damage is reported as by `GunzipSource`.
  */
 export class GunzipChunks implements AsyncIterable<Uint8Array> {
+  /** Set once the first bytes are the gzip magic. */
+  gzip = false;
   private damage: SourceDamage | null = null;
   constructor(private readonly source: AsyncIterable<Uint8Array | string>, private readonly file?: string) {}
 
@@ -186,6 +188,7 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
       for (let c = await next(); c !== null; c = await next()) yield c;
       return;
     }
+    this.gzip = true;
     const out: Uint8Array[] = [];
     let produced = 0;
     let consumed = 0;

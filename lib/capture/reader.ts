@@ -293,6 +293,11 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     return this.src ? this.src.size : this.core.buf.length;
   }
 
+  /** 'gzip' when the capture is inflated as it is read. */
+  get compression(): 'gzip' | null {
+    return this.src instanceof GunzipSource ? 'gzip' : null;
+  }
+
   /** Bytes read from the file and its size: `offset` and `size`, or the compressed ones of a gzip capture. */
   get inputOffset(): number {
     return this.src?.consumed ?? this.core.offset;
@@ -396,6 +401,11 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
     super(new Uint8Array(0), opts);
     this.chunks = new GunzipChunks(source, opts.file);
     this.it = this.chunks[Symbol.asyncIterator]();
+  }
+
+  /** 'gzip' once the stream has shown it is gzip data. */
+  get compression(): 'gzip' | null {
+    return this.chunks.gzip ? 'gzip' : null;
   }
 
   async next(): Promise<PacketRecord | null> {

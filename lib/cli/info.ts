@@ -35,7 +35,7 @@ export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const lines = [
     `file:          ${path}`,
-    `format:        ${info.format} (${info.byteOrder === 'le' ? 'little' : 'big'}-endian)`,
+    `format:        ${info.format} (${info.byteOrder === 'le' ? 'little' : 'big'}-endian)${reader.compression ? `, ${reader.compression}-compressed` : ''}`,
     `resolution:    ${info.tsResolution}`,
     `link types:    ${info.interfaceDetails.map((d) => `${d.linkTypeName} (${d.linkType})`).filter((v, i, a) => a.indexOf(v) === i).join(', ') || '-'}`,
     `interfaces:    ${info.interfaces}`,

@@ -82,6 +82,21 @@ describe.each([
     expect(c.stdout).toBe(a.stdout);
   });
 
+  test('alibi info says it is gzip-compressed and describes the same capture', () => {
+    const a = alibi(['info', plain]);
+    const b = alibi(['info', gz]);
+    const c = alibi(['info', '-'], fs.readFileSync(gz));
+    expect(a.stdout).not.toContain('gzip');
+    for (const x of [b, c]) {
+      expect(x.code).toBe(0);
+      expect(x.stdout).toMatch(/^format: +pcap(ng)? \((little|big)-endian\), gzip-compressed$/m);
+      expect(x.stdout.split('\n').slice(2)).toEqual(a.stdout.split('\n').slice(2));
+    }
+    const ja = JSON.parse(alibi(['info', plain, '--json']).stdout);
+    const jb = JSON.parse(alibi(['info', gz, '--json']).stdout);
+    expect({ ...jb, file: null }).toEqual({ ...ja, file: null });
+  });
+
   test('the same packets from memory and from a stream of small chunks', async () => {
     const want = packets(openCapture(plain));
     expect(packets(readCapture(new Uint8Array(fs.readFileSync(gz))))).toEqual(want);
