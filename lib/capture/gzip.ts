@@ -14,11 +14,35 @@ export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** Whether a sized (positional) source starts with the gzip magic; a pipe is not peeked at: reading would consume it. */
-export function startsGzip(src: SyncByteSource): boolean {
-  if (src.size === undefined || src.size < 2) return false;
+/**
+ * The source inflated when it starts with the gzip magic. A sized (positional) source is peeked
+ * at position 0; a pipe (no size) has its first bytes read and then served again.
+ */
+export function gunzipIfGzip(src: SyncByteSource, file?: string): SyncByteSource {
   const head = new Uint8Array(2);
-  return src.read(head, 0, 2, 0) === 2 && isGzip(head);
+  if (src.size !== undefined) return src.size >= 2 && src.read(head, 0, 2, 0) === 2 && isGzip(head) ? new GunzipSource(src, file) : src;
+  let got = 0;
+  for (let k; got < 2 && (k = src.read(head, got, 2 - got, got)) > 0; ) got += k;
+  const replayed = replaying(src, head.subarray(0, got));
+  return got === 2 && isGzip(head) ? new GunzipSource(replayed, file) : replayed;
+}
+
+/** `src` with `first` (bytes already read from it) served again before the rest. */
+function replaying(src: SyncByteSource, first: Uint8Array): SyncByteSource {
+  let served = 0;
+  return {
+    size: src.size,
+    read(into, at, length, position) {
+      if (served < first.length) {
+        const k = Math.min(length, first.length - served);
+        into.set(first.subarray(served, served + k), at);
+        served += k;
+        return k;
+      }
+      return src.read(into, at, length, position);
+    },
+    close: () => src.close?.(),
+  };
 }
 
 /**
@@ -87,16 +111,21 @@ export class GunzipSource implements SyncByteSource {
     return n;
   }
 
-  /** Inflates the next compressed step (fflate copies what it keeps of the input). */
+  /** Inflates the next compressed step. */
   private step(): void {
     const at = this.consumed;
-    const n = this.inner.read(this.input, 0, STEP, at);
+    // A whole step, also from a pipe that returns less per read: fflate's cost grows with the
+    // input it has to look at again, so many short pushes are slow.
+    let n = 0;
+    for (let k; n < STEP && (k = this.inner.read(this.input, n, STEP - n, at + n)) > 0; ) n += k;
     this.consumed += n;
     try {
       if (n === 0) {
         this.ended = true;
         this.gz.push(NONE, true);
-      } else this.gz.push(this.input.subarray(0, n));
+        // A copy: fflate keeps a reference to input it cannot use yet (a header cut across two
+        // pushes), and this buffer is read into again.
+      } else this.gz.push(this.input.slice(0, n));
     } catch (e) {
       this.ended = true;
       const why = (e as Error).message;

@@ -9,7 +9,7 @@
  */
 import { AlibiError, CompressedDataError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK, resolutionName } from './format';
-import { GunzipChunks, GunzipSource, isGzip, memorySource, startsGzip } from './gzip';
+import { GunzipChunks, GunzipSource, gunzipIfGzip, isGzip, memorySource } from './gzip';
 import { PcapParser, sniffPcap } from './pcap';
 import { PcapngParser, sniffPcapng } from './pcapng';
 import { PacketRecord } from './record';
@@ -283,8 +283,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
       this.core.end = bytes.length;
       this.core.eof = true;
     } else {
-      const src = input instanceof Uint8Array ? memorySource(input) : input;
-      this.src = input instanceof Uint8Array || startsGzip(src) ? new GunzipSource(src, opts.file) : src;
+      this.src = input instanceof Uint8Array ? new GunzipSource(memorySource(input), opts.file) : gunzipIfGzip(input, opts.file);
     }
   }
 

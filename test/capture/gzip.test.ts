@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { execFileSync, spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { openCapture, openCaptureStream } from '../../lib/node';
 import { readCapture } from '../../lib/capture/reader';
@@ -125,6 +126,56 @@ test('a gzip stream arriving a byte at a time does not take quadratic time', asy
   expect(n).toBe(want.list.length);
   expect(r.warnings).toEqual([]);
 }, 10_000);
+
+test('a source without a size that returns a few bytes per read (a pipe): gzip and plain', () => {
+  // The header then reaches the inflater over several reads into one reused buffer: fflate keeps
+  // a reference to a cut header, so each step is pushed as a copy.
+  const trickle = (bytes: Uint8Array) => {
+    let pos = 0;
+    let i = 0;
+    return {
+      read(into: Uint8Array, at: number, length: number) {
+        const n = Math.min(length, 1 + (i++ % 3), bytes.length - pos);
+        into.set(bytes.subarray(pos, pos + n), at);
+        pos += n;
+        return n;
+      },
+    };
+  };
+  const want = packets(openCapture(PCAP));
+  const plainBytes = new Uint8Array(fs.readFileSync(PCAP));
+  expect(packets(new CaptureReader(trickle(plainBytes)))).toEqual(want);
+  expect(packets(new CaptureReader(trickle(new Uint8Array(zlib.gzipSync(plainBytes)))))).toEqual(want);
+});
+
+test('a gzip header longer than one inflate step (a 40 KB extra field) is not overwritten', () => {
+  // fflate keeps a reference to a header it cannot finish parsing: the step buffer, read into
+  // again, must not be what it keeps.
+  const plainBytes = fs.readFileSync(PCAP);
+  const z = zlib.gzipSync(plainBytes);
+  const xlen = 40_000;
+  const extra = Buffer.alloc(2 + xlen, 0x41);
+  extra.writeUInt16LE(xlen, 0);
+  const head = Buffer.from(z.subarray(0, 10));
+  head[3] |= 0x04; // FLG.FEXTRA (RFC 1952 2.3.1)
+  const gz = write('extra.pcap.gz', Buffer.concat([head, extra, z.subarray(10)]));
+  const want = packets(openCapture(PCAP));
+  expect(packets(openCapture(gz))).toEqual(want);
+  const piped = alibi(['flows', '-', '--json'], fs.readFileSync(gz));
+  expect(piped.code).toBe(0);
+  expect(piped.stdout).toBe(alibi(['flows', PCAP, '--json']).stdout);
+});
+
+test('a gzip capture written into a named pipe, read by its path', () => {
+  const fifo = path.join(dir, 'capture.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const gz = write('for-fifo.pcap.gz', zlib.gzipSync(fs.readFileSync(PCAP)));
+  const writer = spawn('sh', ['-c', `cat '${gz}' > '${fifo}'`]);
+  const viaFifo = alibi(['flows', fifo, '--json']);
+  writer.kill();
+  expect(viaFifo.code).toBe(0);
+  expect(viaFifo.stdout).toBe(alibi(['flows', PCAP, '--json']).stdout);
+});
 
 test('concatenated gzip members (cat a.gz b.gz) read as one capture', () => {
   const bytes = fs.readFileSync(PCAP);
