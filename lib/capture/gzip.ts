@@ -6,6 +6,7 @@
  * Node's zlib streams are not, and its sync calls need the whole file in memory.
  */
 import { Gunzip } from 'fflate';
+import { concatBytes } from '../bytes/concat';
 import { CompressedDataError } from '../errors';
 import type { SourceDamage, SyncByteSource } from './reader';
 
@@ -53,11 +54,52 @@ const STEP = 32 * 1024;
 const NONE = new Uint8Array(0);
 
 /**
- * fflate's "unexpected EOF" (code 0): the data stops, rather than being wrong. Decided by the
- * error, not by which push raised it, so a file and a stream of the same bytes agree.
+ * fflate's Gunzip with its output queued and its errors turned into ours, for both the sync
+ * source and the chunk stream. Damage before any output makes the input unreadable (thrown);
+ * after some, the stream ends there and `takeDamage()` says why. Whether it was cut off is read
+ * from the error (fflate's "unexpected EOF", code 0), not from which push raised it, so a file
+ * and a stream of the same bytes agree.
  */
-function isCutOff(e: unknown): boolean {
-  return (e as { code?: unknown })?.code === 0;
+class Inflater {
+  /** Inflated chunks not yet handed on. */
+  readonly out: Uint8Array[] = [];
+  private produced = 0;
+  private damage: SourceDamage | null = null;
+  private readonly gz = new Gunzip((chunk) => {
+    if (chunk.length > 0) {
+      this.out.push(chunk);
+      this.produced += chunk.length;
+    }
+  });
+
+  constructor(private readonly file?: string) {}
+
+  /**
+   * Inflates `piece`, compressed bytes from `at`. fflate may keep a reference to input it cannot
+   * use yet: pass bytes that are not written again. False when the stream ended early here.
+   */
+  push(piece: Uint8Array, final: boolean, at: number): boolean {
+    try {
+      this.gz.push(piece, final);
+      return true;
+    } catch (e) {
+      const why = (e as Error).message;
+      if (this.produced === 0) {
+        throw new CompressedDataError(`not readable as gzip: ${why} (compressed byte ${at})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
+      }
+      const end = at + piece.length;
+      this.damage = (e as { code?: unknown })?.code === 0
+        ? { cutOff: true, reason: `the gzip stream is cut off after ${end} compressed bytes: the capture ends there` }
+        : { cutOff: false, reason: `damaged gzip data at compressed bytes ${at}-${end} (${why}): the capture ends there` };
+      return false;
+    }
+  }
+
+  takeDamage(): SourceDamage | null {
+    const d = this.damage;
+    this.damage = null;
+    return d;
+  }
 }
 
 /**
@@ -73,38 +115,31 @@ export class GunzipSource implements SyncByteSource {
   consumed = 0;
   readonly inputSize: number | undefined;
   private readonly input = new Uint8Array(STEP);
-  private readonly out: Uint8Array[] = [];
+  private readonly inflater: Inflater;
   private head = 0;
-  private produced = 0;
   private ended = false;
-  private damage: SourceDamage | null = null;
-  private readonly gz: Gunzip;
 
-  constructor(private readonly inner: SyncByteSource, private readonly file?: string) {
+  constructor(private readonly inner: SyncByteSource, file?: string) {
     this.inputSize = inner.size;
-    this.gz = new Gunzip((chunk) => {
-      if (chunk.length > 0) {
-        this.out.push(chunk);
-        this.produced += chunk.length;
-      }
-    });
+    this.inflater = new Inflater(file);
   }
 
   read(into: Uint8Array, at: number, length: number): number {
+    const out = this.inflater.out;
     let n = 0;
     while (n < length) {
-      if (this.out.length === 0) {
+      if (out.length === 0) {
         if (this.ended) break;
         this.step();
         continue;
       }
-      const c = this.out[0];
+      const c = out[0];
       const k = Math.min(c.length - this.head, length - n);
       into.set(c.subarray(this.head, this.head + k), at + n);
       n += k;
       this.head += k;
       if (this.head === c.length) {
-        this.out.shift();
+        out.shift();
         this.head = 0;
       }
     }
@@ -119,48 +154,18 @@ export class GunzipSource implements SyncByteSource {
     let n = 0;
     for (let k; n < STEP && (k = this.inner.read(this.input, n, STEP - n, at + n)) > 0; ) n += k;
     this.consumed += n;
-    try {
-      if (n === 0) {
-        this.ended = true;
-        this.gz.push(NONE, true);
-        // A copy: fflate keeps a reference to input it cannot use yet (a header cut across two
-        // pushes), and this buffer is read into again.
-      } else this.gz.push(this.input.slice(0, n));
-    } catch (e) {
-      this.ended = true;
-      const why = (e as Error).message;
-      const cutOff = isCutOff(e);
-      if (this.produced === 0 && this.out.length === 0) {
-        throw new CompressedDataError(`not readable as gzip: ${why} (compressed byte ${at})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
-      }
-      this.damage = {
-        cutOff,
-        reason: cutOff
-          ? `the gzip stream is cut off after ${at + n} compressed bytes: the capture ends there`
-          : `damaged gzip data at compressed bytes ${at}-${at + n} (${why}): the capture ends there`,
-      };
-    }
+    if (n === 0) this.ended = true;
+    // A copy: this buffer is read into again (a header longer than a step stays referenced).
+    if (!this.inflater.push(n === 0 ? NONE : this.input.slice(0, n), n === 0, at)) this.ended = true;
   }
 
   takeDamage(): SourceDamage | null {
-    const d = this.damage;
-    this.damage = null;
-    return d;
+    return this.inflater.takeDamage();
   }
 
   close(): void {
     this.inner.close?.();
   }
-}
-
-function concatBytes(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Bytes of whole arrays as one `SyncByteSource` (to inflate a gzip capture held in memory). */
@@ -182,13 +187,11 @@ export function memorySource(bytes: Uint8Array): SyncByteSource {
 export class GunzipChunks implements AsyncIterable<Uint8Array> {
   /** Set once the first bytes are the gzip magic. */
   gzip = false;
-  private damage: SourceDamage | null = null;
+  private inflater: Inflater | null = null;
   constructor(private readonly source: AsyncIterable<Uint8Array | string>, private readonly file?: string) {}
 
   takeDamage(): SourceDamage | null {
-    const d = this.damage;
-    this.damage = null;
-    return d;
+    return this.inflater?.takeDamage() ?? null;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -206,10 +209,7 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
     while (head !== null && head.length < 2) {
       const more = await next();
       if (more === null) break;
-      const joined = new Uint8Array(head.length + more.length);
-      joined.set(head);
-      joined.set(more, head.length);
-      head = joined;
+      head = concatBytes([head, more], head.length + more.length);
     }
     if (head === null) return;
     if (!isGzip(head)) {
@@ -218,20 +218,13 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
       return;
     }
     this.gzip = true;
-    const out: Uint8Array[] = [];
-    let produced = 0;
-    let consumed = 0;
-    const gz = new Gunzip((chunk) => {
-      if (chunk.length > 0) {
-        out.push(chunk);
-        produced += chunk.length;
-      }
-    });
+    const inflater = (this.inflater = new Inflater(this.file));
     // Input is gathered into whole steps: fflate re-reads what it could not use yet, so a
     // trickle of tiny chunks pushed one by one costs quadratic time (1-byte pushes: 17.6 s for
     // 310 KB here, 32 KiB steps: milliseconds).
     const gathered: Uint8Array[] = [head];
     let have = head.length;
+    let consumed = 0;
     for (;;) {
       let c: Uint8Array | null = null;
       while (have < STEP && (c = await next()) !== null) {
@@ -244,27 +237,13 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
       gathered.length = 0;
       have = input.length - whole;
       if (have > 0) gathered.push(input.subarray(whole));
+      // Pieces of stream chunks or of a fresh join: nothing here is written again.
       for (let i = 0; i < whole || (last && i === 0); i += STEP) {
         const piece = input.subarray(i, Math.min(whole, i + STEP));
-        const final = last && i + STEP >= whole;
-        try {
-          gz.push(piece, final);
-        } catch (e) {
-          if (produced === 0) {
-            throw new CompressedDataError(`not readable as gzip: ${(e as Error).message} (compressed byte ${consumed})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
-          }
-          yield* out.splice(0);
-          const cutOff = isCutOff(e);
-          this.damage = {
-            cutOff,
-            reason: cutOff
-              ? `the gzip stream is cut off after ${consumed + piece.length} compressed bytes: the capture ends there`
-              : `damaged gzip data at compressed bytes ${consumed}-${consumed + piece.length} (${(e as Error).message}): the capture ends there`,
-          };
-          return;
-        }
+        const ok = inflater.push(piece, last && i + STEP >= whole, consumed);
         consumed += piece.length;
-        yield* out.splice(0);
+        yield* inflater.out.splice(0);
+        if (!ok) return;
       }
       if (last) return;
     }

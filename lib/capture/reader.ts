@@ -8,6 +8,7 @@
  * the damage is lost.
  */
 import { AlibiError, CompressedDataError, InputError, TruncatedCaptureError, UnknownFormatError, Warning } from '../errors';
+import { concatBytes } from '../bytes/concat';
 import { FormatParser, InterfaceInfo, MAX_BLOCK, resolutionName } from './format';
 import { GunzipChunks, GunzipSource, gunzipIfGzip, isGzip, memorySource } from './gzip';
 import { PcapParser, sniffPcap } from './pcap';
@@ -393,7 +394,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
  * Only the unread tail of a chunk is carried into the next.
  */
 export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<PacketRecord> {
-  private readonly it: AsyncIterator<Uint8Array | string>;
+  private readonly it: AsyncIterator<Uint8Array>;
   /** Inflates the stream when it is gzip data (`cat x.pcap.gz | alibi flows -`). */
   private readonly chunks: GunzipChunks;
   constructor(source: AsyncIterable<Uint8Array | string>, opts: ReaderOptions = {}) {
@@ -419,7 +420,7 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
       const parts: Uint8Array[] = [];
       let have = keep;
       while (have < wanted || parts.length === 0) {
-        let r: IteratorResult<Uint8Array | string>;
+        let r: IteratorResult<Uint8Array>;
         try {
           r = await this.it.next();
         } catch (e) {
@@ -434,25 +435,13 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
           if (d) core.sourceEnd = { damage: d, offset: core.base + core.end + (have - keep) };
           break;
         }
-        const chunk = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-        if (chunk.length === 0) continue;
-        parts.push(chunk);
-        have += chunk.length;
+        // GunzipChunks hands on bytes (strings decoded, empty chunks dropped).
+        parts.push(value);
+        have += value.length;
       }
       if (parts.length === 0) continue;
       core.base += core.pos;
-      if (keep === 0 && parts.length === 1) {
-        core.buf = parts[0];
-      } else {
-        const joined = new Uint8Array(have);
-        joined.set(core.buf.subarray(core.pos, core.end));
-        let at = keep;
-        for (const p of parts) {
-          joined.set(p, at);
-          at += p.length;
-        }
-        core.buf = joined;
-      }
+      core.buf = keep === 0 && parts.length === 1 ? parts[0] : concatBytes([core.buf.subarray(core.pos, core.end), ...parts], have);
       core.pos = 0;
       core.end = have;
     }
