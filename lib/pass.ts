@@ -28,6 +28,12 @@ export interface PassOptions extends FlowTableOptions {
 export interface PacketObserver {
   packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void;
   flowFinished?(f: Flow): void;
+  /**
+   * Offered the pass's flow table before the first packet: an observer that can count in the
+   * table's core (the series accumulator without a filter) starts it there and returns true;
+   * `packet` is then not called.
+   */
+  attach?(table: FlowTable): boolean;
 }
 
 export interface PassResult {
@@ -43,6 +49,8 @@ export class CapturePass {
   readonly flows: FlowRecord[] = [];
   packets = 0;
   private readonly keep: boolean;
+  /** The observer counts inside the flow table's core (`PacketObserver.attach`). */
+  private readonly inCore: boolean;
 
   constructor(private readonly opts: PassOptions = {}) {
     this.keep = opts.keepFlows ?? true;
@@ -55,6 +63,7 @@ export class CapturePass {
         opts.onFlow?.(r);
       }
     }, opts);
+    this.inCore = obs?.attach?.(this.table) ?? false;
   }
 
   /** Decodes one packet and accounts it. */
@@ -74,8 +83,28 @@ export class CapturePass {
       // The float time (sec + frac / res) is computed inside `add`: passed from here it would
       // be a boxed double, an allocation per packet.
       this.table.add(seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
-    }
+    } else if (this.inCore) this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
+    if (!this.inCore) this.opts.observer?.packet(p, st, this.table);
+  }
+
+  /** Whether a per-packet observer watches this pass (else packets may be accounted in batches). */
+  get observed(): boolean {
+    return this.opts.observer !== undefined && !this.inCore;
+  }
+
+  /**
+   * `accept` for a packet handed off by another thread: its unit is loaded in the flow table's
+   * core at word address `at` (`FlowTable.loadUnits`), and `p`, `st` and `seg` were read from it.
+   */
+  acceptUnit(p: PacketRecord, st: DecodeStatus, seg: TcpSegment, at: number): void {
+    this.packets++;
+    if (st === DecodeStatus.Tcp) this.table.addUnit(at, seg);
     this.opts.observer?.packet(p, st, this.table);
+  }
+
+  /** Accounts `n` loaded units from word address `at` at once (no observer: `observed` is false). */
+  acceptUnits(at: number, n: number): void {
+    this.packets += this.table.addUnits(at, n);
   }
 
   /**

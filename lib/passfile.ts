@@ -106,14 +106,23 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
   }
 }
 
-/** Accounts `n` units of a slot starting at word `o` (a separate function: the hot loop stays optimised). */
+/**
+ * Accounts `n` units of a slot starting at word `o` (a separate function: the hot loop stays
+ * optimised). The flow table's core reads the units itself; this thread reads them too only for
+ * a per-packet observer.
+ */
 function drain(units: UnitReader, pass: CapturePass, o: number, n: number): void {
+  const at = pass.table.loadUnits(units.words, o, n * UNIT);
+  if (!pass.observed) {
+    pass.acceptUnits(at, n);
+    return;
+  }
   const end = o + n * UNIT;
   const seg = units.seg;
   const rec = units.rec;
-  while (o < end) {
+  for (let a = at - o; o < end; ) {
     const st = units.read(o);
-    pass.accept(rec, st, seg);
+    pass.acceptUnit(rec, st, seg, a + o);
     o += units.last6 ? 2 * UNIT : UNIT;
   }
 }

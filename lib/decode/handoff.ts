@@ -16,6 +16,7 @@
  * The IPv6 unit: src1-3 in words 0-2, dst1-3 in 3-5.
  */
 import type { PacketRecord } from '../capture/record';
+import { RES, resolutionCode } from '../capture/resolution';
 import { DecodeStatus, TcpSegment } from './segment';
 
 /** Int32 words per unit (64 bytes: a cache line). */
@@ -42,10 +43,6 @@ const H_NO_TS = 0x20;
  */
 const H_BIG_TS = 0x40;
 
-/** Resolution from its code (as pcapng's if_tsresol computes it, so the doubles are identical). */
-const RES = Array.from({ length: 256 }, (_, v) => (v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v));
-const RES_CODE = new Map<number, number>();
-for (let v = 255; v >= 0; v--) RES_CODE.set(RES[v], v);
 
 /** The ring's shared memory: data slots and control words. */
 export interface HandoffBuffers {
@@ -100,11 +97,8 @@ export class UnitWriter {
     }
     const res = rec.tsRes;
     if (res !== this.lastRes) {
-      const code = RES_CODE.get(res);
-      // The readers only make 10^-n and 2^-n resolutions; anything else is a bug, not input.
-      if (code === undefined) throw new Error(`timestamp resolution ${res} cannot be handed off`);
+      this.lastCode = resolutionCode(res);
       this.lastRes = res;
-      this.lastCode = code;
     }
     head |= status | (this.lastCode << 24) | (rec.hasTimestamp ? 0 : H_NO_TS);
     w[o + 5] = rec.origLen;
@@ -225,6 +219,11 @@ export class UnitReader {
       seg.dst1 = seg.dst2 = seg.dst3 = 0;
     }
     return status;
+  }
+
+  /** The units' words (for a consumer that reads them itself: the flow table's core). */
+  get words(): Int32Array {
+    return this.w;
   }
 
   /** The last `read` was IPv6 (two units). */

@@ -15,6 +15,7 @@
  *
  * `Flow` is a reusable *view* (flyweight) onto one record, for observers and `toRecord`.
  */
+import { RES, resolutionCode } from '../capture/resolution';
 import { EndpointState, ORIG_SHIFT, prevStateAt, RESP_SHIFT, stateAt } from './state';
 import { TABLE_WASM } from './wasm/table-wasm';
 
@@ -64,7 +65,7 @@ const enum I {
   /** Address word 0 of client and server (the whole IPv4 address; IPv6's other words live apart). */
   C0 = 6,
   S0 = 7,
-  /** Codes of the start and end timestamp resolutions (FlowStore.resValues), 16 bits each. */
+  /** Codes (capture/resolution) of the start and end timestamp resolutions, 16 bits each. */
   RES = 8,
   HIST_LEN = 9,
   /** HIST_INLINE history bytes. */
@@ -101,6 +102,17 @@ interface Core {
     flags: number, seq: number, ack: number, win: number, len: number, cap: number, pay0: number, pay1: number, wireLen: number): number;
   flush(): void;
   segV6(): number;
+  resTable(): number;
+  units(words: number): number;
+  addUnit(at: number): number;
+  addUnits(at: number, n: number): number;
+  other(sec: number, frac: number, res: number, wireLen: number): void;
+  seriesOn(maxBins: number): void;
+  seriesGrid(originSec: number, originNs: number, widthNs: number, firstAlign: number): void;
+  seriesRows(): number;
+  seriesBase(): number;
+  seriesUsed(): number;
+  seriesOverflow(): number;
   chunkAddr(c: number): number;
   v6Addr(c: number): number;
   chunkCount(): number;
@@ -137,15 +149,15 @@ export class FlowStore {
   private chunkAt: number[] = [];
   /** Histories longer than HIST_INLINE: the characters beyond it. */
   private histMore = new Map<number, string>();
-  /** Timestamp resolutions seen (usually one or two), indexed by the codes in I.RES. */
-  private resValues: number[] = [];
-  private lastRes = NaN;
-  private lastResCode = 0;
+  private lastRes = 1e6;
+  private lastResCode = 6;
   /** What the last update did, read by the series accumulator in the same pass. */
   lastRetrans = false;
   lastZeroWin = false;
   /** The protocol fact the last update's payload started with (AppStart), 0 for none. */
   lastApp = 0;
+  /** @internal Called by the core at a series' first packet when it has no grid yet. */
+  seriesStart: ((sec: number, ns: number) => void) | null = null;
 
   /** @internal `finished` is called by the core for each flow it finishes, before freeing its record. */
   constructor(idleTimeout: number, maxFlows: number, finished: (idx: number) => void) {
@@ -155,10 +167,12 @@ export class FlowStore {
         historyMore: (idx: number, ch: number) => {
           this.histMore.set(idx, (this.histMore.get(idx) ?? '') + String.fromCharCode(ch));
         },
+        seriesStart: (sec: number, ns: number) => this.seriesStart?.(sec, ns),
       },
     };
     this.core = new WebAssembly.Instance(coreModule(), imports).exports as unknown as Core;
     this.core.setup(idleTimeout, maxFlows);
+    new Float64Array(this.core.memory.buffer, this.core.resTable(), RES.length).set(RES);
   }
 
   /** Bytes of the core's memory (records, hash slots, IPv6 words). */
@@ -166,17 +180,12 @@ export class FlowStore {
     return this.core.memory.buffer.byteLength;
   }
 
-  /** @internal The code of a timestamp resolution (few distinct values: cached). */
+  /** @internal The code (capture/resolution) of a timestamp resolution: the last one is cached. */
   resCode(res: number): number {
     if (res === this.lastRes) return this.lastResCode;
-    let code = this.resValues.indexOf(res);
-    if (code < 0) {
-      code = this.resValues.length;
-      this.resValues.push(res);
-    }
+    this.lastResCode = resolutionCode(res);
     this.lastRes = res;
-    this.lastResCode = code;
-    return code;
+    return this.lastResCode;
   }
 
   /** @internal Forgets what a finished flow kept outside its record. */
@@ -204,6 +213,11 @@ export class FlowStore {
     this.u8 = new Uint8Array(buf);
   }
 
+  /** @internal A copy of `n` doubles of the core's memory from byte address `at`. */
+  float64Copy(at: number, n: number): Float64Array {
+    return new Float64Array(this.core.memory.buffer, at, n).slice();
+  }
+
   /** @internal The core's memory as int32, for writing a segment's IPv6 words. */
   int32View(): Int32Array {
     if (this.i32.length === 0) this.remap();
@@ -212,14 +226,18 @@ export class FlowStore {
 
   // --- Reads for views (not the packet path) ---
 
+  // `at` first, then the view: `this.f64[this.at(idx)]` would load the view before `at` remaps it.
   /** @internal */ f(idx: number, field: number): number {
-    return this.f64[(this.at(idx) >>> 3) + field];
+    const a = this.at(idx);
+    return this.f64[(a >>> 3) + field];
   }
   /** @internal */ i(idx: number, field: number): number {
-    return this.i32[((this.at(idx) >>> 2) + F.COUNT * 2) + field];
+    const a = this.at(idx);
+    return this.i32[(a >>> 2) + F.COUNT * 2 + field];
   }
   /** @internal */ setF(idx: number, field: number, v: number): void {
-    this.f64[(this.at(idx) >>> 3) + field] = v;
+    const a = this.at(idx);
+    this.f64[(a >>> 3) + field] = v;
   }
   /** @internal Next flow in the LRU list (-1: none). */
   nextOf(idx: number): number {
@@ -242,7 +260,7 @@ export class FlowStore {
   }
   /** @internal */ res(idx: number, end: boolean): number {
     const codes = this.i(idx, I.RES);
-    return this.resValues[end ? codes >>> 16 : codes & 0xffff];
+    return RES[end ? codes >>> 16 : codes & 0xffff];
   }
 }
 

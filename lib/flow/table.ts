@@ -9,6 +9,7 @@
  */
 import type { TcpSegment } from '../decode/segment';
 import { Flow, FlowStore } from './flow';
+import type { IntervalGrid } from '../metrics/grid';
 import { EndpointState } from './state';
 
 export interface FlowTableOptions {
@@ -104,7 +105,40 @@ export class FlowTable {
     }
     const r = this.core.add(sec + frac / res, sec, frac, store.resCode(res), v6 ? 1 : 0, seg.src0 | 0, seg.dst0 | 0, seg.srcPort, seg.dstPort,
       seg.flags, seg.seq | 0, seg.ack | 0, seg.window, len, seg.payloadCaptured, pay0, pay1, wireLen);
-    const isOrig = (r & 1) !== 0;
+    return this.took(r, seg);
+  }
+
+  /**
+   * Copies `words` words of handoff units (decode/handoff.ts) from `src` at `from` into the core,
+   * for `addUnit` and `addUnits`; returns the word address of the first.
+   */
+  loadUnits(src: Int32Array, from: number, words: number): number {
+    const at = this.core.units(words);
+    this.store.int32View().set(src.subarray(from, from + words), at);
+    return at;
+  }
+
+  /**
+   * `add` for the TCP segment in the loaded unit at word address `at`, which `seg` holds as read
+   * from the same unit (UnitReader): the core reads the unit itself.
+   */
+  addUnit(at: number, seg: TcpSegment): Flow {
+    return this.took(this.core.addUnit(at), seg);
+  }
+
+  /**
+   * Accounts `n` loaded units from word address `at` in one call (no per-packet observer can
+   * see them: `lastFlow` and the others are not set). Returns how many packets they hold.
+   */
+  addUnits(at: number, n: number): number {
+    this.lastFlow = null;
+    this.segment = null;
+    return this.core.addUnits(at, n);
+  }
+
+  /** Sets what the last add did from the core's answer. */
+  private took(r: number, seg: TcpSegment): Flow {
+    const store = this.store;
     store.lastRetrans = (r & 4) !== 0;
     store.lastZeroWin = (r & 8) !== 0;
     store.lastApp = (r >>> 4) & 7;
@@ -112,9 +146,41 @@ export class FlowTable {
     view.idx = r >>> 7;
     this.lastFlow = view;
     this.lastIsNew = (r & 2) !== 0;
-    this.lastIsOrig = isOrig;
+    this.lastIsOrig = (r & 1) !== 0;
     this.segment = seg;
     return view;
+  }
+
+  /** A packet that is not a TCP segment, for a series counted in the core (`startSeries`). */
+  countOther(sec: number, frac: number, res: number, wireLen: number): void {
+    this.core.other(sec, frac, this.store.resCode(res), wireLen);
+  }
+
+  /**
+   * Counts an interval series in the core from now on, as SeriesAccumulator.packet does without
+   * a filter or response timing (metrics/series.ts attaches itself here). `grid` is called at the
+   * first packet (exact seconds and nanoseconds) unless `setGrid` gave one already.
+   * @internal
+   */
+  startSeries(maxBins: number, firstAlign: boolean, grid: (sec: number, ns: number) => IntervalGrid): void {
+    const core = this.core;
+    const set = (g: IntervalGrid) => core.seriesGrid(g.originSec, g.originNs, g.widthNs, firstAlign ? 1 : 0);
+    this.store.seriesStart = (sec, ns) => set(grid(sec, ns));
+    core.seriesOn(maxBins);
+    this.seriesGridSetter = set;
+  }
+  private seriesGridSetter: ((g: IntervalGrid) => void) | null = null;
+
+  /** @internal Gives the core's series its grid before the first packet. */
+  setSeriesGrid(g: IntervalGrid): void {
+    this.seriesGridSetter!(g);
+  }
+
+  /** @internal The core's series so far: bin rows (a copy), the grid bin of row 0, rows used, packets not binned. */
+  seriesState(rowWidth: number): { rows: Float64Array; base: number; used: number; overflow: number } {
+    const core = this.core;
+    const used = core.seriesUsed();
+    return { rows: this.store.float64Copy(core.seriesRows(), used * rowWidth), base: core.seriesBase(), used, overflow: core.seriesOverflow() };
   }
 
   /** Finishes every live flow (end of capture), oldest activity first. */

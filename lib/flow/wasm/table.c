@@ -45,9 +45,13 @@ enum { DB_NEXT_VALID = 1, DB_ACK_VALID = 2, DB_ZEEK_VALID = 4, DB_H_SYN_VALID = 
 #define MAX_HISTORY 64
 #define HIST_INLINE 16
 
-/* Imports: a finished flow (before its record is freed), a history letter beyond HIST_INLINE. */
+/*
+ * Imports: a finished flow (before its record is freed), a history letter beyond HIST_INLINE,
+ * and the first packet of a series with no grid yet (JS makes the grid and calls seriesGrid).
+ */
 __attribute__((import_name("finished"))) void js_finished(i32 idx);
 __attribute__((import_name("historyMore"))) void js_history_more(i32 idx, i32 ch);
+__attribute__((import_name("seriesStart"))) void js_series_start(double sec, double ns);
 
 extern u8 __heap_base;
 static u32 heapTop;
@@ -75,6 +79,11 @@ static i32 cached = -1, cachedV4, cC0, cS0, cCP, cSP;
 
 /* The segment being applied: IPv6 address words 1-3 of source and destination, written by JS. */
 static i32 segV6[6];
+/* Timestamp resolution of each code (decode/handoff.ts RES), written by JS at setup. */
+static double resOf[256];
+/* Handoff units (decode/handoff.ts UnitWriter.put) copied in by JS, one slot at a time. */
+static i32 *unitArea;
+static u32 unitWords;
 /* What the last add did (read by JS): bit 0 isOrig, 1 isNew, 2 retrans, 3 zeroWin, 4-6 app. */
 
 static inline double *recF(i32 idx) { return (double *)(chunks[idx >> CHUNK_SHIFT] + (u32)(idx & CHUNK_MASK) * RECORD_BYTES); }
@@ -422,6 +431,156 @@ static int matches(i32 idx, int v6, i32 s0, i32 d0, i32 sp, i32 dp) {
   return 0;
 }
 
+/*
+ * The interval series of metrics/series.ts (SeriesAccumulator.packet without a flow filter or
+ * response timing), counted here when an accumulator attaches to this table: the same rows of
+ * NC doubles per bin, the same bin math in doubles, the same growth, shift and maxBins bound.
+ */
+enum { C_PACKETS, C_BYTES, C_PAYLOAD, C_SYN_ONLY, C_RESETS, C_RESETS_BY_CLIENT, C_RESETS_BY_SERVER, C_RETRANS,
+       C_ZERO_WINDOWS, C_ACTIVE_FLOWS, C_PAYLOAD_C2S, C_PAYLOAD_S2C, C_SYN_ACK, C_CLIENT_HELLO, C_SERVER_HELLO,
+       C_HTTP_REQUESTS, C_HTTP_RESPONSES, NC = 23 };
+static int sOn, sHaveGrid, sFirstAlign, sWholeSec;
+static double gOriginSec, gOriginNs, gWidthNs;
+static double *sRows;
+static i32 sCap, sBase, sUsed, sMaxBins;
+static double sOverflow, sCacheSec, sCacheBin, sPrevBin;
+static i32 sPrevIdx = -1;
+
+static inline double fmod_(double a, double b) { return a - __builtin_trunc(a / b) * b; }
+
+/* PacketRecord.tsNs. */
+static inline double nsOf(double frac, double res) {
+  if (res == 1e6) return frac * 1000;
+  if (res == 1e9) return frac;
+  return res <= 1e9 && fmod_(1e9, res) == 0 ? frac * (1e9 / res) : __builtin_floor((frac * 1e9) / res);
+}
+
+/* Rows for `n` bins (at most maxBins), the used ones moved down by `shift` rows. */
+static void seriesResize(i32 n, i32 shift) {
+  if (n > sMaxBins) n = sMaxBins;
+  if (n <= sCap) {
+    /* Room enough: move in place (an old region would never be reused). */
+    __builtin_memmove(sRows + shift * NC, sRows, (u32)sUsed * NC * 8);
+    __builtin_memset(sRows, 0, (u32)shift * NC * 8);
+    return;
+  }
+  double *old = sRows;
+  sRows = (double *)bump((u32)n * NC * 8); /* fresh pages: zero; the old rows are left behind (doubling bounds them) */
+  __builtin_memcpy(sRows + shift * NC, old, (u32)sUsed * NC * 8);
+  sCap = n;
+}
+
+/* SeriesAccumulator.slot: the row of grid bin `bin`, growing or shifting; -1 beyond maxBins. */
+static i32 seriesSlot(i32 bin) {
+  if (sUsed == 0) {
+    sBase = bin;
+    sUsed = 1;
+    return 0;
+  }
+  i32 i = bin - sBase;
+  if (i >= 0 && i < sUsed) return i;
+  if (i >= sUsed) {
+    if (i + 1 > sMaxBins) return -1;
+    if (i + 1 > sCap) seriesResize(sCap * 2 > i + 1 ? sCap * 2 : i + 1, 0);
+    sUsed = i + 1;
+    return i;
+  }
+  /* Earlier than the first bin (timestamps slightly out of order): shift right. */
+  i32 shift = -i;
+  if (sUsed + shift > sMaxBins) return -1;
+  i32 need = sUsed + shift;
+  seriesResize(need > sCap ? need * 2 : sCap, shift);
+  sBase -= shift;
+  sUsed += shift;
+  return 0;
+}
+
+/* SeriesAccumulator.packet for one packet; `tcp`: a segment accounted to flow `f` (`r`: add's answer). */
+static void seriesCount(double sec, double frac, i32 code, double wireLen, int tcp, int flags, int len, i32 f, i32 r) {
+  if (!sHaveGrid) {
+    js_series_start(sec, nsOf(frac, resOf[code]));
+    if (!sHaveGrid) __builtin_trap();
+  }
+  double bin;
+  if (sec == sCacheSec) bin = sCacheBin;
+  else {
+    bin = __builtin_floor(((sec - gOriginSec) * 1e9 + (nsOf(frac, resOf[code]) - gOriginNs)) / gWidthNs);
+    /* Whole-second bins on whole-second edges: the bin changes only with the second. */
+    if (sWholeSec) {
+      sCacheSec = sec;
+      sCacheBin = bin;
+    }
+  }
+  if (bin < 0 && sFirstAlign) bin = 0;
+  /* A bin beyond int32 is beyond any maxBins too. */
+  i32 i = bin >= -2147483647.0 && bin <= 2147483647.0 ? seriesSlot((i32)bin) : -1;
+  if (i < 0) {
+    sOverflow++;
+    return;
+  }
+  double *d = sRows + i * NC;
+  d[C_PACKETS]++;
+  d[C_BYTES] += wireLen;
+  if (!tcp) return;
+  int orig = r & 1;
+  d[C_PAYLOAD] += len;
+  if (orig) d[C_PAYLOAD_C2S] += len;
+  else d[C_PAYLOAD_S2C] += len;
+  switch ((r >> 4) & 7) {
+  case 1: d[C_CLIENT_HELLO]++; break;
+  case 2: d[C_SERVER_HELLO]++; break;
+  case 3: d[C_HTTP_REQUESTS]++; break;
+  case 4: d[C_HTTP_RESPONSES]++; break;
+  }
+  if (flags & SYN) {
+    if (flags & ACK) d[C_SYN_ACK]++;
+    else d[C_SYN_ONLY]++;
+  }
+  if (flags & RST) {
+    d[C_RESETS]++;
+    if (orig) d[C_RESETS_BY_CLIENT]++;
+    else d[C_RESETS_BY_SERVER]++;
+  }
+  if (r & 4) d[C_RETRANS]++;
+  if (r & 8) d[C_ZERO_WINDOWS]++;
+  /* Consecutive packets of one connection in one bin (most of them) skip the flow record. */
+  if ((r & 2) || f != sPrevIdx || bin != sPrevBin) {
+    sPrevIdx = f;
+    sPrevBin = bin;
+    double *F = recF(f);
+    if (F[F_LAST_BIN] != bin) {
+      F[F_LAST_BIN] = bin;
+      d[C_ACTIVE_FLOWS]++;
+    }
+  }
+}
+
+__attribute__((export_name("seriesOn"))) void seriesOn(i32 maxBins) {
+  sOn = 1;
+  sMaxBins = maxBins;
+  sCacheSec = __builtin_nan("");
+  sPrevBin = __builtin_nan("");
+  sCap = 1024 < maxBins ? 1024 : maxBins;
+  sRows = (double *)bump((u32)sCap * NC * 8);
+}
+__attribute__((export_name("seriesGrid"))) void seriesGrid(double originSec, double originNs, double widthNs, i32 firstAlign) {
+  gOriginSec = originSec;
+  gOriginNs = originNs;
+  gWidthNs = widthNs;
+  sFirstAlign = firstAlign;
+  sWholeSec = originNs == 0 && fmod_(widthNs, 1e9) == 0;
+  sHaveGrid = 1;
+}
+__attribute__((export_name("seriesRows"))) u32 seriesRows(void) { return (u32)sRows; }
+__attribute__((export_name("seriesBase"))) i32 seriesBase(void) { return sBase; }
+__attribute__((export_name("seriesUsed"))) i32 seriesUsed(void) { return sUsed; }
+__attribute__((export_name("seriesOverflow"))) double seriesOverflow(void) { return sOverflow; }
+
+/* A packet that is not a TCP segment, for the series (its bin's packets and bytes). */
+__attribute__((export_name("other"))) void other(double sec, double frac, i32 code, double wireLen) {
+  if (sOn) seriesCount(sec, frac, code, wireLen, 0, 0, 0, -1, 0);
+}
+
 /* FlowTable.create + FlowStore.init. */
 static i32 create(i32 hash, int v6, i32 s0, i32 d0, i32 sp, i32 dp, int srcIsClient, int isOrig, double sec, double frac, i32 res, double t) {
   if (count >= maxFlows && head >= 0) {
@@ -565,7 +724,64 @@ __attribute__((export_name("add"))) i32 add(double t, double sec, double frac, i
     cCP = isOrig ? sp : dp;
     cSP = isOrig ? dp : sp;
   }
-  return (f << 7) | out | (isNew << 1) | isOrig;
+  i32 r = (f << 7) | out | (isNew << 1) | isOrig;
+  if (sOn) seriesCount(sec, frac, res, wireLen, 1, flags, len, f, r);
+  return r;
+}
+
+/*
+ * One packet's handoff unit at `w` (layout: decode/handoff.ts UnitWriter.put), a TCP segment:
+ * the same call as JS makes from the unit it reads (UnitReader.read, FlowTable.add).
+ */
+static i32 addUnitAt(const i32 *w) {
+  i32 head = w[4];
+  double sec, frac;
+  if (head & 0x40) {
+    sec = ((const double *)w)[0];
+    frac = ((const double *)w)[1];
+  } else {
+    sec = (u32)w[0];
+    frac = (u32)w[2];
+  }
+  i32 code = (u32)head >> 24;
+  int v6 = (head & 0x10) != 0;
+  if (v6) {
+    for (int k = 0; k < 6; k++) segV6[k] = w[16 + k];
+  }
+  u32 ports = w[9];
+  return add(sec + frac / resOf[code], sec, frac, code, v6, w[7], w[8], ports & 0xffff, ports >> 16, (head >> 16) & 0xff,
+             w[10], w[11], w[12], w[13], (head >> 8) & 0xf, w[14], w[15], (double)w[5]);
+}
+
+/* Room for `words` words of units; returns its word address. */
+__attribute__((export_name("units"))) u32 units(u32 words) {
+  if (words > unitWords) {
+    unitArea = (i32 *)bump(words * 4);
+    unitWords = words;
+  }
+  return (u32)unitArea >> 2;
+}
+
+/* The unit at word address `at` (a TCP segment): as `add`. */
+__attribute__((export_name("addUnit"))) i32 addUnit(u32 at) { return addUnitAt((const i32 *)(at << 2)); }
+
+/* Accounts the `n` units from word address `at` (every decode status); returns the packets they hold. */
+__attribute__((export_name("addUnits"))) i32 addUnits(u32 at, i32 n) {
+  const i32 *w = (const i32 *)(at << 2);
+  const i32 *end = w + n * 16;
+  i32 packets = 0;
+  while (w < end) {
+    i32 head = w[4];
+    packets++;
+    if ((head & 0xf) == 0) addUnitAt(w);
+    else if (sOn) {
+      double sec = (head & 0x40) ? ((const double *)w)[0] : (u32)w[0];
+      double frac = (head & 0x40) ? ((const double *)w)[1] : (u32)w[2];
+      seriesCount(sec, frac, (u32)head >> 24, (double)w[5], 0, 0, 0, -1, 0);
+    }
+    w += (head & 0x10) ? 32 : 16; /* an IPv6 segment's words 1-3 take a second unit */
+  }
+  return packets;
 }
 
 /* Finishes every live flow (end of capture), oldest activity first. */
@@ -574,6 +790,7 @@ __attribute__((export_name("flush"))) void flush(void) {
 }
 
 __attribute__((export_name("segV6"))) i32 *segV6Addr(void) { return segV6; }
+__attribute__((export_name("resTable"))) double *resTable(void) { return resOf; }
 __attribute__((export_name("chunkAddr"))) u32 chunkAddr(i32 c) { return (u32)chunks[c]; }
 __attribute__((export_name("v6Addr"))) u32 v6Addr(i32 c) { return (u32)v6chunks[c]; }
 __attribute__((export_name("chunkCount"))) i32 chunkCount(void) { return nchunks; }

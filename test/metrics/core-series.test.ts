@@ -1,0 +1,87 @@
+/**
+ * The series counted in the flow table's WebAssembly core (SeriesAccumulator.attach, used when
+ * there is no filter and no response timing) against the TypeScript counting it stands in for
+ * (the same accumulator fed packet by packet), on every readable capture we have: every column
+ * of every bin equal, and the packets left unbinned. Also through the two-thread pass, where the
+ * core reads the decoding thread's units itself.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SeriesAccumulator, type SeriesColumns, type SeriesOptions } from '../../lib/metrics/series';
+import { openCapture, passFile } from '../../lib/node';
+import { CapturePass, type PacketObserver } from '../../lib/pass';
+import { CORPUS, fixture, HAVE_CORPUS, manifest, REPO } from '../helpers/corpus';
+
+/** The accumulator behind an observer that does not offer `attach`: counted packet by packet. */
+function perPacket(s: SeriesAccumulator): PacketObserver {
+  return { packet: (rec, st, table) => s.packet(rec, st, table), flowFinished: (f) => s.flowFinished(f) };
+}
+
+function series(file: string, opts: SeriesOptions, core: boolean): { cols: SeriesColumns; overflow: number } {
+  const s = new SeriesAccumulator(opts);
+  const r = openCapture(file);
+  const pass = new CapturePass({ keepFlows: false, observer: core ? s : perPacket(s) });
+  for (let p = r.next(); p; p = r.next()) pass.packet(p);
+  pass.finish(r, file);
+  return { cols: s.columns(), overflow: s.overflow };
+}
+
+/** Columns as plain arrays (typed arrays compare by content this way, and failures read well). */
+function plain(c: SeriesColumns): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) if (k !== 'grid') out[k] = ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;
+  return out;
+}
+
+const lab = fs
+  .readdirSync(path.join(REPO, 'captures'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => fs.readdirSync(path.join(REPO, 'captures', d.name)).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => path.join(REPO, 'captures', d.name, f)));
+const fixtures = ['loop.pcap', 'loop.pcapng', 'loop-ns.pcap', 'loop-be.pcap'].map((f) => fixture('captures', f));
+const corpus = HAVE_CORPUS ? manifest().filter((m) => m.truth.readable_by_tshark && !m.bad_input).map((m) => path.join(CORPUS, m.file)) : [];
+if (!HAVE_CORPUS) console.warn('core series: ../shared/corpus not found, comparing on the project\'s own captures only');
+
+const OPTS: [string, SeriesOptions][] = [
+  ['1 s, epoch', { interval: 1 }],
+  ['250 ms, first', { interval: 0.25, align: 'first' }],
+  ['7 s, first', { interval: 7, align: 'first' }],
+  // A bound of 3 bins: packets past it are counted as unbinned, and earlier ones shift the rows.
+  ['1 s, 3 bins at most', { interval: 1, maxBins: 3 }],
+];
+
+describe.each(OPTS)('core series equal the per-packet series (%s)', (_name, opts) => {
+  test.each([...fixtures, ...lab, ...corpus].map((f) => [path.relative(path.dirname(REPO), f), f]))('%s', (_rel, file) => {
+    const a = series(file, opts, true);
+    const b = series(file, opts, false);
+    expect(plain(a.cols)).toEqual(plain(b.cols));
+    expect(a.overflow).toBe(b.overflow);
+  });
+});
+
+test('through the two-thread pass (units read by the core) as through one thread', async () => {
+  const file = path.join(REPO, 'captures', 'stunnel-freeze', 'firewall.pcap');
+  const s = new SeriesAccumulator({ interval: 1 });
+  const res = await passFile(file, new CapturePass({ keepFlows: false, observer: s }), { threads: true });
+  expect(res.threaded).toBe(true);
+  const one = series(file, { interval: 1 }, false);
+  expect(plain(s.columns())).toEqual(plain(one.cols));
+  expect(one.cols.packets.reduce((x, y) => x + y, 0)).toBe(res.packets);
+});
+
+test('one accumulator over two passes: the core counts the first, the second goes on from its rows', () => {
+  const files = [fixture('captures', 'loop.pcap'), path.join(REPO, 'captures', 'healthy', 'server.pcap')];
+  const feed = (observer: PacketObserver, file: string) => {
+    const r = openCapture(file);
+    const pass = new CapturePass({ keepFlows: false, observer });
+    for (let p = r.next(); p; p = r.next()) pass.packet(p);
+    pass.finish(r, file);
+  };
+  const a = new SeriesAccumulator({ interval: 1 });
+  const b = new SeriesAccumulator({ interval: 1 });
+  for (const f of files) {
+    feed(a, f);
+    feed(perPacket(b), f);
+  }
+  expect(plain(a.columns())).toEqual(plain(b.columns()));
+  expect(a.columns().packets.reduce((x, y) => x + y, 0)).toBeGreaterThan(41);
+});
