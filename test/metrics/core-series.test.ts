@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { SeriesAccumulator, type SeriesColumns, type SeriesOptions } from '../../lib/metrics/series';
 import { openCapture, passFile } from '../../lib/node';
 import { CapturePass, type PacketObserver } from '../../lib/pass';
+import { PacketRecord } from '../../lib/capture/record';
+import { DecodeStatus, TcpSegment } from '../../lib/decode/segment';
 import { CORPUS, fixture, HAVE_CORPUS, manifest, REPO } from '../helpers/corpus';
 
 /** The accumulator behind an observer that does not offer `attach`: counted packet by packet. */
@@ -84,4 +86,24 @@ test('one accumulator over two passes: the core counts the first, the second goe
   }
   expect(plain(a.columns())).toEqual(plain(b.columns()));
   expect(a.columns().packets.reduce((x, y) => x + y, 0)).toBeGreaterThan(41);
+});
+
+test('bins years apart and before the first (bogus timestamps): the same rows and unbinned packets', () => {
+  const times = [1e9, 5, 4e9, 1e9 + 3, 2, 1e9 - 2, 2 ** 32 - 1, 1e9 + 1];
+  const run = (core: boolean, maxBins: number) => {
+    const s = new SeriesAccumulator({ interval: 1, maxBins });
+    const pass = new CapturePass({ keepFlows: false, observer: core ? s : perPacket(s) });
+    const rec = new PacketRecord();
+    for (const t of times) {
+      rec.tsSec = t;
+      rec.tsFrac = 250_000;
+      rec.origLen = 60;
+      rec.index++;
+      pass.accept(rec, DecodeStatus.NotTcp, new TcpSegment());
+    }
+    return { cols: plain(s.columns()), overflow: s.overflow };
+  };
+  for (const maxBins of [3, 10, 1_000_000]) expect(run(true, maxBins)).toEqual(run(false, maxBins));
+  // 5, 4e9, 2 and 2^32 - 1 do not fit within 10 bins of the others.
+  expect(run(true, 10).overflow).toBe(4);
 });

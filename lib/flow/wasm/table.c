@@ -442,7 +442,8 @@ enum { C_PACKETS, C_BYTES, C_PAYLOAD, C_SYN_ONLY, C_RESETS, C_RESETS_BY_CLIENT, 
 static int sOn, sHaveGrid, sFirstAlign, sWholeSec;
 static double gOriginSec, gOriginNs, gWidthNs;
 static double *sRows;
-static i32 sCap, sBase, sUsed, sMaxBins;
+static i32 sCap, sUsed, sMaxBins;
+static double sBase;
 static double sOverflow, sCacheSec, sCacheBin, sPrevBin;
 static i32 sPrevIdx = -1;
 
@@ -455,9 +456,9 @@ static inline double nsOf(double frac, double res) {
   return res <= 1e9 && fmod_(1e9, res) == 0 ? frac * (1e9 / res) : __builtin_floor((frac * 1e9) / res);
 }
 
-/* Rows for `n` bins (at most maxBins), the used ones moved down by `shift` rows. */
-static void seriesResize(i32 n, i32 shift) {
-  if (n > sMaxBins) n = sMaxBins;
+/* Rows for `want` bins (at most maxBins), the used ones moved down by `shift` rows. */
+static void seriesResize(double want, i32 shift) {
+  i32 n = want > sMaxBins ? sMaxBins : (i32)want;
   if (n <= sCap) {
     /* Room enough: move in place (an old region would never be reused). */
     __builtin_memmove(sRows + shift * NC, sRows, (u32)sUsed * NC * 8);
@@ -470,28 +471,31 @@ static void seriesResize(i32 n, i32 shift) {
   sCap = n;
 }
 
-/* SeriesAccumulator.slot: the row of grid bin `bin`, growing or shifting; -1 beyond maxBins. */
-static i32 seriesSlot(i32 bin) {
+/*
+ * SeriesAccumulator.slot: the row of grid bin `bin`, growing or shifting; -1 beyond maxBins. In
+ * doubles as there: a bogus timestamp's bin can be far outside int32.
+ */
+static i32 seriesSlot(double bin) {
   if (sUsed == 0) {
     sBase = bin;
     sUsed = 1;
     return 0;
   }
-  i32 i = bin - sBase;
-  if (i >= 0 && i < sUsed) return i;
+  double i = bin - sBase;
+  if (i >= 0 && i < sUsed) return (i32)i;
   if (i >= sUsed) {
     if (i + 1 > sMaxBins) return -1;
-    if (i + 1 > sCap) seriesResize(sCap * 2 > i + 1 ? sCap * 2 : i + 1, 0);
-    sUsed = i + 1;
-    return i;
+    if (i + 1 > sCap) seriesResize(sCap * 2.0 > i + 1 ? sCap * 2.0 : i + 1, 0);
+    sUsed = (i32)i + 1;
+    return (i32)i;
   }
   /* Earlier than the first bin (timestamps slightly out of order): shift right. */
-  i32 shift = -i;
+  double shift = -i;
   if (sUsed + shift > sMaxBins) return -1;
-  i32 need = sUsed + shift;
-  seriesResize(need > sCap ? need * 2 : sCap, shift);
+  i32 need = sUsed + (i32)shift;
+  seriesResize(need > sCap ? need * 2.0 : sCap, (i32)shift);
   sBase -= shift;
-  sUsed += shift;
+  sUsed = need;
   return 0;
 }
 
@@ -512,8 +516,7 @@ static void seriesCount(double sec, double frac, i32 code, double wireLen, int t
     }
   }
   if (bin < 0 && sFirstAlign) bin = 0;
-  /* A bin beyond int32 is beyond any maxBins too. */
-  i32 i = bin >= -2147483647.0 && bin <= 2147483647.0 ? seriesSlot((i32)bin) : -1;
+  i32 i = seriesSlot(bin);
   if (i < 0) {
     sOverflow++;
     return;
@@ -572,7 +575,7 @@ __attribute__((export_name("seriesGrid"))) void seriesGrid(double originSec, dou
   sHaveGrid = 1;
 }
 __attribute__((export_name("seriesRows"))) u32 seriesRows(void) { return (u32)sRows; }
-__attribute__((export_name("seriesBase"))) i32 seriesBase(void) { return sBase; }
+__attribute__((export_name("seriesBase"))) double seriesBase(void) { return sBase; }
 __attribute__((export_name("seriesUsed"))) i32 seriesUsed(void) { return sUsed; }
 __attribute__((export_name("seriesOverflow"))) double seriesOverflow(void) { return sOverflow; }
 
