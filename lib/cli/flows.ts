@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors';
 import type { FlowRecord } from '../flow/record';
+import { MAX_FLOWS_LIMIT } from '../flow/table';
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
@@ -16,7 +17,7 @@ One record per TCP connection (Zeek conn_state and history, bytes and packets bo
 SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts them).
   --idle-timeout D  a connection idle this long is finished; a later packet starts a new one (300s)
   --max-flows N     most concurrent connections kept; beyond it the least recently active is
-                    finished early and a warning says how many (250000)
+                    finished early and a warning says how many (250000; at most 8000000)
   --vantage NAME    vantage name copied into each record
   --json            {flows: [...], warnings: [...]}
   --csv             a header line and one row per connection
@@ -93,7 +94,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.json && values.csv) throw new ArgumentError('choose one of --json and --csv');
   if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
   const maxFlows = values['max-flows'] !== undefined ? Number(values['max-flows']) : undefined;
-  if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0)) throw new ArgumentError(`--max-flows must be a positive integer, got "${values['max-flows']}"`);
+  if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0 && maxFlows <= MAX_FLOWS_LIMIT)) throw new ArgumentError(`--max-flows must be an integer from 1 to ${MAX_FLOWS_LIMIT}, got "${values['max-flows']}"`);
   const path = positionals[0];
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,

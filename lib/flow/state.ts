@@ -1,8 +1,8 @@
 /**
  * @module flow/state
- * Zeek's per-endpoint TCP state machine and conn_state, transcribed from Zeek's
- * TCPSessionAdapter (UpdateInactiveState, UpdateSYN_SentState, UpdateEstablishedState,
- * UpdateClosedState) and base/protocols/conn/main.zeek (conn_state).
+ * Zeek's per-endpoint TCP states and conn_state (base/protocols/conn/main.zeek). The state
+ * machine itself (TCPSessionAdapter's UpdateStateMachine) runs in the flow table's core,
+ * wasm/table.c, which writes the packed states read here.
  */
 
 export const enum EndpointState {
@@ -34,73 +34,6 @@ export function stateAt(st: PackedStates, shift: number): EndpointState {
 /** The previous state of the endpoint at `shift`. */
 export function prevStateAt(st: PackedStates, shift: number): EndpointState {
   return (st >>> (shift + 4)) & 15;
-}
-
-/** Zeek's SetState: a change keeps the old state as `prev`; setting the same state is a no-op. */
-function set(st: PackedStates, shift: number, s: EndpointState): PackedStates {
-  const cur = (st >>> shift) & 15;
-  if (s === cur) return st;
-  return (st & ~(0xff << shift)) | (s << shift) | (cur << (shift + 4));
-}
-
-const SYN = 0x02;
-const FIN = 0x01;
-const RST = 0x04;
-const ACK = 0x10;
-
-/**
- * Applies one segment to the endpoint states, as Zeek's UpdateStateMachine does, and returns
- * the new packed states (a pure function: no state lives outside its argument).
- * @example stepStates(0, true, 0x02, 0) //=> SYN_SENT for the originator (1)
- */
-export function stepStates(st: PackedStates, isOrig: boolean, flags: number, len: number): PackedStates {
-  const e = isOrig ? ORIG_SHIFT : RESP_SHIFT;
-  const p = isOrig ? RESP_SHIFT : ORIG_SHIFT;
-  switch ((st >>> e) & 15) {
-    case EndpointState.INACTIVE: {
-      if (flags & SYN) {
-        if (isOrig) {
-          st = set(st, e, flags & ACK ? EndpointState.SYN_ACK_SENT : EndpointState.SYN_SENT);
-        } else {
-          if (((st >>> p) & 15) === EndpointState.SYN_SENT) st = set(st, p, EndpointState.ESTABLISHED);
-          st = set(st, e, EndpointState.ESTABLISHED);
-        }
-      }
-      if (flags & FIN) st = set(st, e, EndpointState.CLOSED);
-      if (flags & RST) st = set(st, e, EndpointState.RESET);
-      if (((st >>> e) & 15) === EndpointState.INACTIVE) {
-        if (!isOrig && len === 0 && (st & 15) === EndpointState.SYN_SENT) {
-          // An ACK of the SYN before the SYN-ACK: not a partial connection (Zeek's comment).
-        } else if (flags & ACK && ((st >>> p) & 15) === EndpointState.ESTABLISHED) {
-          st = set(st, e, EndpointState.ESTABLISHED);
-        } else {
-          st = set(st, e, EndpointState.PARTIAL);
-        }
-      }
-      return st;
-    }
-    case EndpointState.SYN_SENT:
-    case EndpointState.SYN_ACK_SENT:
-      if (flags & FIN) st = set(st, e, EndpointState.CLOSED);
-      if (flags & RST) st = set(st, e, EndpointState.RESET);
-      return st;
-    case EndpointState.ESTABLISHED:
-    case EndpointState.PARTIAL:
-      if (flags & SYN && ((st >>> e) & 15) === EndpointState.PARTIAL && ((st >>> p) & 15) === EndpointState.INACTIVE && !(flags & ACK)) {
-        st = set(st, e, EndpointState.SYN_SENT);
-      }
-      if (flags & FIN && !(flags & RST)) {
-        st = set(st, e, EndpointState.CLOSED);
-        // The peer sent a FIN followed by a RST: that was a normal termination.
-        if (((st >>> p) & 15) === EndpointState.RESET && ((st >>> (p + 4)) & 15) === EndpointState.CLOSED) st = set(st, p, EndpointState.CLOSED);
-      }
-      if (flags & RST) st = set(st, e, EndpointState.RESET);
-      return st;
-    case EndpointState.CLOSED:
-      if (flags & RST && ((st >>> p) & 15) !== EndpointState.CLOSED) st = set(st, e, EndpointState.RESET);
-      return st;
-  }
-  return st;
 }
 
 const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*/;

@@ -9,9 +9,10 @@
  * benchmark capture (V8 code bound by the instructions it runs: bounds and type checks around
  * every typed-array access), and this takes 0.5-0.9 s (bench/RESULTS.md).
  *
- * The record layout is the one flow.ts names (F, DF, I, DI): change both together. The
- * transcriptions of Zeek and Wireshark are commented in flow.ts and state.ts; this file follows
- * them line by line.
+ * The record layout is the one flow.ts names (F, DF, I, DI): change both together. Zeek's
+ * definitions are transcribed from its TCPSessionAdapter (UpdateStateMachine, update_history,
+ * update_window, DidRxmit) and Wireshark's from packet-tcp.c's sequence analysis; state.ts has
+ * the conn_state mapping that reads the endpoint states written here.
  */
 typedef int i32;
 typedef unsigned int u32;
@@ -94,19 +95,26 @@ static inline u32 mix(u32 h) {
   h = (h ^ (h >> 13)) * 0xc2b2ae35u;
   return h ^ (h >> 16);
 }
+/* Zeek scales 'T' and 'W' history marks: recorded at counts 1, 10, 100, ... */
 static inline int isPow10(i32 n) {
   while (n >= 10 && n % 10 == 0) n /= 10;
   return n == 1;
 }
+/* Sequence comparisons modulo 2^32 (RFC 1982). */
 static inline int seqLt(u32 a, u32 b) { return (i32)(a - b) < 0; }
 static inline int seqGt(u32 a, u32 b) { return (i32)(a - b) > 0; }
 
+/*
+ * Both endpoints' Zeek states packed in one int (state.ts PackedStates): bits 0-3 originator,
+ * 4-7 its previous state, 8-11 responder, 12-15 its previous. SetState keeps the old state as
+ * the previous one; setting the same state is a no-op.
+ */
 static inline i32 setState(i32 st, int sh, int s) {
   int cur = (st >> sh) & 15;
   if (s == cur) return st;
   return (st & ~(0xff << sh)) | (s << sh) | (cur << (sh + 4));
 }
-/* state.ts stepStates. */
+/* Zeek's UpdateStateMachine for one segment (UpdateInactiveState, UpdateSYN_SentState, ...). */
 static i32 stepStates(i32 st, int isOrig, int flags, int len) {
   int e = isOrig ? 0 : 8, p = isOrig ? 8 : 0;
   switch ((st >> e) & 15) {
@@ -122,6 +130,7 @@ static i32 stepStates(i32 st, int isOrig, int flags, int len) {
     if (flags & RST) st = setState(st, e, RESET);
     if (((st >> e) & 15) == INACTIVE) {
       if (!isOrig && len == 0 && (st & 15) == SYN_SENT) {
+        /* An ACK of the SYN before the SYN-ACK: not a partial connection (Zeek's comment). */
       } else if ((flags & ACK) && ((st >> p) & 15) == ESTABLISHED) st = setState(st, e, ESTABLISHED);
       else st = setState(st, e, PARTIAL);
     }
@@ -136,6 +145,7 @@ static i32 stepStates(i32 st, int isOrig, int flags, int len) {
     if ((flags & SYN) && ((st >> e) & 15) == PARTIAL && ((st >> p) & 15) == INACTIVE && !(flags & ACK)) st = setState(st, e, SYN_SENT);
     if ((flags & FIN) && !(flags & RST)) {
       st = setState(st, e, CLOSED);
+      /* The peer sent a FIN followed by a RST: that was a normal termination. */
       if (((st >> p) & 15) == RESET && ((st >> (p + 4)) & 15) == CLOSED) st = setState(st, p, CLOSED);
     }
     if (flags & RST) st = setState(st, e, RESET);
@@ -147,6 +157,7 @@ static i32 stepStates(i32 st, int isOrig, int flags, int len) {
   return st;
 }
 
+/* Appends a history letter: uppercase for the originator, lowercase for the responder. */
 static void addHistory(i32 idx, i32 *N, int isOrig, int code) {
   i32 len = N[I_HIST_LEN];
   if (len >= MAX_HISTORY) return;
@@ -155,6 +166,7 @@ static void addHistory(i32 idx, i32 *N, int isOrig, int code) {
   else js_history_more(idx, ch);
   N[I_HIST_LEN] = len + 1;
 }
+/* Zeek's CheckHistory: records `code` the first time `mask_` is seen; true if seen before. */
 static int checkHistory(i32 idx, i32 *N, int isOrig, i32 mask_, int code) {
   i32 m = isOrig ? mask_ : mask_ << 16;
   i32 seen = N[I_HIST_SEEN];
@@ -166,7 +178,7 @@ static int checkHistory(i32 idx, i32 *N, int isOrig, i32 mask_, int code) {
   return 1;
 }
 
-/* flow.ts FlowStore.update; returns bits 2-6 of the add result. */
+/* Applies one segment to flow `idx` at time t; returns bits 2-6 of add's answer. */
 static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u32 ack, int win, double wireLen, int cap, u32 pay0, u32 pay1) {
   double *D = recF(idx);
   i32 *N = (i32 *)(D + F_COUNT);
@@ -186,6 +198,7 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
   if (flags & RST) d[DI_RST]++;
   i32 db = d[DI_BITS];
 
+  /* --- Zeek history (update_history) --- */
   int bits = ((flags & SYN) != 0) + ((flags & FIN) != 0) + ((flags & RST) != 0);
   if (bits > 1) {
     if ((flags & FIN) && (flags & RST)) checkHistory(idx, N, isOrig, 0x40, 'I');
@@ -214,6 +227,7 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     checkHistory(idx, N, isOrig, 0x20, 'A');
   }
 
+  /* --- Zeek zero window (update_window), scaled history 'W' --- */
   i32 states = N[I_STATES];
   int epState = (states >> (isOrig ? 0 : 8)) & 15;
   int peerState = (states >> (isOrig ? 8 : 0)) & 15;
@@ -222,6 +236,7 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     if (isPow10(n)) addHistory(idx, N, isOrig, 'W');
   }
 
+  /* --- Zeek retransmission (update_last_seq / DidRxmit), scaled history 'T' --- */
   int segLen = len + ((flags & SYN) ? 1 : 0) + ((flags & FIN) ? 1 : 0) - ((flags & RST) ? len : 0);
   u32 lastSeq = seq + segLen;
   if (!(db & DB_ZEEK_VALID) || (flags & SYN)) {
@@ -238,6 +253,7 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     }
   }
 
+  /* --- Wireshark sequence analysis: retransmission and zero-window frames --- */
   if (!(flags & RST)) {
     int wsLen = len + ((flags & (SYN | FIN)) ? 1 : 0);
     int nextValid = (db & DB_NEXT_VALID) != 0;
@@ -247,14 +263,19 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     i32 ob = o[DI_BITS];
     if (!keepAlive && wsLen > 0 && nextValid && seqLt(seq, nextSeq)) {
       if (((u32)ob >> 8) >= 2 && (u32)o[DI_LAST_ACK] == seq && t - of[DF_LAST_ACK_T] < 0.02) {
-        retrans = 1;
+        retrans = 1; /* fast retransmission: answers the peer's duplicate ACKs */
       } else {
+        /*
+         * Out of order, not retransmitted: arrives within one RTT (3 ms when unknown) of the
+         * segment that advanced the sequence, and does not end where that one ended.
+         */
         double rtt = D[F_RTT];
         double ooo = rtt >= 0 ? rtt : 0.003;
         int outOfOrder = t - df[DF_LAST_ADVANCE] < ooo && nextSeq != seq + wsLen;
         retrans = !outOfOrder;
       }
     }
+    /* Spurious retransmission: data the peer has already acknowledged. */
     if (!retrans && len > 0 && (ob & DB_ACK_VALID) && !seqGt(seq + len, (u32)o[DI_LAST_ACK])) retrans = 1;
     if (retrans) {
       d[DI_RETRANS]++;
@@ -273,9 +294,10 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     if (flags & ACK) {
       if (!(db & DB_ACK_VALID) || seqGt(ack, (u32)d[DI_LAST_ACK])) {
         d[DI_LAST_ACK] = ack;
-        db = (db & 0xff) | DB_ACK_VALID;
+        db = (db & 0xff) | DB_ACK_VALID; /* duplicate ACKs = 0 */
         df[DF_LAST_ACK_T] = t;
       } else if (ack == (u32)d[DI_LAST_ACK] && len == 0 && !(flags & (SYN | FIN)) && win == d[DI_LAST_WIN]) {
+        /* Only "at least 2" is ever asked: saturating at 255 loses nothing. */
         if (((u32)db >> 8) < 255) db += 0x100;
         df[DF_LAST_ACK_T] = t;
       }
@@ -284,11 +306,14 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
   }
   d[DI_BITS] = db;
 
+  /* --- Zeek endpoint states: without SYN/FIN/RST only an inactive endpoint changes --- */
   if ((flags & (SYN | FIN | RST)) != 0 || epState == INACTIVE) N[I_STATES] = stepStates(states, isOrig, flags, len);
 
+  /* --- Handshake RTT: first SYN to the client's first ACK after a SYN-ACK --- */
   i32 fbits = N[I_BITS];
   if (flags & SYN) {
     if (!(flags & ACK) && isOrig && D[F_SYN_T] < 0) D[F_SYN_T] = t;
+    /* The SYN-ACK time is only ever compared with 0: a bit says "set and not negative". */
     else if ((flags & ACK) && !isOrig && !(fbits & FB_SYNACK_SEEN) && D[F_SYN_T] >= 0) {
       if (t >= 0) fbits |= FB_SYNACK_SEEN;
     }
@@ -321,6 +346,7 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     }
   }
 
+  /* FIN both ways, or a RST: a new SYN on this 5-tuple starts a new connection. */
   if (flags & RST) fbits |= FB_CLOSED;
   else if (N[I_C2S + DI_FIN] > 0 && N[I_S2C + DI_FIN] > 0) fbits |= FB_CLOSED;
   N[I_BITS] = fbits;
