@@ -70,12 +70,20 @@ function serviceMatcher(s: ServiceSpec): (f: Flow) => boolean {
 class Fanout implements PacketObserver {
   first = Infinity;
   last = -Infinity;
-  constructor(private readonly obs: PacketObserver[]) {}
+  /** The members that see each packet here: those that count in the flow table's core do not. */
+  private perPacket: PacketObserver[];
+  constructor(private readonly obs: PacketObserver[]) {
+    this.perPacket = obs;
+  }
+  attach(table: FlowTable): boolean {
+    this.perPacket = this.obs.filter((o) => !(o.attach?.(table) ?? false));
+    return false; // first and last need every packet
+  }
   packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
     const t = rec.tsSec + rec.tsFrac / rec.tsRes;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
-    for (const o of this.obs) o.packet(rec, status, table);
+    for (const o of this.perPacket) o.packet(rec, status, table);
   }
   flowFinished(f: Flow): void {
     for (const o of this.obs) o.flowFinished?.(f);

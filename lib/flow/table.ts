@@ -44,6 +44,8 @@ export class FlowTable {
   private readonly core: FlowStore['core'];
   /** Address (in int32 words) of the core's IPv6 segment words. */
   private readonly v6At: number;
+  /** Sets the grid of the series counted in the core (null: none counts there). */
+  private seriesGridSetter: ((g: IntervalGrid) => void) | null = null;
 
   /**
    * `onFinish` receives a reused view of each finished flow, valid during the call: copy what
@@ -159,17 +161,21 @@ export class FlowTable {
   /**
    * Counts an interval series in the core from now on, as SeriesAccumulator.packet does without
    * a filter or response timing (metrics/series.ts attaches itself here). `grid` is called at the
-   * first packet (exact seconds and nanoseconds) unless `setGrid` gave one already.
+   * first packet (exact seconds and nanoseconds) unless `setSeriesGrid` gave one already.
    * @internal
    */
   startSeries(maxBins: number, firstAlign: boolean, grid: (sec: number, ns: number) => IntervalGrid): void {
+    if (this.countsSeries) throw new Error('a series already counts in this flow table');
     const core = this.core;
     const set = (g: IntervalGrid) => core.seriesGrid(g.originSec, g.originNs, g.widthNs, firstAlign ? 1 : 0);
     this.store.seriesStart = (sec, ns) => set(grid(sec, ns));
     core.seriesOn(maxBins);
     this.seriesGridSetter = set;
   }
-  private seriesGridSetter: ((g: IntervalGrid) => void) | null = null;
+  /** Whether a series counts in the core (`startSeries`): there is room for one. */
+  get countsSeries(): boolean {
+    return this.seriesGridSetter !== null;
+  }
 
   /** @internal Gives the core's series its grid before the first packet. */
   setSeriesGrid(g: IntervalGrid): void {

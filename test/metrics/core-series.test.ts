@@ -107,3 +107,14 @@ test('bins years apart and before the first (bogus timestamps): the same rows an
   // 5, 4e9, 2 and 2^32 - 1 do not fit within 10 bins of the others.
   expect(run(true, 10).overflow).toBe(4);
 });
+
+test('one series per core: a second accumulator offered the same table counts packet by packet', () => {
+  const a = new SeriesAccumulator({ interval: 1 });
+  const b = new SeriesAccumulator({ interval: 1 });
+  const pass = new CapturePass({ keepFlows: false, observer: a });
+  expect(pass.table.countsSeries).toBe(true);
+  expect(b.attach(pass.table)).toBe(false);
+  // Filtered or timed accumulators never attach: their counting needs this thread.
+  expect(new SeriesAccumulator({ filter: () => true }).attach(new CapturePass().table)).toBe(false);
+  expect(new SeriesAccumulator({ responseTimes: true }).attach(new CapturePass().table)).toBe(false);
+});
