@@ -109,6 +109,7 @@ interface Core {
   other(sec: number, frac: number, res: number, wireLen: number): void;
   seriesOn(maxBins: number): void;
   seriesGrid(originSec: number, originNs: number, widthNs: number, firstAlign: number): void;
+  seriesFilter(port: number, version: number, w0: number, w1: number, w2: number, w3: number): void;
   seriesRows(): number;
   seriesBase(): number;
   seriesUsed(): number;

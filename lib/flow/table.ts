@@ -9,6 +9,7 @@
  */
 import type { TcpSegment } from '../decode/segment';
 import { Flow, FlowStore } from './flow';
+import type { CoreFilter } from '../metrics/filter';
 import type { IntervalGrid } from '../metrics/grid';
 import { EndpointState } from './state';
 
@@ -160,13 +161,14 @@ export class FlowTable {
 
   /**
    * Counts an interval series in the core from now on, as SeriesAccumulator.packet does without
-   * a filter or response timing (metrics/series.ts attaches itself here). `grid` is called at the
+   * response timing, with `filter` (port, host) if given (metrics/series.ts attaches itself here). `grid` is called at the
    * first packet (exact seconds and nanoseconds) unless `setSeriesGrid` gave one already.
    * @internal
    */
-  startSeries(maxBins: number, firstAlign: boolean, grid: (sec: number, ns: number) => IntervalGrid): void {
+  startSeries(maxBins: number, firstAlign: boolean, grid: (sec: number, ns: number) => IntervalGrid, filter?: CoreFilter): void {
     if (this.countsSeries) throw new Error('a series already counts in this flow table');
     const core = this.core;
+    if (filter !== undefined) core.seriesFilter(filter.port, filter.version, filter.words[0] | 0, filter.words[1] | 0, filter.words[2] | 0, filter.words[3] | 0);
     const set = (g: IntervalGrid) => core.seriesGrid(g.originSec, g.originNs, g.widthNs, firstAlign ? 1 : 0);
     this.store.seriesStart = (sec, ns) => set(grid(sec, ns));
     core.seriesOn(maxBins);

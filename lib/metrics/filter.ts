@@ -10,19 +10,35 @@ import type { Flow } from '../flow/flow';
  * A flow predicate from `--port` / `--host` strings (undefined when neither is given).
  * @example new SeriesAccumulator({ interval: 1, filter: flowFilter('443') })
  */
-export function flowFilter(port?: string, host?: string): ((f: Flow) => boolean) | undefined {
+export function flowFilter(port?: string, host?: string): FlowFilter | undefined {
   const preds: ((f: Flow) => boolean)[] = [];
+  const core: CoreFilter = { port: -1, version: 0, words: [0, 0, 0, 0] };
   if (port !== undefined) {
     const p = Number(port);
     if (!(Number.isInteger(p) && p >= 0 && p <= 65535)) throw new ArgumentError(`--port must be 0-65535, got "${port}"`);
     preds.push((f) => f.cPort === p || f.sPort === p);
+    core.port = p;
   }
   if (host !== undefined) {
     const a = parseAddress(host);
     if (!a) throw new ArgumentError(`--host must be an IPv4 or IPv6 address, got "${host}"`);
     const [v, w0, w1, w2, w3] = a;
     preds.push((f) => f.ipVersion === v && ((f.c0 === w0 && f.c1 === w1 && f.c2 === w2 && f.c3 === w3) || (f.s0 === w0 && f.s1 === w1 && f.s2 === w2 && f.s3 === w3)));
+    core.version = v;
+    core.words = [w0, w1, w2, w3];
   }
   if (preds.length === 0) return undefined;
-  return (f) => preds.every((p) => p(f));
+  return Object.assign((f: Flow) => preds.every((p) => p(f)), { core: Object.freeze(core) });
 }
+
+/** What a `flowFilter` tests, as numbers, so the flow table's core can apply it itself. */
+export interface CoreFilter {
+  /** A port at either end (-1: any). */
+  port: number;
+  /** 4 or 6 with the address words at either end (0: any address). */
+  version: number;
+  words: [number, number, number, number];
+}
+
+/** A flow predicate; `core` says what it tests when it is one of `flowFilter`'s. */
+export type FlowFilter = ((f: Flow) => boolean) & { readonly core?: CoreFilter };

@@ -10,6 +10,7 @@ import { ArgumentError } from '../errors';
 import { AppStart, type Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import type { PacketObserver } from '../pass';
+import type { FlowFilter } from './filter';
 import { Align, IntervalGrid } from './grid';
 
 const SYN = 0x02, ACK = 0x10, RST = 0x04;
@@ -212,12 +213,15 @@ export class SeriesAccumulator implements PacketObserver {
 
   /**
    * Counts in the flow table's core (wasm/table.c: the same counting, measured at 0.1-0.25 s of
-   * the benchmark pass instead of 0.5-0.7 s here) when this accumulator has no filter and no
-   * response timing, has counted nothing yet, and the table counts no other series.
+   * the benchmark pass instead of 0.5-0.7 s here) when this accumulator has no filter other than
+   * `flowFilter`'s and no response timing, has counted nothing yet, and the table counts no other
+   * series.
    */
   attach(table: FlowTable): boolean {
-    if (this.filter !== undefined || this.timing || this.core !== null || this.used > 0 || table.countsSeries) return false;
-    table.startSeries(this.maxBins, this.align === 'first', (sec, ns) => (this.grid = IntervalGrid.forStart(sec, ns, this.interval, this.align)));
+    // A filter goes along only when the core can apply it: `flowFilter`'s port and host.
+    const filter = this.filter === undefined ? undefined : (this.filter as FlowFilter).core ?? null;
+    if (filter === null || this.timing || this.core !== null || this.used > 0 || table.countsSeries) return false;
+    table.startSeries(this.maxBins, this.align === 'first', (sec, ns) => (this.grid = IntervalGrid.forStart(sec, ns, this.interval, this.align)), filter);
     if (this.grid !== null) table.setSeriesGrid(this.grid);
     this.core = table;
     return true;

@@ -1,12 +1,13 @@
 /**
  * The series counted in the flow table's WebAssembly core (SeriesAccumulator.attach, used when
- * there is no filter and no response timing) against the TypeScript counting it stands in for
+ * there is no response timing and no filter but flowFilter's port and host) against the TypeScript counting it stands in for
  * (the same accumulator fed packet by packet), on every readable capture we have: every column
  * of every bin equal, and the packets left unbinned. Also through the two-thread pass, where the
  * core reads the decoding thread's units itself.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { flowFilter } from '../../lib/metrics/filter';
 import { SeriesAccumulator, type SeriesColumns, type SeriesOptions } from '../../lib/metrics/series';
 import { openCapture, passFile } from '../../lib/node';
 import { CapturePass, type PacketObserver } from '../../lib/pass';
@@ -23,6 +24,8 @@ function series(file: string, opts: SeriesOptions, core: boolean): { cols: Serie
   const s = new SeriesAccumulator(opts);
   const r = openCapture(file);
   const pass = new CapturePass({ keepFlows: false, observer: core ? s : perPacket(s) });
+  // The core run must really count in the core (else this compares the TypeScript with itself).
+  expect(pass.table.countsSeries).toBe(core);
   for (let p = r.next(); p; p = r.next()) pass.packet(p);
   pass.finish(r, file);
   return { cols: s.columns(), overflow: s.overflow };
@@ -49,6 +52,10 @@ const OPTS: [string, SeriesOptions][] = [
   ['7 s, first', { interval: 7, align: 'first' }],
   // A bound of 3 bins: packets past it are counted as unbinned, and earlier ones shift the rows.
   ['1 s, 3 bins at most', { interval: 1, maxBins: 3 }],
+  // flowFilter's port and host: the core applies them itself.
+  ['1 s, --port 443', { interval: 1, filter: flowFilter('443') }],
+  ['250 ms, first, --host 10.0.2.2', { interval: 0.25, align: 'first', filter: flowFilter(undefined, '10.0.2.2') }],
+  ['1 s, --port 21 --host 2001:470:4867:99::21', { interval: 1, filter: flowFilter('21', '2001:470:4867:99::21') }],
 ];
 
 describe.each(OPTS)('core series equal the per-packet series (%s)', (_name, opts) => {
@@ -114,7 +121,8 @@ test('one series per core: a second accumulator offered the same table counts pa
   const pass = new CapturePass({ keepFlows: false, observer: a });
   expect(pass.table.countsSeries).toBe(true);
   expect(b.attach(pass.table)).toBe(false);
-  // Filtered or timed accumulators never attach: their counting needs this thread.
+  // Timed accumulators and any filter but flowFilter's never attach: their counting needs this thread.
   expect(new SeriesAccumulator({ filter: () => true }).attach(new CapturePass().table)).toBe(false);
+  expect(new SeriesAccumulator({ filter: flowFilter('443') }).attach(new CapturePass().table)).toBe(true);
   expect(new SeriesAccumulator({ responseTimes: true }).attach(new CapturePass().table)).toBe(false);
 });

@@ -472,6 +472,27 @@ static i32 sCap, sUsed, sMaxBins;
 static double sBase;
 static double sOverflow, sCacheSec, sCacheBin, sPrevBin;
 static i32 sPrevIdx = -1;
+/* metrics/filter.ts flowFilter as numbers: a port (-1: any) and an address (version 0: any). */
+static int sFilter, sFPort, sFVersion;
+static u32 sFHost[4];
+
+/* Does flow `f` pass the filter (a port at either end, the address at either end)? */
+static int seriesKeeps(i32 f) {
+  const i32 *N = recI(f);
+  if (sFPort >= 0) {
+    u32 ports = (u32)N[I_PORTS];
+    if ((int)(ports & 0xffff) != sFPort && (int)(ports >> 16) != sFPort) return 0;
+  }
+  if (sFVersion != 0) {
+    int v6 = (N[I_BITS] & FB_V6) != 0;
+    if (sFVersion != (v6 ? 6 : 4)) return 0;
+    const i32 *w = v6 ? v6chunks[f >> CHUNK_SHIFT] + (f & CHUNK_MASK) * V6_WORDS : 0;
+    int c = (u32)N[I_C0] == sFHost[0] && (!v6 || ((u32)w[0] == sFHost[1] && (u32)w[1] == sFHost[2] && (u32)w[2] == sFHost[3]));
+    int sv = (u32)N[I_S0] == sFHost[0] && (!v6 || ((u32)w[3] == sFHost[1] && (u32)w[4] == sFHost[2] && (u32)w[5] == sFHost[3]));
+    if (!c && !sv) return 0;
+  }
+  return 1;
+}
 
 static inline double fmod_(double a, double b) { return a - __builtin_trunc(a / b) * b; }
 
@@ -527,6 +548,8 @@ static i32 seriesSlot(double bin) {
 
 /* SeriesAccumulator.packet for one packet; `tcp`: a segment accounted to flow `f` (`r`: add's answer). */
 static void seriesCount(double sec, double frac, i32 code, double wireLen, int tcp, int flags, int len, i32 f, i32 r) {
+  /* Filtered: only packets of the flows kept (none that is not TCP), before the grid starts. */
+  if (sFilter && (!tcp || !seriesKeeps(f))) return;
   if (!sHaveGrid) {
     js_series_start(sec, nsOf(frac, resOf[code]));
     if (!sHaveGrid) __builtin_trap();
@@ -591,6 +614,12 @@ __attribute__((export_name("seriesOn"))) void seriesOn(i32 maxBins) {
   sPrevBin = __builtin_nan("");
   sCap = 1024 < maxBins ? 1024 : maxBins;
   sRows = (double *)bump((u32)sCap * NC * 8);
+}
+__attribute__((export_name("seriesFilter"))) void seriesFilter(i32 port, i32 version, i32 w0, i32 w1, i32 w2, i32 w3) {
+  sFilter = 1;
+  sFPort = port;
+  sFVersion = version;
+  sFHost[0] = w0; sFHost[1] = w1; sFHost[2] = w2; sFHost[3] = w3;
 }
 __attribute__((export_name("seriesGrid"))) void seriesGrid(double originSec, double originNs, double widthNs, i32 firstAlign) {
   gOriginSec = originSec;
