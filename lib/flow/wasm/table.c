@@ -2,8 +2,9 @@
  * The flow table's packet path in WebAssembly: lookup (one-entry cache, open addressing),
  * creation, LRU idle expiry and eviction, and the per-segment update of a flow record (counters,
  * Zeek history/states/retransmissions, Wireshark retransmission and zero-window analysis,
- * handshake RTT, TLS/HTTP starts). Built by `npm run build:wasm` (clang --target=wasm32) into
- * table-wasm.ts; flow.ts reads the same records through typed-array views.
+ * handshake RTT, TLS/HTTP starts), and the interval series when one attaches. Built by
+ * `npm run build:wasm` (clang --target=wasm32) into table-wasm.ts; flow.ts reads the same
+ * records through typed-array views.
  *
  * Why WebAssembly: the same logic in TypeScript took 1.5-2.2 s for the 6.37 M packets of the
  * benchmark capture (V8 code bound by the instructions it runs: bounds and type checks around
@@ -458,9 +459,10 @@ static int matches(i32 idx, int v6, i32 s0, i32 d0, i32 sp, i32 dp) {
 }
 
 /*
- * The interval series of metrics/series.ts (SeriesAccumulator.packet without a flow filter or
- * response timing), counted here when an accumulator attaches to this table: the same rows of
- * NC doubles per bin, the same bin math in doubles, the same growth, shift and maxBins bound.
+ * The interval series of metrics/series.ts (SeriesAccumulator.packet without response timing,
+ * and without a filter other than flowFilter's port and host), counted here when an accumulator
+ * attaches to this table: the same rows of NC doubles per bin, the same bin math in doubles, the
+ * same growth, shift and maxBins bound.
  */
 enum { C_PACKETS, C_BYTES, C_PAYLOAD, C_SYN_ONLY, C_RESETS, C_RESETS_BY_CLIENT, C_RESETS_BY_SERVER, C_RETRANS,
        C_ZERO_WINDOWS, C_ACTIVE_FLOWS, C_PAYLOAD_C2S, C_PAYLOAD_S2C, C_SYN_ACK, C_CLIENT_HELLO, C_SERVER_HELLO,
