@@ -90,6 +90,10 @@ export class LogFormatError extends AlibiError {
 export class InputError extends AlibiError {
   override get code() { return 'input'; }
 }
+/** The flow table's memory could not grow (its 4 GiB address space, or the machine, is full). */
+export class MemoryLimitError extends AlibiError {
+  override get code() { return 'out_of_memory'; }
+}
 
 /** An error as plain data, to cross a thread boundary (`errorFromData` rebuilds it). */
 export interface ErrorData {
@@ -108,7 +112,7 @@ export function errorData(e: unknown): ErrorData {
 
 const ERROR_CLASSES: Record<string, new (m: string, w?: Where) => AlibiError> = {
   AlibiError, ArgumentError, UnknownFormatError, UnsupportedVersionError, TruncatedCaptureError,
-  BadLengthError, MalformedRecordError, CompressedDataError, LogFormatError, InputError,
+  BadLengthError, MalformedRecordError, CompressedDataError, LogFormatError, InputError, MemoryLimitError,
 };
 
 /** The typed error of the same class, message and place (an unknown class: AlibiError). */

@@ -6,7 +6,7 @@
 /** Errors: every error is an AlibiError that says where (file, offset or line, packet). */
 export {
   AlibiError, ArgumentError, UnknownFormatError, UnsupportedVersionError, TruncatedCaptureError,
-  BadLengthError, MalformedRecordError, CompressedDataError, LogFormatError, InputError,
+  BadLengthError, MalformedRecordError, CompressedDataError, LogFormatError, InputError, MemoryLimitError,
 } from './errors';
 export type { Where, Warning, CaptureError } from './errors';
 

@@ -16,6 +16,7 @@
  * `Flow` is a reusable *view* (flyweight) onto one record, for observers and `toRecord`.
  */
 import { RES, resolutionCode } from '../capture/resolution';
+import { MemoryLimitError } from '../errors';
 import { EndpointState, ORIG_SHIFT, prevStateAt, RESP_SHIFT, stateAt } from './state';
 import { TABLE_WASM } from './wasm/table-wasm';
 
@@ -169,6 +170,10 @@ export class FlowStore {
           this.histMore.set(idx, (this.histMore.get(idx) ?? '') + String.fromCharCode(ch));
         },
         seriesStart: (sec: number, ns: number) => this.seriesStart?.(sec, ns),
+        outOfMemory: (bytes: number) => {
+          const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+          throw new MemoryLimitError(`the flow table's memory could not grow by ${mib(bytes)} (${mib(this.bytes)} in use): lower --max-flows, or the series' maxBins`);
+        },
       },
     };
     this.core = new WebAssembly.Instance(coreModule(), imports).exports as unknown as Core;

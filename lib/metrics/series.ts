@@ -88,6 +88,8 @@ export interface SeriesOptions {
 
 /** Default `maxBins`. */
 export const DEFAULT_MAX_BINS = 1_000_000;
+/** The most `maxBins` the flow table's core counts (736 MB of rows, in its 4 GiB); beyond, the series counts here. */
+const CORE_MAX_BINS = 4_000_000;
 
 const EXTRA = ['payloadC2S', 'payloadS2C', 'synAck', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
 const ALL = [...SERIES_METRICS, ...EXTRA] as const;
@@ -220,7 +222,7 @@ export class SeriesAccumulator implements PacketObserver {
   attach(table: FlowTable): boolean {
     // A filter goes along only when the core can apply it: `flowFilter`'s port and host.
     const filter = this.filter === undefined ? undefined : (this.filter as FlowFilter).core ?? null;
-    if (filter === null || this.timing || this.core !== null || this.used > 0 || table.countsSeries) return false;
+    if (filter === null || this.timing || this.core !== null || this.used > 0 || table.countsSeries || this.maxBins > CORE_MAX_BINS) return false;
     table.startSeries(this.maxBins, this.align === 'first', (sec, ns) => (this.grid = IntervalGrid.forStart(sec, ns, this.interval, this.align)), filter);
     if (this.grid !== null) table.setSeriesGrid(this.grid);
     this.core = table;

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { TcpSegment } from '../../lib/decode/segment';
 import { FlowTable } from '../../lib/flow/table';
 import { toRecord, type FlowRecord } from '../../lib/flow/record';
+import { MemoryLimitError } from '../../lib/errors';
 
 const WASM_DIR = path.join(__dirname, '../../lib/flow/wasm');
 const haveClang = ['clang', 'wasm-ld'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
@@ -102,3 +103,18 @@ describe('records while the core memory grows', () => {
     expect(done[0].syn).toEqual({ c2s: 40, s2c: 0 });
   });
 });
+
+test('memory the core cannot get is a typed MemoryLimitError, not a WebAssembly trap', () => {
+  const table = new FlowTable(() => {});
+  // 2^30 words of units: 4 GiB, past the core's whole address space.
+  let err: unknown;
+  try {
+    table.store.core.units(2 ** 30);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(MemoryLimitError);
+  expect((err as MemoryLimitError).code).toBe('out_of_memory');
+  expect((err as Error).message).toMatch(/could not grow by 4096 MiB.*lower --max-flows/);
+});
+

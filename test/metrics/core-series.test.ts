@@ -124,5 +124,8 @@ test('one series per core: a second accumulator offered the same table counts pa
   // Timed accumulators and any filter but flowFilter's never attach: their counting needs this thread.
   expect(new SeriesAccumulator({ filter: () => true }).attach(new CapturePass().table)).toBe(false);
   expect(new SeriesAccumulator({ filter: flowFilter('443') }).attach(new CapturePass().table)).toBe(true);
+  // More bins than the core's rows may take (4,000,000): counted here.
+  expect(new SeriesAccumulator({ maxBins: 4_000_001 }).attach(new CapturePass().table)).toBe(false);
+  expect(new SeriesAccumulator({ maxBins: 4_000_000 }).attach(new CapturePass().table)).toBe(true);
   expect(new SeriesAccumulator({ responseTimes: true }).attach(new CapturePass().table)).toBe(false);
 });

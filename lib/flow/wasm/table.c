@@ -54,20 +54,30 @@ enum { DB_NEXT_VALID = 1, DB_ACK_VALID = 2, DB_ZEEK_VALID = 4, DB_H_SYN_VALID = 
 __attribute__((import_name("finished"))) void js_finished(i32 idx);
 __attribute__((import_name("historyMore"))) void js_history_more(i32 idx, i32 ch);
 __attribute__((import_name("seriesStart"))) void js_series_start(double sec, double ns);
+/* Memory could not grow by `bytes` (JS throws a typed error: this does not return). */
+__attribute__((import_name("outOfMemory"))) void js_out_of_memory(double bytes);
 
 extern u8 __heap_base;
 static u32 heapTop;
 
-/* Bump allocation: memory only grows with the flow table (chunks, slot arrays); never freed. */
-static u8 *bump(u32 bytes) {
-  u32 at = (heapTop + 15) & ~15u;
-  u32 end = at + bytes;
-  u32 have = __builtin_wasm_memory_size(0) << 16;
+/*
+ * Bump allocation: memory only grows with the flow table (chunks, slot arrays, series rows) and
+ * is never freed. Sizes are 64-bit here: a request past the 4 GiB address space must fail, not
+ * wrap around.
+ */
+static u8 *bump(unsigned long long bytes) {
+  unsigned long long at = (heapTop + 15) & ~15ull;
+  unsigned long long end = at + bytes;
+  unsigned long long have = (unsigned long long)__builtin_wasm_memory_size(0) << 16;
   if (end > have) {
-    if (__builtin_wasm_memory_grow(0, ((end - have) + 0xffff) >> 16) == (unsigned long)-1) __builtin_trap();
+    unsigned long long pages = (end - have + 0xffff) >> 16;
+    if (end > 0xffffffffull || __builtin_wasm_memory_grow(0, (unsigned long)pages) == (unsigned long)-1) {
+      js_out_of_memory((double)bytes);
+      __builtin_trap();
+    }
   }
-  heapTop = end;
-  return (u8 *)at;
+  heapTop = (u32)end;
+  return (u8 *)(u32)at;
 }
 
 static u8 *chunks[MAX_CHUNKS];
@@ -398,7 +408,7 @@ static void grow(void) {
   u32 *old = slots;
   u32 oldLen = (mask + 1) * 2;
   u32 cap = (mask + 1) * 2;
-  slots = (u32 *)bump(cap * 8);
+  slots = (u32 *)bump((unsigned long long)cap * 8);
   mask = cap - 1;
   for (u32 k = 0; k < oldLen; k += 2) {
     u32 id1 = old[k];
@@ -515,7 +525,7 @@ static void seriesResize(double want, i32 shift) {
     return;
   }
   double *old = sRows;
-  sRows = (double *)bump((u32)n * NC * 8); /* fresh pages: zero; the old rows are left behind (doubling bounds them) */
+  sRows = (double *)bump((unsigned long long)n * NC * 8); /* fresh pages: zero; the old rows are left behind (doubling bounds them) */
   __builtin_memcpy(sRows + shift * NC, old, (u32)sUsed * NC * 8);
   sCap = n;
 }
@@ -615,7 +625,7 @@ __attribute__((export_name("seriesOn"))) void seriesOn(i32 maxBins) {
   sCacheSec = __builtin_nan("");
   sPrevBin = __builtin_nan("");
   sCap = 1024 < maxBins ? 1024 : maxBins;
-  sRows = (double *)bump((u32)sCap * NC * 8);
+  sRows = (double *)bump((unsigned long long)sCap * NC * 8);
 }
 __attribute__((export_name("seriesFilter"))) void seriesFilter(i32 port, i32 version, i32 w0, i32 w1, i32 w2, i32 w3) {
   sFilter = 1;
@@ -816,7 +826,7 @@ static i32 addUnitAt(const i32 *w) {
 /* Room for `words` words of units; returns its word address. */
 __attribute__((export_name("units"))) u32 units(u32 words) {
   if (words > unitWords) {
-    unitArea = (i32 *)bump(words * 4);
+    unitArea = (i32 *)bump((unsigned long long)words * 4);
     unitWords = words;
   }
   return (u32)unitArea >> 2;
