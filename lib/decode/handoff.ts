@@ -61,8 +61,6 @@ export class UnitWriter {
   /** Units written into the current slot, and the slot's first word. */
   count = 0;
   base = 0;
-  private lastRes = 1e6;
-  private lastCode = 6;
 
   constructor(data: SharedArrayBuffer) {
     this.w = new Int32Array(data);
@@ -95,12 +93,7 @@ export class UnitWriter {
       this.d[(o >> 1) + 1] = frac;
       head = H_BIG_TS;
     }
-    const res = rec.tsRes;
-    if (res !== this.lastRes) {
-      this.lastCode = resolutionCode(res);
-      this.lastRes = res;
-    }
-    head |= status | (this.lastCode << 24) | (rec.hasTimestamp ? 0 : H_NO_TS);
+    head |= status | (resolutionCode(rec.tsRes) << 24) | (rec.hasTimestamp ? 0 : H_NO_TS);
     w[o + 5] = rec.origLen;
     w[o + 6] = rec.capLen;
     this.count++;

@@ -15,7 +15,7 @@
  *
  * `Flow` is a reusable *view* (flyweight) onto one record, for observers and `toRecord`.
  */
-import { RES, resolutionCode } from '../capture/resolution';
+import { RES } from '../capture/resolution';
 import { MemoryLimitError } from '../errors';
 import { EndpointState, ORIG_SHIFT, prevStateAt, RESP_SHIFT, stateAt } from './state';
 import { TABLE_WASM } from './wasm/table-wasm';
@@ -151,8 +151,6 @@ export class FlowStore {
   private chunkAt: number[] = [];
   /** Histories longer than HIST_INLINE: the characters beyond it. */
   private histMore = new Map<number, string>();
-  private lastRes = 1e6;
-  private lastResCode = 6;
   /** What the last update did, read by the series accumulator in the same pass. */
   lastRetrans = false;
   lastZeroWin = false;
@@ -184,14 +182,6 @@ export class FlowStore {
   /** Bytes of the core's memory (records, hash slots, IPv6 words). */
   get bytes(): number {
     return this.core.memory.buffer.byteLength;
-  }
-
-  /** @internal The code (capture/resolution) of a timestamp resolution: the last one is cached. */
-  resCode(res: number): number {
-    if (res === this.lastRes) return this.lastResCode;
-    this.lastResCode = resolutionCode(res);
-    this.lastRes = res;
-    return this.lastResCode;
   }
 
   /** @internal Forgets what a finished flow kept outside its record. */

@@ -7,6 +7,7 @@
  * idle expiry and a bounded table (`maxFlows`: the oldest idle flows go first). No string keys
  * and no allocation per packet.
  */
+import { resolutionCode } from '../capture/resolution';
 import type { TcpSegment } from '../decode/segment';
 import { Flow, FlowStore } from './flow';
 import type { CoreFilter } from '../metrics/filter';
@@ -45,8 +46,7 @@ export class FlowTable {
   private readonly core: FlowStore['core'];
   /** Address (in int32 words) of the core's IPv6 segment words. */
   private readonly v6At: number;
-  /** Sets the grid of the series counted in the core (null: none counts there). */
-  private seriesGridSetter: ((g: IntervalGrid) => void) | null = null;
+  private hasSeries = false;
 
   /**
    * `onFinish` receives a reused view of each finished flow, valid during the call: copy what
@@ -106,7 +106,7 @@ export class FlowTable {
       pay0 = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
       pay1 = b[p + 4] | (b[p + 5] << 8);
     }
-    const r = this.core.add(sec + frac / res, sec, frac, store.resCode(res), v6 ? 1 : 0, seg.src0 | 0, seg.dst0 | 0, seg.srcPort, seg.dstPort,
+    const r = this.core.add(sec + frac / res, sec, frac, resolutionCode(res), v6 ? 1 : 0, seg.src0 | 0, seg.dst0 | 0, seg.srcPort, seg.dstPort,
       seg.flags, seg.seq | 0, seg.ack | 0, seg.window, len, seg.payloadCaptured, pay0, pay1, wireLen);
     return this.took(r, seg);
   }
@@ -156,32 +156,30 @@ export class FlowTable {
 
   /** A packet that is not a TCP segment, for a series counted in the core (`startSeries`). */
   countOther(sec: number, frac: number, res: number, wireLen: number): void {
-    this.core.other(sec, frac, this.store.resCode(res), wireLen);
+    this.core.other(sec, frac, resolutionCode(res), wireLen);
   }
 
   /**
    * Counts an interval series in the core from now on, as SeriesAccumulator.packet does without
-   * response timing, with `filter` (port, host) if given (metrics/series.ts attaches itself here). `grid` is called at the
-   * first packet (exact seconds and nanoseconds) unless `setSeriesGrid` gave one already.
+   * response timing, with `filter` (port, host) if given (metrics/series.ts attaches itself
+   * here). `grid`: the series' grid, or what makes it at the first packet counted (exact seconds
+   * and nanoseconds).
    * @internal
    */
-  startSeries(maxBins: number, firstAlign: boolean, grid: (sec: number, ns: number) => IntervalGrid, filter?: CoreFilter): void {
-    if (this.countsSeries) throw new Error('a series already counts in this flow table');
+  startSeries(maxBins: number, firstAlign: boolean, grid: IntervalGrid | ((sec: number, ns: number) => IntervalGrid), filter?: CoreFilter): void {
+    if (this.hasSeries) throw new Error('a series already counts in this flow table');
     const core = this.core;
-    if (filter !== undefined) core.seriesFilter(filter.port, filter.version, filter.words[0] | 0, filter.words[1] | 0, filter.words[2] | 0, filter.words[3] | 0);
     const set = (g: IntervalGrid) => core.seriesGrid(g.originSec, g.originNs, g.widthNs, firstAlign ? 1 : 0);
-    this.store.seriesStart = (sec, ns) => set(grid(sec, ns));
+    if (filter !== undefined) core.seriesFilter(filter.port, filter.version, filter.words[0] | 0, filter.words[1] | 0, filter.words[2] | 0, filter.words[3] | 0);
     core.seriesOn(maxBins);
-    this.seriesGridSetter = set;
-  }
-  /** Whether a series counts in the core (`startSeries`): there is room for one. */
-  get countsSeries(): boolean {
-    return this.seriesGridSetter !== null;
+    if (typeof grid === 'function') this.store.seriesStart = (sec, ns) => set(grid(sec, ns));
+    else set(grid);
+    this.hasSeries = true;
   }
 
-  /** @internal Gives the core's series its grid before the first packet. */
-  setSeriesGrid(g: IntervalGrid): void {
-    this.seriesGridSetter!(g);
+  /** Whether a series counts in the core (`startSeries`): there is room for one. */
+  get countsSeries(): boolean {
+    return this.hasSeries;
   }
 
   /** @internal The core's series so far: bin rows (a copy), the grid bin of row 0, rows used, packets not binned. */

@@ -223,8 +223,7 @@ export class SeriesAccumulator implements PacketObserver {
     // A filter goes along only when the core can apply it: `flowFilter`'s port and host.
     const filter = this.filter === undefined ? undefined : (this.filter as FlowFilter).core ?? null;
     if (filter === null || this.timing || this.core !== null || this.used > 0 || table.countsSeries || this.maxBins > CORE_MAX_BINS) return false;
-    table.startSeries(this.maxBins, this.align === 'first', (sec, ns) => (this.grid = IntervalGrid.forStart(sec, ns, this.interval, this.align)), filter);
-    if (this.grid !== null) table.setSeriesGrid(this.grid);
+    table.startSeries(this.maxBins, this.align === 'first', this.grid ?? ((sec, ns) => (this.grid = IntervalGrid.forStart(sec, ns, this.interval, this.align))), filter);
     this.core = table;
     return true;
   }
