@@ -7,7 +7,7 @@
 import type { PacketRecord } from '../capture/record';
 import type { DecodeStatus } from '../decode/segment';
 import type { Warning } from '../errors';
-import { parseAddress } from '../flow/address';
+import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../metrics/grid';
@@ -60,13 +60,6 @@ export interface CaptureScan {
   warnings: Warning[];
 }
 
-function serviceMatcher(s: ServiceSpec): (f: Flow) => boolean {
-  const a = parseAddress(s.host);
-  if (!a) return (f) => f.sPort === s.port;
-  const [v, w0, w1, w2, w3] = a;
-  return (f) => f.sPort === s.port && f.ipVersion === v && f.s0 === w0 && f.s1 === w1 && f.s2 === w2 && f.s3 === w3;
-}
-
 class Fanout implements PacketObserver {
   first = Infinity;
   last = -Infinity;
@@ -94,7 +87,7 @@ class Fanout implements PacketObserver {
 export function scanCapture(req: ScanRequest): CaptureScan {
   const grid = new IntervalGrid(0, 0, req.interval);
   const all = new SeriesAccumulator({ grid });
-  const matchers = req.services.map((s) => ({ s, m: serviceMatcher(s) }));
+  const matchers = req.services.map((s) => { const sm = new ServiceMatcher(s); return { s, m: sm.flow, sm }; });
   // Response times per service: a connection belongs to one service, so its timing slot is theirs.
   const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m, responseTimes: true }));
   const ledger = req.ledger && matchers.length > 0 ? new PacketLedger((f) => matchers.some(({ m }) => m(f))) : req.ledger ? new PacketLedger(() => true) : null;
@@ -115,8 +108,8 @@ export function scanCapture(req: ScanRequest): CaptureScan {
         const k = `${r.server.ip}|${r.server.port}`;
         if (servers.size < 100_000 || servers.has(k)) servers.set(k, (servers.get(k) ?? 0) + 1);
       }
-      for (const { s } of matchers) {
-        if (r.server.port === s.port && r.server.ip === s.host) {
+      for (const { s, sm } of matchers) {
+        if (sm.endpoint(r.server.ip, r.server.port)) {
           const p = summary.perService[s.component];
           p.connections++;
           p.byState[r.state] = (p.byState[r.state] ?? 0) + 1;

@@ -11,7 +11,8 @@
  */
 import type { PacketRecord } from '../capture/record';
 import { DecodeStatus } from '../decode/segment';
-import { addressToString, parseAddress } from '../flow/address';
+import { addressToString } from '../flow/address';
+import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../metrics/grid';
@@ -28,10 +29,7 @@ export interface WatchService {
 }
 
 function matcher(s: WatchService): (f: Flow) => boolean {
-  const a = s.host ? parseAddress(s.host) : null;
-  if (!a) return (f) => f.sPort === s.port;
-  const [v, w0, w1, w2, w3] = a;
-  return (f) => f.sPort === s.port && f.ipVersion === v && f.s0 === w0 && f.s1 === w1 && f.s2 === w2 && f.s3 === w3;
+  return new ServiceMatcher(s).flow;
 }
 
 interface Generation {
