@@ -2,59 +2,170 @@
  * @module cli/analyze
  * `alibi analyze <config.json> | --capture FILE@VANTAGE… --log FILE@COMPONENT[:TZ]…
  *  [--service COMPONENT=HOST:PORT…] [--path V1,V2,…] [--interval 1s] [--json] [--html report.html]`
+ * Flags become a raw config that goes through the same `parseConfig` as a file, so a mistake gets
+ * the same message whichever way it was typed.
  */
-import { analyze, AnalyzeConfig, loadConfig } from '../analyze';
+import { analyze, AnalyzeConfig } from '../analyze';
 import { ArgumentError } from '../errors';
 import * as fs from 'node:fs';
+import { AnalyzeInput, ConfigError, ConfigIssue, intervalSeconds, loadConfigFile, parseConfig } from '../config';
 import { htmlReport } from '../report/html';
 import { textReport } from '../report/text';
 import { CliIo, EXIT_OK, json, parse } from './common';
 import { progressNote } from './progress';
 
-export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--json] [--html report.html]
+export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--interval 1s] [--json] [--html report.html]
        alibi analyze --capture FILE@VANTAGE ... --log FILE@COMPONENT[:TZ] ...
                      [--service COMPONENT=HOST:PORT ...] [--path V1,V2,...] [--interval 1s] [--json]
                      [--html report.html]
 
 Reads every capture once (in parallel) and every log once, puts them on one timeline, and says
 which component failed — network segment, proxy, backend or the clients — with the evidence.
-  --capture FILE@VANTAGE      a capture and the name of where it was taken (repeatable)
-  --log FILE@COMPONENT[:TZ]   a component's log, with its IANA zone if it has no offsets (repeatable)
-  --service COMPONENT=HOST:PORT  where a component listens (repeatable; inferred when absent)
+  --capture FILE@VANTAGE      a capture and the name of where it was taken (repeatable); FILE may be
+                              a glob ('fw*.pcap@firewall') or a folder; the same VANTAGE again adds
+                              files to that vantage (one capture in time order)
+  --log FILE@COMPONENT[:TZ]   a component's log, with its IANA zone if it has no offsets (repeatable;
+                              the same COMPONENT again is another log of it)
+  --service COMPONENT=HOST:PORT  where a component listens, HOST an IP address, IPv6 in brackets:
+                              backend=[2001:db8::1]:8080 (repeatable; inferred when absent)
   --path V1,V2                vantage points from the clients towards the service
-  --interval D                bin width (default 1s)
+  --interval D                bin width (default 1s; with a config file, overrides its "interval")
   --json                      the analysis document on stdout
   --html FILE                 also write a self-contained HTML report: every source on one zoomable
                               time axis, silences and incidents shaded, verdict and evidence
+
+The config file: every key, each way to name files, and each error with its fix are in
+docs/config.md; its JSON Schema is schema/analyze-config.json (put "$schema" in the config for
+an editor's checks). A mistake in it or in the flags exits 2 listing every problem.
 `;
 
-function splitAt(spec: string, what: string): [string, string] {
-  const i = spec.lastIndexOf('@');
-  if (i <= 0 || i === spec.length - 1) throw new ArgumentError(`${what} must be FILE@NAME, got "${spec}"`);
-  return [spec.slice(0, i), spec.slice(i + 1)];
+type FlagValues = Record<string, string[] | string | boolean | undefined>;
+
+/** The raw config flags describe, and what the user typed for each of its entries (for messages). */
+export interface FlagConfig {
+  raw: Record<string, unknown>;
+  /** `captures[0]` → `--capture fw*.pcap@firewall`, … */
+  typed: Map<string, string>;
 }
 
-/** Builds a config from flags (paths relative to the current directory). */
-export function configFromFlags(v: Record<string, string[] | string | boolean | undefined>): AnalyzeConfig {
-  const captures = ((v.capture as string[] | undefined) ?? []).map((c) => {
-    const [file, vantage] = splitAt(c, '--capture');
-    return { file, vantage };
-  });
-  const logs = ((v.log as string[] | undefined) ?? []).map((l) => {
-    const [file, rest] = splitAt(l, '--log');
-    const k = rest.indexOf(':');
-    return k > 0 ? { file, component: rest.slice(0, k), timezone: rest.slice(k + 1) } : { file, component: rest };
-  });
-  const services = ((v.service as string[] | undefined) ?? []).map((s) => {
-    const m = /^([^=]+)=(.+):(\d+)$/.exec(s);
-    if (!m) throw new ArgumentError(`--service must be COMPONENT=HOST:PORT, got "${s}"`);
-    return { component: m[1], host: m[2].replace(/^\[|\]$/g, ''), port: Number(m[3]) };
-  });
-  const cfg: AnalyzeConfig = { captures, logs, services, baseDir: process.cwd() };
-  if (typeof v.path === 'string') cfg.path = v.path.split(',').map((x) => x.trim()).filter(Boolean);
-  if (typeof v.interval === 'string') cfg.interval = v.interval;
+const many = (v: FlagValues[string]): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
+
+/** `FILE@NAME` split at the last `@` (a file name may hold one; a name may not). */
+function splitAt(spec: string): [string, string] | null {
+  const i = spec.lastIndexOf('@');
+  return i <= 0 || i === spec.length - 1 ? null : [spec.slice(0, i), spec.slice(i + 1)];
+}
+
+/**
+ * The raw config of `--capture`, `--log`, `--service`, `--path` and `--interval`, before
+ * validation; flag syntax mistakes (no `@`, no port) are a `ConfigError` listing each.
+ * @example rawConfigFromFlags({ capture: ['a.pcap@fw', 'b.pcap@fw'] }).raw //=> { captures: [{ vantage: 'fw', files: ['a.pcap', 'b.pcap'] }] }
+ */
+export function rawConfigFromFlags(v: FlagValues): FlagConfig {
+  const bad: ConfigIssue[] = [];
+  const typed = new Map<string, string>();
+  const raw: Record<string, unknown> = {};
+
+  // Captures: one entry per vantage, in the order vantages first appear.
+  const byVantage = new Map<string, { vantage: string; files: string[]; flags: string[] }>();
+  for (const spec of many(v.capture)) {
+    const at = splitAt(spec);
+    if (!at) {
+      bad.push({ code: 'bad_flag', field: '--capture', message: `"${spec}" is not FILE@VANTAGE (e.g. fw.pcap@firewall, 'fw*.pcap@firewall')` });
+      continue;
+    }
+    const e = byVantage.get(at[1]) ?? { vantage: at[1], files: [], flags: [] };
+    e.files.push(at[0]);
+    e.flags.push(`--capture ${spec}`);
+    byVantage.set(at[1], e);
+  }
+  if (byVantage.size) {
+    raw.captures = [...byVantage.values()].map((e, i) => {
+      typed.set(`captures[${i}]`, e.flags.join(' '));
+      return { vantage: e.vantage, files: e.files };
+    });
+  }
+
+  // Logs: one entry per flag (the same component twice is two logs of it); FILE may be a glob.
+  const logs: Record<string, unknown>[] = [];
+  for (const spec of many(v.log)) {
+    const at = splitAt(spec);
+    if (!at) {
+      bad.push({ code: 'bad_flag', field: '--log', message: `"${spec}" is not FILE@COMPONENT[:TZ] (e.g. stunnel.log@stunnel:America/New_York)` });
+      continue;
+    }
+    const k = at[1].indexOf(':');
+    const entry: Record<string, unknown> = k < 0 ? { component: at[1] } : { component: at[1].slice(0, k), timezone: at[1].slice(k + 1) };
+    entry.files = at[0];
+    typed.set(`logs[${logs.length}]`, `--log ${spec}`);
+    logs.push(entry);
+  }
+  if (logs.length) raw.logs = logs;
+
+  // Services: COMPONENT=HOST:PORT, an IPv6 host in brackets (its colons would hide the port).
+  const services: Record<string, unknown>[] = [];
+  for (const spec of many(v.service)) {
+    const m = /^([^=]*)=(?:\[([^\]]*)\]|([^:[\]]*)):(\d+)$/.exec(spec);
+    if (!m) {
+      const v6 = /^[^=]*=[0-9a-fA-F:]*::?[0-9a-fA-F:]*$/.test(spec);
+      bad.push({ code: 'bad_flag', field: '--service', message: `"${spec}" is not COMPONENT=HOST:PORT (e.g. backend=10.0.2.2:8080${v6 ? '; an IPv6 address goes in brackets: backend=[2001:db8::1]:8080' : ', backend=[2001:db8::1]:8080'})` });
+      continue;
+    }
+    typed.set(`services[${services.length}]`, `--service ${spec}`);
+    services.push({ component: m[1], host: m[2] ?? m[3], port: Number(m[4]) });
+  }
+  if (services.length) raw.services = services;
+
+  if (typeof v.path === 'string') {
+    raw.path = v.path.split(',').map((x) => x.trim());
+    typed.set('path', `--path ${v.path}`);
+  }
+  if (typeof v.interval === 'string') {
+    raw.interval = v.interval;
+    typed.set('interval', `--interval ${v.interval}`);
+  }
+  if (bad.length) throw new ConfigError(bad, { label: (f) => f });
+  return { raw, typed };
+}
+
+/** What the user typed for a config field: the flag of its entry (`captures[0].files[1]` → that capture's flags). */
+function flagLabel(typed: Map<string, string>): (field: string) => string {
+  return (field) => {
+    const entry = /^[a-z]+(\[\d+\])?/i.exec(field)?.[0] ?? '';
+    return typed.get(entry) ?? typed.get(entry.replace(/\[\d+\]$/, '')) ?? 'command line';
+  };
+}
+
+/**
+ * Builds the analysis input from flags (paths relative to `cwd`), checked as a config file is.
+ * @example configFromFlags({ capture: ['fw.pcap@firewall'], log: ['app.log@app:UTC'] }).logs[0].timezone //=> 'UTC'
+ */
+export function configFromFlags(v: FlagValues, cwd = process.cwd()): AnalyzeInput {
+  const { raw, typed } = rawConfigFromFlags(v);
+  return parseConfig(raw, { baseDir: cwd, label: flagLabel(typed) });
+}
+
+/**
+ * The input in the shape `analyze()` takes today.
+ * TODO(AnalyzeInput): `analyze()` is being rewritten to take `AnalyzeInput` (several files per
+ * vantage and per log, program/year/timeField/timeRegex); until then one file each, the first.
+ */
+export function toAnalyzeConfig(input: AnalyzeInput, io?: Pick<CliIo, 'stderr'>): AnalyzeConfig {
+  for (const c of input.captures) if (c.files.length > 1) io?.stderr(`alibi: note: vantage ${c.vantage} has ${c.files.length} files; this version reads the first only (${c.files[0]})\n`);
+  for (const l of input.logs) if (l.files.length > 1) io?.stderr(`alibi: note: the ${l.component} log has ${l.files.length} files; this version reads the first only (${l.files[0]})\n`);
+  const cfg: AnalyzeConfig = {
+    interval: input.interval,
+    captures: input.captures.map((c) => ({ file: c.files[0], vantage: c.vantage, ...(c.clockOffset === undefined ? {} : { clockOffset: c.clockOffset }) })),
+    logs: input.logs.map((l) => ({ file: l.files[0], component: l.component, timezone: l.timezone, format: l.format, match: l.match })),
+    services: input.services.map((s) => ({ ...s })),
+    baseDir: input.baseDir,
+  };
+  if (input.path) cfg.path = [...input.path];
+  if (input.parallel !== undefined) cfg.parallel = input.parallel;
   return cfg;
 }
+
+const INPUT_FLAGS = ['capture', 'log', 'service', 'path'] as const;
 
 export async function analyzeCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -70,16 +181,20 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     io.stdout(ANALYZE_HELP);
     return EXIT_OK;
   }
-  let cfg: AnalyzeConfig;
+  let input: AnalyzeInput;
   if (positionals.length === 1) {
-    cfg = loadConfig(positionals[0]);
-    if (values.interval) cfg.interval = values.interval;
+    const mixed = INPUT_FLAGS.filter((f) => values[f] !== undefined);
+    if (mixed.length) throw new ArgumentError(`give a config file or --capture/--log/--service/--path flags, not both (got ${positionals[0]} and --${mixed.join(', --')})`);
+    input = loadConfigFile(positionals[0]);
+    if (values.interval !== undefined) input = Object.freeze({ ...input, interval: intervalSeconds(values.interval, { label: () => `--interval ${values.interval}` }) });
   } else if (positionals.length === 0) {
-    cfg = configFromFlags(values);
-  } else throw new ArgumentError('analyze takes one config file, or --capture/--log flags');
+    if (!INPUT_FLAGS.some((f) => values[f] !== undefined)) throw new ArgumentError('analyze needs a config file, or --capture/--log flags');
+    input = configFromFlags(values);
+  } else throw new ArgumentError(`analyze takes one config file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.html === '') throw new ArgumentError('--html needs a file name');
-  const nCap = cfg.captures?.length ?? 0;
-  const nLog = cfg.logs?.length ?? 0;
+  const nCap = input.captures.length;
+  const nLog = input.logs.length;
+  const cfg = toAnalyzeConfig(input, io);
   const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json });
   let doc;
   try {
