@@ -125,6 +125,38 @@ function slowOnset(captures: CaptureView[], component: string, from: number, min
   return best;
 }
 
+/**
+ * Whether a log follows the traffic: in 10-second buckets of normal operation (inside the log's
+ * span, outside the windows where the captures show trouble) a steady log writes in nearly every
+ * one; an error log writes in few. Without captures, the log's own longest silence is left out
+ * instead (the outage itself).
+ */
+export function isSteadyLog(l: LogView, interval: number, troubled: [number, number][] | null): boolean {
+  const per = Math.max(1, Math.round(10 / interval));
+  const [c0, c1] = l.cover;
+  const buckets: { lines: number; normal: boolean }[] = [];
+  for (let i = c0; i < c1; i += per) {
+    let n = 0, normal = true;
+    for (let j = i; j < Math.min(c1, i + per); j++) {
+      n += l.lines[j];
+      if (troubled && troubled.some(([a, b]) => j >= a - 2 && j < b + 2)) normal = false;
+    }
+    buckets.push({ lines: n, normal });
+  }
+  if (!troubled) {
+    let best: [number, number] = [0, 0], start = -1;
+    for (let k = 0; k <= buckets.length; k++) {
+      if (k < buckets.length && buckets[k].lines === 0) { if (start < 0) start = k; }
+      else if (start >= 0) { if (k - start > best[1] - best[0]) best = [start, k]; start = -1; }
+    }
+    for (let k = best[0]; k < best[1]; k++) buckets[k].normal = false;
+  }
+  const normal = buckets.filter((x) => x.normal);
+  // Too little normal time to judge: keep the old reading (silence counts).
+  if (normal.length < 4) return true;
+  return normal.filter((x) => x.lines > 0).length / normal.length >= (troubled ? 0.8 : 0.9);
+}
+
 /** Signals, incident windows and their verdicts over one timeline. */
 export interface IncidentSearch {
   signals: Signal[];
@@ -156,12 +188,22 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       return out;
     };
     // Goodput, not raw bytes: retransmitted SYNs and resets keep raw bytes up in an outage.
-    signals.push(...detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1));
-    signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
-    signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
-    signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
-    signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
-    signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
+    // A drop that runs into the start or the end of the capture is an edge (the load began or
+    // ended with it), not an outage, unless another signal says something broke.
+    for (const d of detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1)) {
+      signals.push(d.from <= c.cover[0] + 1 || (!input.live && d.to >= c.cover[1] - 1) ? { ...d, edge: true } : d);
+    }
+    // A spike needs a baseline: traffic in most bins. A capture of a few sporadic connections (one
+    // download, then nothing) has none, and its one burst is not an outage.
+    let active = 0;
+    for (let i = c.cover[0]; i < c.cover[1]; i++) if (c.all.packets[i] > 0) active++;
+    if (active >= 0.5 * (c.cover[1] - c.cover[0])) {
+      signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
+      signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
+      signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
+      signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
+      signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
+    }
     for (const s of seen) signals.push(...detectSynUnanswered(c.services[s.component].synOnly, c.services[s.component].synAck, ctx, `${c.vantage}:${s.component}`));
   }
   for (const cmp of comparisons) {
@@ -177,10 +219,16 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       signals.push({ source: `${cmp.upstream}->${cmp.downstream}`, kind: 'loss-between-vantages', from: a, to: b, baseline: 0, observed: s ? m / s : 0, detail: `${m} of ${s} packets missing` });
     }
   }
+  // Which logs follow the traffic: judged where the captures show normal operation.
+  const mergeGap = Math.max(2, Math.ceil(10 / interval));
+  const captureWindows = mergeSignals(signals, mergeGap, true, new Set(), minRun).map((g) => [g.from, g.to] as [number, number]);
+  for (const l of logViews) if (l.steady === undefined) l.steady = isSteadyLog(l, interval, captureViews.length ? captureWindows : null);
   const logSourceNames = new Set<string>();
   for (const l of logViews) {
     const name = `${l.component} log`;
     logSourceNames.add(name);
+    // A sparse log (an error log) is silent most of the time: its silence means nothing.
+    if (l.steady === false) continue;
     const bl = l.lines.slice(l.cover[0], l.cover[1]);
     const baseRate = bl.length ? bl.reduce((x, y) => x + y, 0) / (bl.length * interval) : 0;
     for (const si of l.silences) {
@@ -191,7 +239,6 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   }
 
   // Incidents.
-  const mergeGap = Math.max(2, Math.ceil(10 / interval));
   const groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
   const windows = groups.map((g) => [g.from, g.to] as [number, number]);
   const incidents: IncidentDoc[] = groups.map((g) => {
@@ -376,7 +423,11 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
     }
     const silences = res.silence.silences.map((si) => ({ from: binOf(si.start + shift * interval), to: binOf(si.end + shift * interval) + 1, start: si.start + shift * interval, end: si.end + shift * interval, kind: si.kind }));
     const cover = timeline.coverage(res.first === null ? null : res.first + shift * interval, res.last === null ? null : res.last + shift * interval);
-    return { component: cfg.component, cover, lines, silences };
+    // Error and startup lines, where the log reader counts them, on the same (shifted) bins.
+    const extra = res as LogScanResult & { errorCounts?: Uint32Array; restartCounts?: Uint32Array };
+    const errors = extra.errorCounts && res.grid ? timeline.placeCounts(extra.errorCounts, firstAbs, shift) : undefined;
+    const restarts = extra.restartCounts && res.grid ? timeline.placeCounts(extra.restartCounts, firstAbs, shift) : undefined;
+    return { component: cfg.component, file: cfg.file, cover, lines, silences, ...(errors ? { errors } : {}), ...(restarts ? { restarts } : {}) };
   });
   if (scans.length && logResults.length) {
     const capSpan = [Math.min(...scans.map((s) => s.first ?? Infinity)), Math.max(...scans.map((s) => s.last ?? -Infinity))];

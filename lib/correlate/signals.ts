@@ -20,6 +20,11 @@ export interface Signal {
   baseline: number;
   observed: number;
   detail?: string;
+  /**
+   * The stretch touches the start or the end of its source's data: traffic that stops with the
+   * end of a capture (or starts with it) is an edge, not an outage, unless other signals agree.
+   */
+  edge?: boolean;
 }
 
 /** Runs of bins where `pred` holds, allowing `tolerance` non-matching bins inside a run. */

@@ -9,6 +9,7 @@ import type { SeriesColumns } from '../metrics/series';
 import type { Signal, SignalKind } from './signals';
 import type { Timeline } from './timeline';
 import type { VantageComparison } from './ledger';
+import { baselinePerBin, ComponentFacts, componentFacts, sumRange, Window } from './chain';
 
 /** A capture as the verdict sees it: columns on the timeline. */
 export interface CaptureView {
@@ -22,8 +23,20 @@ export interface CaptureView {
 
 export interface LogView {
   component: string;
+  /** The log's file (a component may have several logs). */
+  file?: string;
   cover: [number, number];
   lines: Float64Array;
+  /**
+   * A steady log follows the traffic (access logs, a proxy's per-connection lines): its silence
+   * means something. A sparse one (error logs, notices) is silent most of the time: its lines are
+   * events. Absent = steady.
+   */
+  steady?: boolean;
+  /** Error/event lines per bin (errors, 5xx statuses, "connect() failed", …). */
+  errors?: Float64Array;
+  /** Startup banners per bin (the process was (re)started). */
+  restarts?: Float64Array;
   /** Silences on the timeline (bins) with exact float times. */
   silences: { from: number; to: number; start: number; end: number; kind: string }[];
 }
@@ -41,6 +54,8 @@ export interface VerdictInput {
   services: ServiceView[];
   path: string[];
   comparisons: VantageComparison[];
+  /** A live window (watch): its end is now, so a drop that reaches it is no capture edge. */
+  live?: boolean;
 }
 
 export type CulpritKind = 'application' | 'network' | 'clients' | 'unknown';
@@ -49,6 +64,8 @@ export interface Culprit {
   component: string;
   kind: CulpritKind;
   confidence: number;
+  /** With kind `unknown`: who could have failed, most likely first, and what would decide. */
+  suspects?: { component: string; why: string }[];
 }
 
 export interface Decision {
@@ -75,33 +92,16 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
     } else groups.push({ from: s.from, to: s.to, signals: [s] });
   }
   return groups.filter((g) => {
-    const kinds = new Set(g.signals.map((s) => s.kind));
-    const fromCapture = g.signals.some((s) => !logSources.has(s.source));
+    const real = g.signals.filter((s) => !s.edge);
+    const kinds = new Set(real.map((s) => s.kind));
+    const fromCapture = real.some((s) => !logSources.has(s.source));
     if (haveCaptures && !fromCapture) return false;
     // Clients resetting for a sustained stretch (timeouts) is an outage even when throughput holds.
-    const sustainedResets = g.signals.some((s) => (s.kind === 'reset-spike' || s.kind === 'retransmission-spike') && s.to - s.from >= minRun);
+    const sustainedResets = real.some((s) => (s.kind === 'reset-spike' || s.kind === 'retransmission-spike') && s.to - s.from >= minRun);
     return [...kinds].some((k) => PRIMARY.has(k)) || kinds.size >= 2 || sustainedResets;
   });
 }
 
-function sumRange(x: Float64Array | undefined, a: number, b: number): number {
-  if (!x) return 0;
-  let s = 0;
-  for (let i = Math.max(0, a); i < Math.min(b, x.length); i++) s += x[i];
-  return s;
-}
-
-/** Sum and bin count of x over the source coverage minus the excluded windows. */
-function baseline(x: Float64Array | undefined, cover: [number, number], exclude: [number, number][]): { sum: number; bins: number } {
-  let s = 0, n = 0;
-  if (!x) return { sum: 0, bins: 0 };
-  for (let i = cover[0]; i < cover[1]; i++) {
-    if (exclude.some(([a, b]) => i >= a && i < b)) continue;
-    s += x[i];
-    n++;
-  }
-  return { sum: s, bins: n };
-}
 
 function fmt(n: number, digits = 1): string {
   if (!Number.isFinite(n)) return String(n);
@@ -113,91 +113,157 @@ function hms(t: number): string {
   return new Date(Math.round(t * 1000)).toISOString().slice(11, 19);
 }
 
-/** The longest run [from, to) of bins with x == 0 inside [a, b). */
-function zeroStretch(x: Float64Array | undefined, a: number, b: number): [number, number] {
-  if (!x) return [a, a];
-  let best: [number, number] = [a, a];
-  let start = -1;
-  for (let i = a; i <= b; i++) {
-    if (i < b && x[i] === 0) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start > best[1] - best[0]) best = [start, i];
-      start = -1;
+/** What the data says one component did in the window. */
+type Judgement =
+  /** It failed at its own work while its input arrived (or its own log shows the failure). */
+  | { state: 'failed'; how: 'stopped' | 'refused' | 'slow' | 'errors' | 'restarted' | 'quiet'; confidence: number; lines: string[]; summary: string }
+  /** It did its own work (its answers were seen, or its steady log kept writing). */
+  | { state: 'working'; byWire: boolean; lines: string[] }
+  /** Its input did not arrive: whatever it did, the cause is in front of it. */
+  | { state: 'starved'; lines: string[] }
+  /** Asked at a vantage in front of its host, and nothing at all came back from that host. */
+  | { state: 'dark'; lines: string[] }
+  /** Nothing shows whether its input arrived or whether it worked. */
+  | { state: 'unseen'; quietLog: boolean; lines: string[] };
+
+function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs: number): Judgement {
+  const s = f.service;
+  const where = `${s.host}:${s.port}`;
+  const lines: string[] = [];
+  const L = f.log;
+  // Log facts first: they are stated whatever the wire says.
+  let logQuiet = false, logWriting = false;
+  if (L) {
+    if (L.steady.length && L.silentFrac !== null) {
+      logQuiet = L.silentFrac >= 0.5;
+      logWriting = L.silentFrac < 0.2 && (L.base ?? 0) > 0 && (L.rate ?? 0) >= 0.3 * (L.base ?? 0);
+      if (L.longestSilence && L.silentFrac > 0) lines.push(`${s.component} log silent ${hms(L.longestSilence.start)}–${hms(L.longestSilence.end)} (${fmt(L.longestSilence.end - L.longestSilence.start, 0)} s); usually ${fmt(L.base ?? 0, 2)} lines/s`);
+      else lines.push(`${s.component} log kept writing: ${fmt(L.rate ?? 0, 2)} lines/s during the incident (usually ${fmt(L.base ?? 0, 2)} lines/s)`);
     }
   }
-  return best;
-}
+  const errorRate = L ? L.errors / secs : 0;
+  const errorSpike = L !== null && L.errors >= 5 && errorRate > Math.max(3 * L.errorBase, 0.05) && (L.errorShare === null || L.errorShare >= 0.3);
+  if (L && L.errors > 0) lines.push(`${s.component} logs: ${fmt(L.errors, 0)} error lines during the incident (${fmt(errorRate, 2)}/s; usually ${fmt(L.errorBase, 3)}/s${L.errorShare !== null ? `; ${fmt(100 * L.errorShare, 0)}% of its access lines` : ''})`);
+  const restarted = L !== null && L.restarts > 0 && (L.silentFrac ?? 0) >= 0.3;
+  if (L && L.restarts > 0) lines.push(`${s.component} logs show ${fmt(L.restarts, 0)} startup line${L.restarts === 1 ? '' : 's'} at the end of the incident: the process was started again`);
 
-/** Longest run of bins with x == 0 inside [a, b). */
-function longestZero(x: Float64Array | undefined, a: number, b: number): number {
-  if (!x) return 0;
-  let best = 0, cur = 0;
-  for (let i = a; i < b; i++) {
-    if (x[i] === 0) best = Math.max(best, ++cur);
-    else cur = 0;
+  const W = f.wire;
+  if (W) {
+    const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || W.synUnansweredSignal;
+    const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
+    lines.push(`${W.vantage} saw ${fmt(W.syn, 0)} client SYNs to ${where} (retransmissions included; ${fmt(W.synAck, 0)} answered with SYN-ACK${W.serverResets ? `, ${fmt(W.serverResets, 0)} resets from the server side` : ''}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(W.c2sRate, 0)} client payload bytes/s (usually ${fmt(W.c2sBase, 0)}/s)`);
+    if (!offered) {
+      const pct = Math.max(W.synBase > 0 ? W.synRate / W.synBase : 0, W.c2sBase > 0 ? W.c2sRate / W.c2sBase : 0);
+      lines.push(`its input stopped: ${fmt(pct * 100, 0)}% of the usual connections and requests reached ${where}, so a quiet ${s.component} is explained in front of it`);
+      return { state: 'starved', lines };
+    }
+    // Nothing listens: the kernel resets every SYN (a crashed process).
+    if (W.serverResets >= 3 && W.syn >= 3 && W.synAck <= 0.2 * W.syn) {
+      lines.unshift(`${W.vantage}: ${fmt(W.serverResets, 0)} resets from ${where} answered ${fmt(W.syn, 0)} SYNs, with ${fmt(W.synAck, 0)} SYN-ACKs: nothing listened on the port — the host was up, ${s.component} was not`);
+      return { state: 'failed', how: 'refused', confidence: restarted ? 0.93 : 0.88, lines, summary: `${s.component} was down: its host answered every connection attempt with a reset (nothing listened on ${where})${restarted ? ', and its log shows it starting again' : ''}.` };
+    }
+    if (!hostSpoke && !W.atHost) {
+      lines.push(`nothing came back from ${s.host} at ${W.vantage}: no SYN-ACK, no reset, no payload for ${fmt(W.syn, 0)} SYNs`);
+      return { state: 'dark', lines };
+    }
+    const tls = W.clientHello >= 3 || W.clientHelloBase > 0;
+    const http = W.requests >= 3 || W.requestsBase > 0;
+    let failure: Judgement | null = null;
+    let workSeen = false;
+    if (tls && W.clientHello >= 3) {
+      const ratio = W.serverHello / W.clientHello;
+      lines.push(`${fmt(W.clientHello, 0)} TLS ClientHellos reached ${where} and ${fmt(W.serverHello, 0)} ServerHellos came back${W.quietSeconds >= 3 * iv ? ` (no payload from it for ${fmt(W.quietSeconds, 0)} s while it was asked)` : ''}`);
+      if (ratio < 0.3) {
+        failure = { state: 'failed', how: 'stopped', confidence: 0.9, lines, summary: `${s.component} stopped answering: TLS handshakes reached it (its host's kernel still took the connections) and it sent no ServerHello.` };
+      } else if (ratio >= 0.7) workSeen = true;
+    }
+    if (!failure && http && W.requests >= 3) {
+      const ratio = W.responses / W.requests;
+      lines.push(`${fmt(W.requests, 0)} HTTP requests reached ${where} and ${fmt(W.responses, 0)} responses came back`);
+      const slow = W.answered >= 3 && W.latency !== null && W.latency > Math.max(1, 10 * (W.latencyBase ?? 0));
+      const gaveUp = W.unanswered >= 3 && W.unanswered >= 0.3 * W.requests;
+      if (W.latency !== null && W.latencyBase !== null) lines.push(`answers took ${fmt(W.latency, 2)} s on average (usually ${fmt(W.latencyBase, 3)} s)`);
+      if (gaveUp) lines.push(`${fmt(W.unanswered, 0)} connections to ${where} closed with a request still unanswered (the clients gave up)`);
+      if (ratio < 0.5) failure = { state: 'failed', how: 'stopped', confidence: 0.9, lines, summary: `${s.component} stopped answering: requests reached it and no responses came back.` };
+      else if (slow || gaveUp) failure = { state: 'failed', how: 'slow', confidence: 0.85, lines, summary: `${s.component} answered too slowly: requests kept arriving, responses took ${fmt(W.latency ?? 0, 1)} s on average, and clients gave up.` };
+      else workSeen = true;
+    }
+    if (!failure && !tls && !http && W.s2cBase > 0) {
+      if (W.s2cRate < 0.2 * W.s2cBase) {
+        lines.push(`payload from ${where} fell to ${fmt(W.s2cRate, 0)} bytes/s (usually ${fmt(W.s2cBase, 0)}/s) while its input kept arriving`);
+        failure = { state: 'failed', how: 'stopped', confidence: 0.7, lines, summary: `${s.component} stopped sending while its input kept arriving.` };
+      } else workSeen = true;
+    }
+    if (failure) {
+      if (failure.state === 'failed' && logQuiet) failure.confidence = Math.min(0.97, failure.confidence + 0.05);
+      return failure;
+    }
+    // It answered on the wire; its own logs may still show it failing (a backend answering 502s).
+    if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.85, lines, summary: `${s.component} failed its requests: its input arrived and it answered, but its logs filled with errors.` };
+    if (workSeen || hostSpoke) return { state: 'working', byWire: workSeen, lines };
   }
-  return best;
+  // No capture of it: its logs alone.
+  if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.8, lines, summary: `${s.component}'s logs show it failing: ${fmt(L!.errors, 0)} error lines in the incident.` };
+  if (restarted) return { state: 'failed', how: 'restarted', confidence: 0.75, lines, summary: `${s.component} went silent and then logged its own start: the process died and was started again.` };
+  if (logQuiet && frontClearedByWire) {
+    return { state: 'failed', how: 'quiet', confidence: 0.7, lines: [...lines, `the component in front of ${s.component} kept doing its own work, and ${s.component} (no capture sees its port) went silent`], summary: `${s.component} went silent while the component in front of it kept working: no capture sees its port, so this rests on its log.` };
+  }
+  if (logWriting) return { state: 'working', byWire: false, lines };
+  return { state: 'unseen', quietLog: logQuiet, lines };
 }
 
-interface ComponentFacts {
-  component: string;
-  vantage: string | null;
-  inputArrives: boolean | null;
-  stuck: boolean | null;
-  logSilentFrac: number | null;
-  logRate: number | null;
-  logBase: number | null;
-  evidence: string[];
-  protocolFact: boolean;
-  /** Mean response time (s) when the component answered, but slowly. */
-  slow?: number;
-}
-
-/** Decides the culprit of one incident window [a, b). `incidents` are all windows (baseline excludes them). */
+/** Decides the culprit of one incident window [a, b). `incidents` are all windows (baselines leave them out). */
 export function decide(input: VerdictInput, a: number, b: number, incidents: [number, number][], signals: Signal[], demandRange?: [number, number]): Decision {
-  const { timeline, captures, logs, services, path, comparisons } = input;
+  const { timeline, captures, logs, path, comparisons } = input;
   const iv = timeline.interval;
-  const secs = (b - a) * iv;
+  const secs = Math.max(iv, (b - a) * iv);
   const evidence: string[] = [];
   const t0 = timeline.startOf(a);
   const t1 = timeline.startOf(b);
   const exclude = incidents.map(([x, y]) => [x - 2, y + 2] as [number, number]);
-  const rateIn = (x: Float64Array | undefined) => sumRange(x, a, b) / secs;
-  const rateBase = (x: Float64Array | undefined, cover: [number, number]) => {
-    const bl = baseline(x, cover, exclude);
-    return bl.bins > 0 ? bl.sum / (bl.bins * iv) : 0;
-  };
   const byName = new Map(captures.map((c) => [c.vantage, c]));
+  const onPath = path.filter((p) => byName.has(p));
+  const front = (onPath.length ? byName.get(onPath[0]) : undefined) ?? captures.find((c) => !/loop|(^|[^a-z])lo$/i.test(c.vantage)) ?? captures[0];
+  const logLines = () => {
+    for (const l of logs) {
+      if (l.steady === false) continue;
+      evidence.push(`${l.component} log: ${fmt(sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${fmt(baselinePerBin(l.lines, l.cover, exclude) / iv, 2)}/s)`);
+    }
+  };
 
-  // 1. Demand at the first vantage point.
-  const front = (path.length ? byName.get(path[0]) : undefined) ?? captures[0];
+  // 1. Demand at the first vantage point: did the clients keep asking?
   if (front) {
-    // Demand is judged where throughput dropped (if it did), not over the recovery after it.
     const [da, db] = demandRange ?? [a, b];
-    const dsecs = (db - da) * iv;
+    const dsecs = Math.max(iv, (db - da) * iv);
     const rateD = (x: Float64Array | undefined) => sumRange(x, da, db) / dsecs;
-    const synW = rateD(front.all.synOnly), synB = rateBase(front.all.synOnly, front.cover);
-    const c2sW = rateD(front.all.payloadC2S), c2sB = rateBase(front.all.payloadC2S, front.cover);
-    const pktW = rateD(front.all.packets), pktB = rateBase(front.all.packets, front.cover);
-    const demandGone = (synB === 0 || synW < 0.1 * synB) && (c2sB === 0 || c2sW < 0.1 * c2sB) && pktW < 0.2 * pktB;
+    const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, exclude) / iv;
+    const synW = rateD(front.all.synOnly), synB = base(front.all.synOnly);
+    const c2sW = rateD(front.all.payloadC2S), c2sB = base(front.all.payloadC2S);
+    const pktW = rateD(front.all.packets), pktB = base(front.all.packets);
+    const synN = sumRange(front.all.synOnly, da, db), synAckN = sumRange(front.all.synAck, da, db);
+    // SYNs that reached the vantage and went unanswered are demand the service failed, not demand that stopped.
+    const unanswered = signals.some((g) => g.kind === 'syn-unanswered' && g.source.startsWith(`${front.vantage}:`) && g.to > da && g.from < db) || (synN >= 3 && synAckN < 0.5 * synN);
+    const demandGone = !unanswered && (synB === 0 || synW < 0.1 * synB) && (c2sB === 0 || c2sW < 0.1 * c2sB) && pktW < 0.2 * pktB;
     if (demandGone && pktB > 0) {
       const retx = sumRange(front.all.retransmissions, da, db);
       const rstS = sumRange(front.all.resetsByServer, da, db);
-      const line = `${front.vantage} saw ${fmt(synW, 2)} new connection attempts/s and ${fmt(pktW, 2)} packets/s during ${hms(timeline.startOf(da))}–${hms(timeline.startOf(db))} (baseline ${fmt(synB, 2)} and ${fmt(pktB, 1)}/s): demand stopped before the first vantage point`;
+      const line = `${front.vantage} saw ${fmt(synW, 2)} new connection attempts/s and ${fmt(pktW, 2)} packets/s during ${hms(timeline.startOf(da))}–${hms(timeline.startOf(db))} (usually ${fmt(synB, 2)} and ${fmt(pktB, 1)}/s)`;
       if (retx >= 3) {
-        evidence.push(line, `but ${fmt(retx, 0)} retransmissions (and ${fmt(rstS, 0)} server resets) at ${front.vantage}: connections were open and stalled, so the path upstream of ${front.vantage} was cut`);
-        addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
+        evidence.push(`${line}: traffic stopped before ${front.vantage}`, `but ${fmt(retx, 0)} retransmissions (and ${fmt(rstS, 0)} server resets) at ${front.vantage}: connections were open and stalled, so the path upstream of ${front.vantage} was cut`);
+        logLines();
         return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence, summary: `Traffic stopped reaching ${front.vantage} while connections were still open and stalled: the network upstream of ${front.vantage} failed.` };
       }
-      evidence.push(line, `no retransmissions, no stalled connections at ${front.vantage} (${fmt(retx, 0)} retransmissions): the clients themselves stopped`);
-      addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
-      return { culprit: { component: 'clients', kind: 'clients', confidence: logs.length ? 0.85 : 0.75 }, evidence, summary: `The clients stopped: nothing arrived at ${front.vantage}, and nothing was left stalled or retransmitting there; every component was idle, not broken.` };
+      evidence.push(`${line}: demand stopped before the first vantage point`, `no retransmissions, no stalled connections, no unanswered SYNs at ${front.vantage} (${fmt(retx, 0)} retransmissions): the clients themselves stopped`);
+      logLines();
+      // With a vantage behind the first one, "before the first vantage" is where the clients are.
+      const conf = onPath.length >= 2 ? 0.85 : 0.7;
+      return { culprit: { component: 'clients', kind: 'clients', confidence: conf }, evidence, summary: `The clients stopped: nothing arrived at ${front.vantage}, and nothing was left stalled or retransmitting there; every component was idle, not broken.` };
     }
   }
 
   // 2. Packets that passed one vantage and not the next.
   let worst: { c: VantageComparison; missing: number; seen: number } | null = null;
+  const noLossLines: string[] = [];
   for (const c of comparisons) {
     let missing = 0, seen = 0, mBase = 0, sBase = 0;
     for (const [bin, n] of c.missingPerBin) if (bin >= a && bin < b) missing += n; else mBase += n;
@@ -205,14 +271,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     const frac = seen > 0 ? missing / seen : 0;
     const baseFrac = sBase > 0 ? mBase / sBase : 0;
     if (missing >= 5 && frac >= 0.05 && frac > 3 * baseFrac && (!worst || frac > worst.missing / worst.seen)) worst = { c, missing, seen };
-  }
-  const noLossLines: string[] = [];
-  for (const c of comparisons) {
-    if (worst && c === worst.c) continue;
-    let missing = 0, seen = 0;
-    for (const [bin, n] of c.missingPerBin) if (bin >= a && bin < b) missing += n;
-    for (const [bin, n] of c.seenPerBin) if (bin >= a && bin < b) seen += n;
-    noLossLines.push(`${c.upstream} and ${c.downstream} captures agree packet for packet: ${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services missing between them during the incident (${fmt(c.matched, 0)} matched packets give a clock offset of ${fmt((c.offset ?? 0) * 1000, 3)} ms)`);
+    else noLossLines.push(`${c.upstream} and ${c.downstream} captures agree packet for packet: ${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services missing between them during the incident (${fmt(c.matched, 0)} matched packets give a clock offset of ${fmt((c.offset ?? 0) * 1000, 3)} ms)`);
   }
   if (worst) {
     const { c, missing, seen } = worst;
@@ -223,157 +282,84 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       const syn = sumRange(up.all.synOnly, a, b), sa = sumRange(up.all.synAck, a, b), retx = sumRange(up.all.retransmissions, a, b);
       evidence.push(`${c.upstream} saw ${fmt(syn, 0)} SYNs (${fmt(sa, 0)} SYN-ACKs back) and ${fmt(retx, 0)} retransmissions in that window: the clients kept trying`);
     }
-    addLogLines(evidence, logs, a, b, timeline, exclude, rateBase);
-    const total = pct >= 90 ? 0.92 : 0.8;
-    return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: total }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
+    logLines();
+    return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: pct >= 90 ? 0.92 : 0.85 }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
   }
 
-  // 3. Components, front to back: input arriving, output stopped, log quiet.
-  const facts: ComponentFacts[] = [];
-  for (const s of services) {
-    const f: ComponentFacts = { component: s.component, vantage: null, inputArrives: null, stuck: null, logSilentFrac: null, logRate: null, logBase: null, evidence: [], protocolFact: false };
-    const log = logs.find((l) => l.component === s.component);
-    if (log) {
-      let covered = 0;
-      for (const si of log.silences) covered += Math.max(0, Math.min(b, si.to) - Math.max(a, si.from));
-      f.logSilentFrac = covered / (b - a);
-      f.logRate = rateIn(log.lines);
-      f.logBase = rateBase(log.lines, log.cover);
-      const sil = log.silences.filter((si) => si.to > a && si.from < b);
-      if (sil.length) {
-        const si = sil.reduce((x, y) => (y.end - y.start > x.end - x.start ? y : x));
-        f.evidence.push(`${s.component} log silent ${hms(si.start)}–${hms(si.end)} (${fmt(si.end - si.start, 0)} s); baseline ${fmt(f.logBase, 2)} lines/s`);
-      } else {
-        f.evidence.push(`${s.component} log kept writing: ${fmt(f.logRate, 2)} lines/s during the incident (baseline ${fmt(f.logBase, 2)} lines/s)`);
+  // 3. Along the chain, front to back: the front-most component whose input arrived while its own
+  // work stopped. One behind a stopped component is starved, never the culprit.
+  const w: Window = { a, b, exclude };
+  const facts = componentFacts(input, w, signals);
+  const suspects: { component: string; why: string }[] = [];
+  let clearedByWire = false;
+  const before: string[] = [];
+  for (let k = 0; k < facts.length; k++) {
+    const f = facts[k];
+    const j = judge(f, clearedByWire, iv, secs);
+    if (j.state === 'failed') {
+      evidence.push(...j.lines, ...before.map((l) => `in front: ${l}`));
+      for (const g of facts.slice(k + 1)) {
+        const gj = judge(g, false, iv, secs);
+        evidence.push(...gj.lines.map((l) => `behind: ${l}`));
       }
+      evidence.push(...noLossLines);
+      const conf = Math.min(0.97, j.confidence + (noLossLines.length ? 0.02 : 0));
+      return { culprit: { component: f.service.component, kind: 'application', confidence: Math.round(conf * 100) / 100 }, evidence, summary: j.summary + (noLossLines.length ? ' The network delivered every packet between the vantage points.' : '') };
     }
-    // The vantage that sees this service best (most connections), preferring the path's last.
-    const seeing = captures.filter((c) => (c.serviceConnections[s.component] ?? 0) > 0).sort((x, y) => {
-      const px = path.indexOf(x.vantage), py = path.indexOf(y.vantage);
-      if (px !== py) return py - px;
-      return (y.serviceConnections[s.component] ?? 0) - (x.serviceConnections[s.component] ?? 0);
-    });
-    const v = seeing[0];
-    if (v) {
-      const col = v.services[s.component];
-      f.vantage = v.vantage;
-      const synW = rateIn(col.synOnly), synB = rateBase(col.synOnly, v.cover);
-      const c2sW = rateIn(col.payloadC2S), c2sB = rateBase(col.payloadC2S, v.cover);
-      const s2cW = rateIn(col.payloadS2C), s2cB = rateBase(col.payloadS2C, v.cover);
-      const synAckW = sumRange(col.synAck, a, b);
-      const unanswered = signals.some((g) => g.kind === 'syn-unanswered' && g.source === `${v.vantage}:${s.component}` && g.to > a && g.from < b);
-      const inRatio = Math.max(synB > 0 ? synW / synB : 0, c2sB > 0 ? c2sW / c2sB : 0);
-      f.inputArrives = inRatio >= 0.3 || unanswered;
-      // Protocol facts are counted over the stretch with no payload from the service when there
-      // is one (the fault itself), not over the recovery burst that follows.
-      const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
-      // A stop is a long silence from the service (≥ 5 bins and a quarter of the window); short
-      // gaps happen in a slow service too.
-      const stopped = qb - qa >= Math.max(5, (b - a) / 4);
-      const [pa, pb] = stopped ? [qa, qb] : [a, b];
-      const ch = sumRange(col.clientHello, pa, pb), sh = sumRange(col.serverHello, pa, pb);
-      const rq = sumRange(col.httpRequests, pa, pb), rs = sumRange(col.httpResponses, pa, pb);
-      const during = stopped ? `in the ${fmt((qb - qa) * iv, 0)} s with no payload from the service, ` : '';
-      const chB = rateBase(col.clientHello, v.cover), shB = rateBase(col.serverHello, v.cover);
-      const rqB = rateBase(col.httpRequests, v.cover), rsB = rateBase(col.httpResponses, v.cover);
-      const where = `${s.host}:${s.port}`;
-      let stuck = false;
-      const synTotal = sumRange(col.synOnly, a, b);
-      f.evidence.push(`${v.vantage} saw ${fmt(synTotal, 0)} client SYNs to ${where}, retransmissions included (${fmt(synAckW, 0)} answered with SYN-ACK by the host's kernel${unanswered ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(c2sW, 0)} client payload bytes/s (baseline ${fmt(c2sB, 0)}/s)`);
-      if (ch >= 3 || chB > 0) {
-        f.protocolFact = true;
-        const ans = ch > 0 ? sh / ch : 1;
-        f.evidence.push(`${during}${fmt(ch, 0)} TLS ClientHellos reached ${where} and ${fmt(sh, 0)} ServerHellos came back (baseline ${fmt(chB, 2)} and ${fmt(shB, 2)}/s)`);
-        if (ch >= 3 && ans < 0.3) stuck = true;
-      } else if (rq >= 3 || rqB > 0) {
-        f.protocolFact = true;
-        const ans = rq > 0 ? rs / rq : 1;
-        f.evidence.push(`${during}${fmt(rq, 0)} HTTP requests reached ${where} and ${fmt(rs, 0)} responses came back (baseline ${fmt(rqB, 2)} and ${fmt(rsB, 2)}/s)`);
-        if (rq >= 3 && ans < 0.5) stuck = true;
-        // Slow, not stopped: responses take far longer than usual, or never come before the
-        // connection closes (the client gave up).
-        const nW = sumRange(col.answered, a, b), tW = sumRange(col.responseTime, a, b);
-        const bN = baseline(col.answered, v.cover, exclude), bT = baseline(col.responseTime, v.cover, exclude);
-        const latW = nW > 0 ? tW / nW : 0, latB = bN.sum > 0 ? bT.sum / bN.sum : 0;
-        const unW = sumRange(col.unanswered, a, b);
-        if (nW >= 3 && latW > Math.max(1, 10 * latB)) {
-          stuck = true;
-          if (!stopped) f.slow = latW;
-          f.evidence.push(stopped
-            ? `when ${s.component} resumed, the requests queued during the stop were answered after ${fmt(latW, 2)} s on average (baseline ${fmt(latB, 3)} s)`
-            : `HTTP responses from ${where} took ${fmt(latW, 2)} s on average during the incident (baseline ${fmt(latB, 3)} s): slow, not stopped`);
-        }
-        if (unW >= 3 && unW >= 0.3 * Math.max(rq, 1)) {
-          stuck = true;
-          f.evidence.push(`${fmt(unW, 0)} connections to ${where} closed with a request still unanswered (the clients gave up)`);
-        }
-      } else if (s2cB > 0 && s2cW < 0.2 * s2cB) stuck = true;
-      const quiet = longestZero(col.payloadS2C, a, b) * iv;
-      if (quiet >= 3 * iv) f.evidence.push(`no payload from ${where} for ${fmt(quiet, 0)} s (baseline ${fmt(s2cB, 0)} bytes/s)`);
-      f.stuck = Boolean(f.inputArrives) && (stuck || (unanswered && (f.logSilentFrac ?? 0) > 0.5));
-      if (!f.inputArrives) f.evidence.push(`its input stopped: ${fmt(inRatio * 100, 0)}% of the usual connections and requests reached ${where}, so a quiet ${s.component} is explained upstream`);
-    } else if (log) {
-      // No capture of this service: the log alone speaks, and cannot say whether input arrived.
-      f.stuck = (f.logSilentFrac ?? 0) >= 0.5;
+    if (j.state === 'working') {
+      before.push(...j.lines);
+      clearedByWire = j.byWire;
+      continue;
     }
-    facts.push(f);
-  }
-  // The deepest component that was stuck while its input kept arriving.
-  let culprit: ComponentFacts | undefined;
-  for (const f of facts) if (f.stuck && f.inputArrives !== false) culprit = f;
-  if (culprit) {
-    for (const f of facts) {
-      if (f === culprit) continue;
-      if (facts.indexOf(f) < facts.indexOf(culprit)) evidence.push(...f.evidence.map((l) => `in front: ${l}`));
+    evidence.push(...before, ...j.lines);
+    before.length = 0;
+    if (j.state === 'starved') {
+      suspects.push({ component: `in front of ${f.service.component}`, why: `${f.service.component}'s input stopped arriving at ${f.wire?.vantage}; a capture further towards the clients would show where it was lost` });
+      break;
     }
-    evidence.unshift(...culprit.evidence);
-    for (const f of facts.slice(facts.indexOf(culprit) + 1)) evidence.push(...f.evidence.map((l) => `behind: ${l}`));
-    evidence.push(...noLossLines);
-    let conf = 0.55;
-    if (culprit.inputArrives) conf += 0.15;
-    if ((culprit.logSilentFrac ?? 0) >= 0.5) conf += 0.12;
-    if (culprit.protocolFact) conf += 0.1;
-    if (noLossLines.length) conf += 0.05;
-    if (culprit.vantage === null) conf -= 0.25;
-    const netOk = noLossLines.length ? ' The network delivered every packet between the vantage points.' : '';
-    const logPart = (culprit.logSilentFrac ?? 0) >= 0.5 ? ' and its log went silent' : '';
-    const summary = culprit.slow !== undefined
-      ? `${culprit.component} answered too slowly: requests kept arriving at ${culprit.vantage}, responses took ${fmt(culprit.slow, 1)} s on average, and clients gave up and reset.${netOk}`
-      : culprit.vantage
-      ? `${culprit.component} stopped answering: its input kept arriving at ${culprit.vantage}, the host's kernel still took connections, but ${culprit.component} sent no answers${logPart}.${netOk}`
-      : `${culprit.component}'s log went silent; no capture shows whether its input still arrived.${netOk}`;
-    return { culprit: { component: culprit.component, kind: 'application', confidence: Math.round(Math.min(0.97, Math.max(0.05, conf)) * 100) / 100 }, evidence, summary };
+    if (j.state === 'dark') {
+      const v = f.wire!.vantage;
+      suspects.push(
+        { component: `network:after-${v}`, why: `${v} saw the requests leave towards ${f.service.host} and nothing come back; a capture at ${f.service.host} would show whether they arrived` },
+        { component: f.service.component, why: `its host ${f.service.host} answered nothing at ${v} (down, or not reached)` },
+      );
+      break;
+    }
+    // Unseen: nothing shows whether its input arrived.
+    suspects.push({ component: f.service.component, why: j.quietLog ? `its log went silent, but no capture shows whether its input still arrived (a capture in front of ${f.service.host}:${f.service.port} would decide)` : `no capture of ${f.service.host}:${f.service.port} and no log that shows its work` });
+    if (j.quietLog) break;
+    clearedByWire = false;
   }
-  // 4. Nothing decisive.
-  for (const f of facts) evidence.push(...f.evidence);
-  const alive = facts.filter((f) => f.inputArrives && !f.stuck);
-  const last = alive[alive.length - 1];
-  if (last && facts.indexOf(last) === facts.length - 1) {
-    evidence.push(`${last.component} kept accepting${last.logRate !== null ? ' and logging' : ''} and its input kept arriving; if its output fell, the cause is behind ${last.component}, where no capture or log was given`);
-  }
-  const retx = captures.map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), base: rateBase(c.all.retransmissions, c.cover) }));
-  const lossy = retx.filter((r) => r.n >= 5 && r.n / secs > 3 * r.base);
-  for (const r of lossy) evidence.push(`${r.v}: ${fmt(r.n, 0)} retransmissions (${fmt(r.n / secs, 2)}/s, baseline ${fmt(r.base, 2)}/s): packets are being lost`);
-  // Every component answered, demand held, yet segments are retransmitted at the first vantage
-  // point and no loss was found between vantage points: the loss is upstream of the first one.
-  if (front && lossy.some((r) => r.v === front.vantage) && facts.every((f) => !f.stuck)) {
-    evidence.unshift(`every component kept answering while ${front.vantage} saw retransmissions far above its baseline${comparisons.length ? ', and no packet was lost between the vantage points' : ''}: packets were lost before ${front.vantage}${comparisons.length ? '' : ' (with one vantage point, "before" is as precise as it gets)'}`);
-    return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.6 }, evidence, summary: `Packets were lost on the way to ${front.vantage} (retransmissions spiked while every component kept answering).` };
+  evidence.push(...before);
+
+  // 4. Every component seen answering: packets lost on the way?
+  const lossy = captures
+    .map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), base: baselinePerBin(c.all.retransmissions, c.cover, exclude) / iv }))
+    .filter((r) => r.n >= 5 && r.n / secs > 3 * r.base);
+  for (const r of lossy) evidence.push(`${r.v}: ${fmt(r.n, 0)} retransmissions (${fmt(r.n / secs, 2)}/s, usually ${fmt(r.base, 2)}/s): packets are being lost`);
+  const allWorking = suspects.length === 0;
+  if (front && allWorking && lossy.some((r) => r.v === front.vantage)) {
+    if (onPath.length >= 2 && comparisons.length) {
+      evidence.unshift(`every component kept answering while ${front.vantage} saw retransmissions far above usual, and no packet was lost between the vantage points: packets were lost before ${front.vantage}`);
+      evidence.push(...noLossLines);
+      return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence, summary: `Packets were lost on the way to ${front.vantage} (retransmissions spiked while every component kept answering).` };
+    }
+    suspects.push(
+      { component: `network:before-${front.vantage}`, why: `retransmissions spiked at ${front.vantage} while every component answered; with one vantage point the loss may be on either side of it` },
+      { component: `network:after-${front.vantage}`, why: `the same retransmissions fit a loss between ${front.vantage} and the service; a second capture (at the service's host) would tell which side` },
+    );
   }
   evidence.push(...noLossLines);
   const kinds = [...new Set(signals.filter((s) => s.to > a && s.from < b).map((s) => `${s.kind} at ${s.source}`))];
   evidence.push(`signals without a decisive pattern: ${kinds.join(', ') || 'none'}`);
   if (!captures.length) evidence.push('no capture was given: without packets it cannot be told whether the input of a quiet component still arrived');
-  return { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2 }, evidence, summary: 'The data does not single out one component: see the evidence for what was found and what is missing.' };
-}
-
-function addLogLines(evidence: string[], logs: LogView[], a: number, b: number, timeline: Timeline, exclude: [number, number][], rateBase: (x: Float64Array | undefined, c: [number, number]) => number) {
-  const secs = (b - a) * timeline.interval;
-  for (const l of logs) {
-    const w = sumRange(l.lines, a, b) / secs;
-    evidence.push(`${l.component} log: ${fmt(w, 2)} lines/s during the incident (baseline ${fmt(rateBase(l.lines, l.cover), 2)}/s)`);
+  if (!suspects.length) {
+    const last = facts[facts.length - 1];
+    if (last) {
+      evidence.push(`${last.service.component} kept doing its own work and its input kept arriving; if answers fell, the cause is behind ${last.service.component}, where no capture or log was given`);
+      suspects.push({ component: `behind ${last.service.component}`, why: `${last.service.component} was seen working; what it forwards to is not in the configuration (add it as a service, with its log or a capture of its port)` });
+    } else suspects.push({ component: 'unknown', why: 'no service was identified: name the services (host:port) so their inputs and answers can be checked' });
   }
-  void exclude;
+  return { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects }, evidence, summary: `The data does not single out one component. Suspects: ${suspects.map((s) => s.component).join(', ')}.` };
 }
-
 export type { SeriesColumns };

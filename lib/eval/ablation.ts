@@ -149,7 +149,12 @@ export function expressible(culprit: TruthFault['culprit'], vantages: string[], 
  *   of the proxy plus the backend's log (the proxy answers handshakes, the answers from behind
  *   it stop, the backend's log is silent);
  * - a cut between two vantages: both captures (then the loss is measured), or only the one
- *   behind it (then "before the server" is the precise answer);
+ *   behind it for a hard cut (nothing arrives there while connections stall: "before the
+ *   server" is the precise answer); random or one-way loss seen from one vantage could lie on
+ *   either side of it, so that needs both;
+ * - the backend slow, not stopped: the loopback capture (answers late); its access log keeps
+ *   writing, and the response times in it are not read (yet), so without the loopback it is
+ *   not decidable;
  * - clients stopping: any capture (nothing arrives, nothing is stalled);
  * - a healthy run: any input (no incident).
  */
@@ -159,12 +164,12 @@ export function sufficient(fault: TruthFault | null, shape: Shape): boolean {
   if (!fault) return true;
   const c = fault.culprit;
   if (c.kind === 'clients') return front;
-  if (c.kind === 'network') return v.has('server');
+  if (c.kind === 'network') return v.has('server') && (v.has('firewall') || fault.kind === 'network-drop');
   if (c.component === 'stunnel') return front;
   if (c.component === 'backend') {
     if (v.has('loopback')) return true;
     if (fault.kind === 'backend-502') return shape.logs.includes('backend');
-    if (fault.kind === 'app-freeze' || fault.kind === 'app-slow') return front && shape.logs.includes('backend');
+    if (fault.kind === 'app-freeze') return front && shape.logs.includes('backend');
     return false;
   }
   return false;

@@ -261,7 +261,8 @@ export class Watcher extends EventEmitter {
     const evalEnd = tl.startOf(W);
     const logs = this.logs.map((l) => l.view(tl, coverFrom, evalEnd));
     const services = this.series.services.map((s) => ({ component: s.component, host: s.host ?? this.hostOf(s.port), port: s.port }));
-    const input: VerdictInput = { timeline: tl, captures: [capture], logs, services, path: [this.vantage], comparisons: [] };
+    // Live: the window's end is now, so a drop reaching it is the outage in progress, not an edge.
+    const input: VerdictInput = { timeline: tl, captures: [capture], logs, services, path: [this.vantage], comparisons: [], live: true };
     const { groups, incidents } = findIncidents(input);
     const abs = groups.map((g, i) => ({ from: g.from + tl.firstBin, to: g.to + tl.firstBin, doc: incidents[i] }));
     const o = this.open;
