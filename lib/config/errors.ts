@@ -6,36 +6,38 @@
  */
 import { ArgumentError } from '../errors';
 
-/** Stable snake_case codes of config problems (like zod's issue codes). */
-export type ConfigIssueCode =
-  | 'not_json'
-  | 'unreadable'
-  | 'unknown_key'
-  | 'duplicate_key'
-  | 'missing'
-  | 'invalid_type'
-  | 'invalid_value'
-  | 'bad_name'
-  | 'bad_duration'
-  | 'bad_clock_offset'
-  | 'bad_zone'
-  | 'bad_host'
-  | 'bad_port'
-  | 'bad_regex'
-  | 'bad_flag'
-  | 'file_and_files'
-  | 'no_file'
-  | 'is_a_folder'
-  | 'no_match'
-  | 'empty_folder'
-  | 'unknown_vantage'
-  | 'unknown_component'
-  | 'duplicate_vantage'
-  | 'duplicate_entry'
-  | 'duplicate_service'
-  | 'duplicate_address'
-  | 'empty_path'
-  | 'nothing_to_analyze';
+/** Stable snake_case codes of config problems (like zod's issue codes); docs/config.md lists each with its fix. */
+export const CONFIG_ISSUE_CODES = [
+  'not_json',
+  'unreadable',
+  'unknown_key',
+  'duplicate_key',
+  'missing',
+  'invalid_type',
+  'invalid_value',
+  'bad_name',
+  'bad_duration',
+  'bad_clock_offset',
+  'bad_zone',
+  'bad_host',
+  'bad_port',
+  'bad_regex',
+  'bad_flag',
+  'file_and_files',
+  'no_file',
+  'is_a_folder',
+  'no_match',
+  'empty_folder',
+  'unknown_vantage',
+  'unknown_component',
+  'duplicate_vantage',
+  'duplicate_entry',
+  'duplicate_service',
+  'duplicate_address',
+  'empty_path',
+  'nothing_to_analyze',
+] as const;
+export type ConfigIssueCode = (typeof CONFIG_ISSUE_CODES)[number];
 
 /** One problem: where (`field`, a JSON path such as `captures[1].vantage`; '' = the whole config) and what. */
 export interface ConfigIssue {

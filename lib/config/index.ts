@@ -7,6 +7,7 @@
 export { parseConfig, loadConfigFile, intervalSeconds } from './load';
 export type { AnalyzeInput, ConfigSource } from './load';
 export { ConfigError } from './errors';
+export { CONFIG_ISSUE_CODES } from './errors';
 export type { ConfigIssue, ConfigIssueCode, ConfigOrigin } from './errors';
 export { AnalyzeConfigSchema } from './schema';
 export type { RawAnalyzeConfig } from './schema';

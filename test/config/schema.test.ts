@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { analyzeConfigJsonSchema, analyzeConfigSchemaText } from '../../lib/config';
+import { analyzeConfigJsonSchema, analyzeConfigSchemaText, CONFIG_ISSUE_CODES } from '../../lib/config';
 import { REPO } from '../helpers/corpus';
+import { crossCheck } from '../../lib/config/cross';
 import { GOOD } from './helpers';
 
 const FILE = path.join(REPO, 'schema/analyze-config.json');
@@ -62,4 +63,19 @@ test('it refuses what alibi refuses where JSON Schema can say it', () => {
     { ...GOOD, interval: -1 },
   ];
   for (const b of bad) expect([b, validate(b)]).toEqual([b, false]);
+});
+
+test('every JSON example in docs/config.md is valid against the schema and across fields', () => {
+  const doc = fs.readFileSync(path.join(REPO, 'docs/config.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+  expect(blocks.length).toBeGreaterThanOrEqual(7);
+  for (const b of blocks) {
+    expect([b, validate(b), validate.errors]).toEqual([b, true, null]);
+    expect([b, crossCheck(b)]).toEqual([b, []]);
+  }
+});
+
+test('docs/config.md lists every issue code', () => {
+  const doc = fs.readFileSync(path.join(REPO, 'docs/config.md'), 'utf8');
+  expect(CONFIG_ISSUE_CODES.filter((c) => !doc.includes(`\`${c}\``))).toEqual([]);
 });
