@@ -14,7 +14,8 @@ import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
 import { scanInWorkers } from './correlate/workers';
 import { detectDrop, detectSpike, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
-import { correlation, median } from './correlate/stats';
+import { median } from './correlate/stats';
+import { estimateLag } from './correlate/clock';
 import { Timeline } from './correlate/timeline';
 import { CaptureView, Culprit, decide, LogView, mergeSignals, VerdictInput } from './correlate/verdict';
 import { isoSeconds, parseDuration } from './time';
@@ -363,6 +364,8 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
   // Clocks: captures against each other (matched packets), logs against captures (lines vs SYNs).
   const clocks: ClockEstimate[] = [];
   const comparisons: VantageComparison[] = [];
+  /** Bins each capture's series move to reach the reference clock. */
+  const shiftOf = new Map<string, number>();
   for (let i = 0; i + 1 < pathNames.length; i++) {
     const up = scans.find((s) => s.vantage === pathNames[i]);
     const down = scans.find((s) => s.vantage === pathNames[i + 1]);
@@ -372,52 +375,55 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
     const conf = c.matched >= 50 && c.offsetMad !== null ? Math.min(0.99, 0.5 + Math.min(0.49, c.matched / 2000)) * (c.offsetMad < 0.01 ? 1 : 0.5) : 0;
     // The comparison itself always uses the estimate; the series are shifted only for
     // configured offsets (clockOffset), since a sub-bin offset would not move a bin.
-    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms); used to match packets between them`, applied: c.offset !== null && conf >= 0.8 });
+    // A clock off by half a bin or more moves the downstream capture's series onto the upstream's
+    // clock (the path's first capture is the reference); a smaller one only matches packets.
+    const move = c.offset !== null && conf >= 0.8 ? Math.round(c.offset / interval) : 0;
+    shiftOf.set(down.vantage, (shiftOf.get(up.vantage) ?? 0) - move);
+    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms); used to match packets between them${move ? `; ${down.vantage}'s series moved by ${ROUND(-move * interval, 3)} s` : ''}`, applied: c.offset !== null && conf >= 0.8 });
   }
 
   // Captures and logs on the timeline.
   const metricKeys = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
   const captureViews: CaptureView[] = scans.map((s) => {
     const all: Record<string, Float64Array> = {};
-    for (const k of metricKeys) all[k] = timeline.place(s.all, k);
+    const sh = shiftOf.get(s.vantage) ?? 0;
+    for (const k of metricKeys) all[k] = timeline.place(s.all, k, sh);
     const svc: Record<string, Record<string, Float64Array>> = {};
     const conns: Record<string, number> = {};
     for (const sv of services) {
       const cols = s.services[sv.component];
       svc[sv.component] = {};
-      if (cols) for (const k of metricKeys) svc[sv.component][k] = timeline.place(cols, k);
+      if (cols) for (const k of metricKeys) svc[sv.component][k] = timeline.place(cols, k, sh);
       conns[sv.component] = s.flows.perService[sv.component]?.connections ?? 0;
     }
-    return { vantage: s.vantage, cover: timeline.coverage(s.first, s.last), all, services: svc, serviceConnections: conns };
+    const d = sh * interval;
+    return { vantage: s.vantage, cover: timeline.coverage(s.first === null ? null : s.first + d, s.last === null ? null : s.last + d), all, services: svc, serviceConnections: conns };
   });
   const logViews: LogView[] = logResults.map(({ cfg, res }) => {
     const firstAbs = res.grid ? Math.round(res.grid.origin / interval) : 0;
     let lines = res.grid ? timeline.placeCounts(res.counts, firstAbs) : new Float64Array(timeline.length);
     let shift = 0;
-    // Log vs capture clock: the log's lines against SYNs to its component's service.
+    // Log vs capture clock: the log's lines against its component's own work on the wire
+    // (ServerHellos, HTTP responses, accepted connections): a component logs when it works, so
+    // both fall silent together in an outage and burst together after it. Requests would not:
+    // they pile up while the log is silent and make a wrong lag look right.
     const svc = services.find((s) => s.component === cfg.component);
     const view = svc ? captureViews.filter((c) => c.serviceConnections[svc.component] > 0).sort((x, y) => y.serviceConnections[svc.component] - x.serviceConnections[svc.component])[0] : undefined;
     if (view && svc && res.grid) {
-      const syn = view.services[svc.component].synOnly;
-      const maxLag = Math.round(60 / interval);
-      let best = { lag: 0, r: correlation(lines, syn) };
-      const r0 = best.r;
-      for (let lag = -maxLag; lag <= maxLag; lag++) {
-        if (lag === 0) continue;
-        const shifted = timeline.placeCounts(res.counts, firstAbs, lag);
-        const r = correlation(shifted, syn);
-        if (r > best.r) best = { lag, r };
-      }
-      // Applied only when the match is strong and clearly better than no shift: an outage itself
-      // (SYN bursts while the log is silent) can make a wrong lag look attractive.
-      const confident = best.r >= 0.8 && best.r - r0 >= 0.3 && Math.abs(best.lag) >= 2;
+      const col = view.services[svc.component];
+      const ref = new Float64Array(timeline.length);
+      for (let i = 0; i < ref.length; i++) ref[i] = col.serverHello[i] + col.httpResponses[i] + col.synAck[i];
+      const est = estimateLag(ref, view.cover, lines, interval, 900);
       clocks.push({
-        // An estimate is only given where the match is strong; otherwise the lag tried is in `method`.
-        between: [view.vantage, `${cfg.component} log`], offset: best.r >= 0.8 ? ROUND(best.lag * interval, 3) : null, confidence: ROUND(Math.max(0, best.r), 2),
-        method: `log lines per ${interval} s against SYNs to ${svc.host}:${svc.port} at ${view.vantage}, lags ±60 s (r at 0: ${ROUND(r0, 2)}; best r ${ROUND(best.r, 2)} at ${ROUND(best.lag * interval, 3)} s)`, applied: confident,
+        // An estimate is only given where the match is strong; otherwise what was tried is in `method`.
+        between: [view.vantage, `${cfg.component} log`], offset: est.r >= 0.5 ? ROUND(est.lag * interval, 3) : null, confidence: ROUND(Math.max(0, est.r), 2),
+        method: `log lines per ${interval} s against accepted connections, ServerHellos and HTTP responses from ${svc.host}:${svc.port} at ${view.vantage}, lags ±900 s coarse to fine (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
+        applied: est.confident,
       });
-      if (confident) {
-        shift = best.lag;
+      // Applied only when the match is strong, clearly better than no shift and alone: an outage
+      // itself (SYN bursts while the log is silent) can make a wrong lag look attractive.
+      if (est.confident) {
+        shift = est.lag;
         lines = timeline.placeCounts(res.counts, firstAbs, shift);
       }
     }
