@@ -13,7 +13,7 @@ import type { LogScanResult } from './logs';
 import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
 import { scanInWorkers } from './correlate/workers';
-import { detectDrop, detectSpike, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
+import { detectDrop, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
 import { Timeline } from './correlate/timeline';
@@ -205,7 +205,13 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
       signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
     }
-    for (const s of seen) signals.push(...detectSynUnanswered(c.services[s.component].synOnly, c.services[s.component].synAck, ctx, `${c.vantage}:${s.component}`));
+    for (const s of seen) {
+      const col = c.services[s.component];
+      signals.push(...detectSynUnanswered(col.synOnly, col.synAck, ctx, `${c.vantage}:${s.component}`));
+      const asked = new Float64Array(timeline.length);
+      for (let i = 0; i < asked.length; i++) asked[i] = col.payloadC2S[i] + col.synOnly[i];
+      signals.push(...detectStalls(col.payloadS2C, asked, ctx, c.vantage));
+    }
   }
   for (const cmp of comparisons) {
     const n = timeline.length;

@@ -149,6 +149,22 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
   const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
   const stopped = qb - qa >= Math.max(5, (b - a) / 4);
   const [pa, pb] = stopped ? [qa, qb] : [a, b];
+  // Protocol facts are counted where the service sent nothing while asked: the one long stop, or
+  // the short stops of a service that stalls and resumes (their answers come after each stop).
+  let asked = 0, stalled = 0;
+  for (let i = a; i < b; i++) {
+    if ((col.payloadC2S[i] ?? 0) > 0 || (col.synOnly[i] ?? 0) > 0) {
+      asked++;
+      if ((col.payloadS2C[i] ?? 0) === 0) stalled++;
+    }
+  }
+  const stalls = !stopped && stalled >= 4 && stalled >= 0.3 * asked;
+  const inStalls = (x: ArrayLike<number> | undefined) => {
+    if (!stalls) return sumRange(x, pa, pb);
+    let t = 0;
+    for (let i = a; i < b; i++) if ((col.payloadS2C[i] ?? 0) === 0 && ((col.payloadC2S[i] ?? 0) > 0 || (col.synOnly[i] ?? 0) > 0)) t += x?.[i] ?? 0;
+    return t;
+  };
   const nW = sumRange(col.answered, a, b), tW = sumRange(col.responseTime, a, b);
   let nB = 0, tB = 0;
   for (let i = v.cover[0]; i < v.cover[1]; i++) {
@@ -175,11 +191,11 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
     s2cBase: base(col.payloadS2C),
     synRate: rate(col.synOnly),
     synBase: base(col.synOnly),
-    clientHello: sumRange(col.clientHello, pa, pb),
-    serverHello: sumRange(col.serverHello, pa, pb),
+    clientHello: inStalls(col.clientHello),
+    serverHello: inStalls(col.serverHello),
     clientHelloBase: base(col.clientHello),
-    requests: sumRange(col.httpRequests, pa, pb),
-    responses: sumRange(col.httpResponses, pa, pb),
+    requests: inStalls(col.httpRequests),
+    responses: inStalls(col.httpResponses),
     requestsBase: base(col.httpRequests),
     latency: nW > 0 ? tW / nW : null,
     latencyBase: nB > 0 ? tB / nB : null,

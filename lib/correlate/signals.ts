@@ -114,3 +114,32 @@ export function detectSynUnanswered(syn: ArrayLike<number>, synAck: ArrayLike<nu
   }
   return out;
 }
+
+/**
+ * Stalls: a service that stops for a few seconds at a time and comes back (a process frozen 5 s
+ * on, 5 s off). Each stop is too short for a drop, but together they are one outage: bins where
+ * clients ask (`asked` > 0) and nothing comes back (`answers` == 0), in runs of at least 2 bins,
+ * joined when less than `joinSeconds` apart; a stretch of at least 3 stops is one signal. Needs a
+ * service that usually answers in most bins.
+ */
+export function detectStalls(answers: ArrayLike<number>, asked: ArrayLike<number>, ctx: DetectContext, source: string, joinSeconds = 12): Signal[] {
+  let answering = 0, n = 0;
+  for (let i = ctx.from; i < ctx.to; i++) { if (asked[i] > 0) { n++; if (answers[i] > 0) answering++; } }
+  if (n < 10 || answering < 0.8 * n) return [];
+  const stops = runs(ctx.to - ctx.from, (i) => answers[ctx.from + i] === 0 && asked[ctx.from + i] > 0, 2, 0).map(([a, b]) => [a + ctx.from, b + ctx.from] as [number, number]);
+  const join = Math.max(1, Math.ceil(joinSeconds / ctx.interval));
+  const out: Signal[] = [];
+  let k = 0;
+  while (k < stops.length) {
+    let j = k;
+    while (j + 1 < stops.length && stops[j + 1][0] - stops[j][1] <= join) j++;
+    if (j - k + 1 >= 3) {
+      const from = stops[k][0], to = stops[j][1];
+      let stalled = 0;
+      for (let s = k; s <= j; s++) stalled += stops[s][1] - stops[s][0];
+      out.push({ source, kind: 'throughput-drop', from, to, baseline: 0, observed: 0, detail: `intermittent: ${j - k + 1} stops, ${Math.round(stalled * ctx.interval)} s of ${Math.round((to - from) * ctx.interval)} s with nothing back` });
+    }
+    k = j + 1;
+  }
+  return out;
+}
