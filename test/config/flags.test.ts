@@ -8,6 +8,7 @@ import { analyzeCommand, configFromFlags, rawConfigFromFlags } from '../../lib/c
 import { main } from '../../lib/cli';
 import { ConfigError } from '../../lib/config';
 import { REPO } from '../helpers/corpus';
+import { alibi } from '../helpers/cli';
 import { configError, problems, tree } from './helpers';
 
 const t = tree({ 'fw.pcap0': '', 'fw.pcap1': '', 'fw.pcap2': '', 'srv.pcap': '', 'access.log': '', 'error.log': '' });
@@ -113,6 +114,13 @@ describe('the command', () => {
     expect((await run([lab, '--interval', 'soon'])).stderr).toBe('alibi: --interval soon: "soon" is not a duration (use 250ms, 1s, 10s, 5m, or a number of seconds) (see --help)\n');
     expect((await run([lab, '--capture', 'fw.pcap0@fw'])).stderr).toBe(`alibi: give a config file or --capture/--log/--service/--path flags, not both (got ${lab} and --capture) (see --help)\n`);
     expect((await run([])).code).toBe(2);
+  });
+  test('the built command exits 2 on a config mistake, as a user runs it', () => {
+    const bad = path.join(t.dir, 'proto.json');
+    require('node:fs').writeFileSync(bad, '{"logs": [{"component": "__proto__", "file": "access.log"}]}');
+    const r = alibi(['analyze', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`alibi: ${bad}: logs[0].component: "__proto__" cannot be a name (JavaScript reserves it on every object); choose another (see --help)\n`);
   });
   test('the help points to the config doc and the schema', async () => {
     const out: string[] = [];
