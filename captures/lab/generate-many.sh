@@ -4,8 +4,8 @@
 #   sudo captures/lab/generate-many.sh SET FIRST_SEED COUNT PARALLEL
 #
 # SET tune | holdout: seeds FIRST_SEED .. FIRST_SEED+COUNT-1 of that set.
-# SET both: alternates tune FIRST_SEED+i and holdout FIRST_SEED+1000+i (i = 0..COUNT-1), so
-#           both sets grow together.
+# SET both: alternates tune FIRST_SEED+i and holdout HOLDOUT_FIRST+i (i = 0..COUNT-1; env
+#           HOLDOUT_FIRST defaults to FIRST_SEED+1000), so both sets grow together.
 # Environment:
 #   TARGET_KEPT=N    stop taking seeds of a set once it has N kept runs (default: no target)
 #   FINISH_BY=HH:MM  (UTC, today) a seed whose drawn run (+90 s) would end later is not
@@ -14,6 +14,8 @@
 #   COMMIT=0         do not git-commit (default: commit captures/lab + captures/generated
 #                    after each run, only those paths)
 #   FAULT_CAP_S=S    passed to generate.sh: cap each fault at S s (recorded in truth.json)
+# The file named by CONTROL (default /tmp/alibi-gen.env), if present, is sourced before each
+# seed, so STOP_AT / FINISH_BY / FAULT_CAP_S / TARGET_KEPT can be changed while it runs.
 # A discarded seed is simply followed by the next one (generate.sh logs it in RUNS.md).
 set -uo pipefail
 
@@ -30,7 +32,7 @@ mkdir -p "$GEN/logs-driver"
 for ((i = 0; i < COUNT; i++)); do
   case $SET in
     tune|holdout) echo "$SET $((FIRST + i))" ;;
-    both) echo "tune $((FIRST + i))"; echo "holdout $((FIRST + 1000 + i))" ;;
+    both) echo "tune $((FIRST + i))"; echo "holdout $((${HOLDOUT_FIRST:-$((FIRST + 1000))} + i))" ;;
     *) echo "SET must be tune, holdout or both"; exit 2 ;;
   esac
 done > "$QUEUE"
@@ -72,6 +74,7 @@ next_seed() {  # prints "set seed" or nothing when done
 worker() {
   local slot=$1
   while :; do
+    if [[ -f ${CONTROL:-/tmp/alibi-gen.env} ]]; then source "${CONTROL:-/tmp/alibi-gen.env}"; export FAULT_CAP_S; fi
     if [[ -n "${STOP_AT:-}" && $(date +%s) -ge $(epoch_of "$STOP_AT") ]]; then break; fi
     local job; job=$(next_seed)
     [[ -n $job ]] || break
@@ -90,6 +93,7 @@ print(int(d['healthy_s'] + d['recovery_s'] + (d['gap_s'] or 0) + body + 90))")
       fi
     fi
     echo "[$(date -u +%H:%M:%S)] slot $slot: $s/$n"
+    echo "$(date -u +%H:%M:%S) $s/$n slot $slot FAULT_CAP_S=${FAULT_CAP_S:-}" >> "$GEN/logs-driver/started.txt"
     "$LAB/generate.sh" "$n" "$s" "$slot" > "$GEN/logs-driver/$s-$n.txt" 2>&1
     local rc=$?
     local outcome=discarded; [[ $rc == 0 ]] && outcome=kept
