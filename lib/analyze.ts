@@ -4,9 +4,11 @@
  * every log read once, all on one epoch-aligned timeline; clock offsets estimated; signals
  * against each source's own baseline; incidents with a culprit and the evidence.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from './errors';
+import { loadConfigFile, parseConfig } from './config';
+import type { AnalyzeInput } from './config';
+import type { RawAnalyzeConfig } from './config/schema';
 import type { Warning } from './errors';
 import { readLog } from './logs';
 import type { LogScanResult } from './logs';
@@ -18,19 +20,29 @@ import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
 import { Timeline } from './correlate/timeline';
 import { CaptureView, Culprit, decide, LogView, mergeSignals, VerdictInput } from './correlate/verdict';
-import { isoSeconds, parseDuration } from './time';
+import { isoSeconds } from './time';
 
-/** The analyze configuration (SPEC.md); relative paths resolve against `baseDir`. */
-export interface AnalyzeConfig {
-  interval?: string | number;
-  captures?: { file: string; vantage?: string; clockOffset?: number }[];
-  logs?: { file: string; component: string; timezone?: string; format?: string; match?: string }[];
-  services?: { component: string; host: string; port: number }[];
-  path?: string[];
+/**
+ * The analyze configuration as a user writes it (SPEC.md, `schema/analyze-config.json`): captures
+ * by `file` or `files` (a list, a glob or a folder), several logs per component, services, path.
+ * Relative paths resolve against `baseDir` (the config file's folder). `analyze` validates it
+ * (a mistake is a ConfigError naming the field and the fix) and normalizes it to an AnalyzeInput.
+ */
+export type AnalyzeConfig = RawAnalyzeConfig & {
   /** Folder that relative paths are relative to (the config file's folder). */
   baseDir?: string;
-  /** Use worker threads for several captures (default true). */
-  parallel?: boolean;
+};
+
+/** A config already validated and normalized (`loadConfig`, `parseConfig`): used as it is. */
+function isNormalized(c: AnalyzeConfig | AnalyzeInput): c is AnalyzeInput {
+  return Object.isFrozen(c) && typeof c.interval === 'number' && typeof c.baseDir === 'string' && ((c.captures ?? []) as { files?: unknown }[]).every((x) => Array.isArray(x.files));
+}
+
+/** Validates and normalizes a config object (paths against its `baseDir`, or the working folder). */
+export function normalizeConfig(config: AnalyzeConfig | AnalyzeInput): AnalyzeInput {
+  if (isNormalized(config)) return config;
+  const { baseDir, ...raw } = config as AnalyzeConfig;
+  return parseConfig(raw, { baseDir: baseDir ?? process.cwd() });
 }
 
 export interface SignalDoc {
@@ -192,7 +204,8 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
     // A drop that runs into the start or the end of the capture is an edge (the load began or
     // ended with it), not an outage, unless another signal says something broke.
     for (const d of detectDrop(seen.length ? subject('payloadS2C') : subject('payload'), ctx, c.vantage, 'throughput-drop', 0.25, 1)) {
-      signals.push(d.from <= c.cover[0] + 1 || (!input.live && d.to >= c.cover[1] - 1) ? { ...d, edge: true } : d);
+      const atGap = (c.gaps ?? []).some(([g0, g1]) => d.from <= g1 + 1 && d.to >= g0 - 1);
+      signals.push(d.from <= c.cover[0] + 1 || (!input.live && d.to >= c.cover[1] - 1) || atGap ? { ...d, edge: true } : d);
     }
     // A spike needs a baseline: traffic in most bins. A capture of a few sporadic connections (one
     // download, then nothing) has none, and its one burst is not an outage.
@@ -279,21 +292,13 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   return { signals, groups, incidents };
 }
 
-/** Loads a config file; relative paths become relative to its folder. */
-export function loadConfig(file: string): AnalyzeConfig {
-  let raw: string;
-  try {
-    raw = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ArgumentError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
-  let cfg: AnalyzeConfig;
-  try {
-    cfg = JSON.parse(raw);
-  } catch (e) {
-    throw new ArgumentError(`config ${file} is not JSON: ${(e as Error).message}`);
-  }
-  return { ...cfg, baseDir: path.dirname(path.resolve(file)) };
+/**
+ * Loads and validates a config file; relative paths resolve against its folder. A mistake (an
+ * unknown key, a path entry that names no vantage, a zone that does not exist…) is a ConfigError
+ * (exit 2) listing every problem with its field and fix.
+ */
+export function loadConfig(file: string): AnalyzeInput {
+  return loadConfigFile(file);
 }
 
 const PRIMARY_KINDS = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages']);
@@ -305,28 +310,27 @@ const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * const doc = await analyze(loadConfig('captures/stunnel-freeze/alibi.json'));
  * doc.incidents[0].culprit //=> { component: 'stunnel', kind: 'application', confidence: 0.92 }
  */
-export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
-  const base = config.baseDir ?? process.cwd();
-  const resolve = (f: string) => (path.isAbsolute(f) ? f : path.join(base, f));
-  const interval = parseDuration(config.interval ?? '1s', 'interval');
-  const captures = (config.captures ?? []).map((c, i) => ({ file: resolve(c.file), vantage: c.vantage ?? `capture${i + 1}`, clockOffset: c.clockOffset }));
-  const logsCfg = (config.logs ?? []).map((l) => ({ ...l, file: resolve(l.file) }));
+export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<AnalyzeDocument> {
+  const cfg = normalizeConfig(config);
+  const interval = cfg.interval;
+  const captures = cfg.captures.map((c) => ({ file: c.files[0] ?? '', files: c.files, vantage: c.vantage, clockOffset: c.clockOffset }));
+  const logsCfg = cfg.logs.map((l) => ({ ...l, file: l.files[0] ?? '' }));
   if (captures.length === 0 && logsCfg.length === 0) throw new ArgumentError('nothing to analyze: give at least one capture or one log');
   const inferred: string[] = [];
   const missing: string[] = [];
   const warnings: Warning[] = [];
-  let services: ServiceSpec[] = (config.services ?? []).map((s) => ({ component: s.component, host: s.host, port: Number(s.port) }));
-  const pathNames = config.path ?? captures.filter((c) => !/loop|lo$/i.test(c.vantage)).map((c) => c.vantage);
-  if (!config.path && captures.length > 1) inferred.push(`path: ${pathNames.join(' -> ')} (captures in the order given; set "path" to say otherwise)`);
+  let services: ServiceSpec[] = cfg.services.map((s) => ({ component: s.component, host: s.host, port: s.port }));
+  const pathNames = cfg.path ?? captures.filter((c) => !/loop|lo$/i.test(c.vantage)).map((c) => c.vantage);
+  if (!cfg.path && captures.length > 1) inferred.push(`path: ${pathNames.join(' -> ')} (captures in the order given; set "path" to say otherwise)`);
 
   // Logs are read on this thread while worker threads read the captures.
   const logsStarted = Promise.all(logsCfg.map((l) => readLog(l.file, { tz: l.timezone, format: l.format, match: l.match, interval, file: l.file })));
   logsStarted.catch(() => undefined);
   // Captures: one read each, in parallel when there are several.
-  const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
+  const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {
-    scans = config.parallel === false || reqs.length === 1 ? reqs.map(scanCapture) : await scanInWorkers(reqs);
+    scans = cfg.parallel === false || reqs.length === 1 ? reqs.map(scanCapture) : await scanInWorkers(reqs);
   }
   if (services.length === 0 && scans.length > 0) {
     const top = scans.flatMap((s) => s.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
@@ -335,7 +339,7 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
       services = [{ component, host: top.host, port: top.port }];
       inferred.push(`service: ${component} = ${top.host}:${top.port} (the busiest server in the captures, ${top.connections} connections)`);
       // The per-service series need the service during the pass: read again with it known.
-      scans = config.parallel === false || reqs.length === 1 ? reqs.map((r) => scanCapture({ ...r, services })) : await scanInWorkers(reqs.map((r) => ({ ...r, services })));
+      scans = cfg.parallel === false || reqs.length === 1 ? reqs.map((r) => scanCapture({ ...r, services })) : await scanInWorkers(reqs.map((r) => ({ ...r, services })));
     }
   }
   for (const s of scans) warnings.push(...s.warnings);
@@ -403,7 +407,8 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
       conns[sv.component] = s.flows.perService[sv.component]?.connections ?? 0;
     }
     const d = sh * interval;
-    return { vantage: s.vantage, cover: timeline.coverage(s.first === null ? null : s.first + d, s.last === null ? null : s.last + d), all, services: svc, serviceConnections: conns };
+    const gaps = s.gaps.map((g) => [timeline.binOf(g.start + d) + 1, timeline.binOf(g.end + d)] as [number, number]).filter(([a, b]) => b > a);
+    return { vantage: s.vantage, cover: timeline.coverage(s.first === null ? null : s.first + d, s.last === null ? null : s.last + d), all, services: svc, serviceConnections: conns, ...(gaps.length ? { gaps } : {}) };
   });
   const logViews: LogView[] = logResults.map(({ cfg, res }) => {
     const firstAbs = res.grid ? Math.round(res.grid.origin / interval) : 0;
@@ -460,12 +465,15 @@ export async function analyze(config: AnalyzeConfig): Promise<AnalyzeDocument> {
   if (!scans.length) missing.push('no capture: whether input still reached a quiet component cannot be told');
   if (!logResults.length) missing.push('no log: silences cannot be seen, only packets');
   if (scans.length === 1) missing.push('one vantage point: loss between vantage points cannot be measured');
+  for (const s of scans) for (const g of s.gaps) missing.push(`${s.vantage}: no capture from ${isoSeconds(g.start, 3)} to ${isoSeconds(g.end, 3)} (${ROUND(g.end - g.start, 1)} s between ${path.basename(g.after)} and ${path.basename(g.before)}): a gap in coverage, not an outage`);
 
   const sources: SourceDoc[] = [
     ...scans.map((s) => ({
       type: 'capture' as const, name: s.vantage, file: s.file, packets: s.packets,
       first: s.first === null ? null : isoSeconds(s.first, 6), last: s.last === null ? null : isoSeconds(s.last, 6),
       connections: s.flows.total, states: s.flows.byState, services: s.flows.perService,
+      ...(s.files.length > 1 ? { files: s.files } : {}),
+      ...(s.gaps.length ? { coverageGaps: s.gaps.map((g) => ({ start: isoSeconds(g.start, 6), end: isoSeconds(g.end, 6), after: g.after, before: g.before })) } : {}),
     })),
     ...logResults.map(({ cfg, res }) => ({
       type: 'log' as const, name: cfg.component, file: cfg.file, format: res.format, timezone: res.timezone, lines: res.lines, parsed: res.parsed,

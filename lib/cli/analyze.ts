@@ -5,7 +5,7 @@
  * Flags become a raw config that goes through the same `parseConfig` as a file, so a mistake gets
  * the same message whichever way it was typed.
  */
-import { analyze, AnalyzeConfig } from '../analyze';
+import { analyze } from '../analyze';
 import { ArgumentError } from '../errors';
 import * as fs from 'node:fs';
 import { AnalyzeInput, ConfigError, ConfigIssue, intervalSeconds, loadConfigFile, parseConfig } from '../config';
@@ -145,26 +145,6 @@ export function configFromFlags(v: FlagValues, cwd = process.cwd()): AnalyzeInpu
   return parseConfig(raw, { baseDir: cwd, label: flagLabel(typed) });
 }
 
-/**
- * The input in the shape `analyze()` takes today.
- * TODO(AnalyzeInput): `analyze()` is being rewritten to take `AnalyzeInput` (several files per
- * vantage and per log, program/year/timeField/timeRegex); until then one file each, the first.
- */
-export function toAnalyzeConfig(input: AnalyzeInput, io?: Pick<CliIo, 'stderr'>): AnalyzeConfig {
-  for (const c of input.captures) if (c.files.length > 1) io?.stderr(`alibi: note: vantage ${c.vantage} has ${c.files.length} files; this version reads the first only (${c.files[0]})\n`);
-  for (const l of input.logs) if (l.files.length > 1) io?.stderr(`alibi: note: the ${l.component} log has ${l.files.length} files; this version reads the first only (${l.files[0]})\n`);
-  const cfg: AnalyzeConfig = {
-    interval: input.interval,
-    captures: input.captures.map((c) => ({ file: c.files[0], vantage: c.vantage, ...(c.clockOffset === undefined ? {} : { clockOffset: c.clockOffset }) })),
-    logs: input.logs.map((l) => ({ file: l.files[0], component: l.component, timezone: l.timezone, format: l.format, match: l.match })),
-    services: input.services.map((s) => ({ ...s })),
-    baseDir: input.baseDir,
-  };
-  if (input.path) cfg.path = [...input.path];
-  if (input.parallel !== undefined) cfg.parallel = input.parallel;
-  return cfg;
-}
-
 const INPUT_FLAGS = ['capture', 'log', 'service', 'path'] as const;
 
 export async function analyzeCommand(argv: string[], io: CliIo): Promise<number> {
@@ -194,11 +174,10 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   if (values.html === '') throw new ArgumentError('--html needs a file name');
   const nCap = input.captures.length;
   const nLog = input.logs.length;
-  const cfg = toAnalyzeConfig(input, io);
   const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json });
   let doc;
   try {
-    doc = await analyze(cfg);
+    doc = await analyze(input);
   } finally {
     note.end();
   }

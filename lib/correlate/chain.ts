@@ -145,7 +145,8 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
   const secs = Math.max(iv, (b - a) * iv);
   const col = v.services[s.component];
   const rate = (x: ArrayLike<number> | undefined) => sumRange(x, a, b) / secs;
-  const base = (x: ArrayLike<number> | undefined) => baselinePerBin(x, v.cover, exclude) / iv;
+  const skip = v.gaps ? [...exclude, ...v.gaps] : exclude;
+  const base = (x: ArrayLike<number> | undefined) => baselinePerBin(x, v.cover, skip) / iv;
   const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
   const stopped = qb - qa >= Math.max(5, (b - a) / 4);
   const [pa, pb] = stopped ? [qa, qb] : [a, b];
@@ -168,7 +169,7 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
   const nW = sumRange(col.answered, a, b), tW = sumRange(col.responseTime, a, b);
   let nB = 0, tB = 0;
   for (let i = v.cover[0]; i < v.cover[1]; i++) {
-    if (exclude.some(([x, y]) => i >= x && i < y)) continue;
+    if (skip.some(([x, y]) => i >= x && i < y)) continue;
     nB += col.answered?.[i] ?? 0;
     tB += col.responseTime?.[i] ?? 0;
   }

@@ -13,6 +13,7 @@ import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../metrics/grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../node';
+import { openCaptureSet } from '../capture/set';
 import { CapturePass, PacketObserver } from '../pass';
 import { LedgerColumns, PacketLedger } from './ledger';
 
@@ -23,7 +24,9 @@ export interface ServiceSpec {
 }
 
 export interface ScanRequest {
+  /** The capture: one file, or the files of a rotated set (read as one capture in time order). */
   file: string;
+  files?: string[];
   vantage: string;
   /** Grid width (s); the grid is epoch-aligned so every source shares edges. */
   interval: number;
@@ -58,6 +61,9 @@ export interface CaptureScan {
   flows: FlowSummary;
   ledger: LedgerColumns | null;
   warnings: Warning[];
+  /** Files of a rotated set in time order, and the stretches between them that no file covers. */
+  files: string[];
+  gaps: { start: number; end: number; after: string; before: string }[];
 }
 
 class Fanout implements PacketObserver {
@@ -81,6 +87,24 @@ class Fanout implements PacketObserver {
   flowFinished(f: Flow): void {
     for (const o of this.obs) o.flowFinished?.(f);
   }
+}
+
+/**
+ * Whether a rotated set lacks a file between `a` and `b`: their rotation numbers (the first number
+ * in the names that differs: `fw.pcap3`/`fw.pcap5`, `fw_00001_…`/`fw_00003_…`) skip one. Only then
+ * is a pause between two files a gap in coverage: tcpdump keeps capturing through a quiet
+ * stretch, so a pause between consecutive files is the data (an outage may be exactly that).
+ */
+export function fileMissingBetween(a: string, b: string): boolean {
+  const na = (a.split('/').pop() ?? a).match(/\d+/g) ?? [];
+  const nb = (b.split('/').pop() ?? b).match(/\d+/g) ?? [];
+  for (let i = 0; i < Math.min(na.length, nb.length); i++) {
+    if (na[i] === nb[i]) continue;
+    return Math.abs(Number(nb[i]) - Number(na[i])) > 1;
+  }
+  // `fw.pcap` then `fw.pcap2`: tcpdump -C numbers the second file 1.
+  if (na.length + 1 === nb.length) return Number(nb[nb.length - 1]) > 1;
+  return false;
 }
 
 /** Scans one capture (sync). Safe to run in a worker thread: input and output are plain data. */
@@ -119,7 +143,8 @@ export function scanCapture(req: ScanRequest): CaptureScan {
       }
     },
   });
-  const reader = openCapture(req.file);
+  const set = req.files && req.files.length > 1 ? openCaptureSet(req.files, { gapThreshold: Math.max(2, 2 * req.interval) }) : null;
+  const reader = set ?? openCapture(req.files?.[0] ?? req.file);
   const shift = req.clockOffset ?? 0;
   for (let p = reader.next(); p !== null; p = reader.next()) {
     if (shift !== 0) {
@@ -155,5 +180,7 @@ export function scanCapture(req: ScanRequest): CaptureScan {
     flows: summary,
     ledger: ledger ? ledger.columns() : null,
     warnings: res.warnings,
+    files: set ? set.files : [req.files?.[0] ?? req.file],
+    gaps: set ? set.gaps.filter((g) => fileMissingBetween(g.after, g.before)).map((g) => ({ start: g.start, end: g.end, after: g.after, before: g.before })) : [],
   };
 }

@@ -19,6 +19,8 @@ export interface CaptureView {
   services: Record<string, Record<string, Float64Array>>;
   /** Connections seen per service (0 = this vantage does not see that service). */
   serviceConnections: Record<string, number>;
+  /** Bins [from, to) no file of the capture covers (between rotated files): no data, not silence. */
+  gaps?: [number, number][];
 }
 
 export interface LogView {
@@ -236,7 +238,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     const [da, db] = demandRange ?? [a, b];
     const dsecs = Math.max(iv, (db - da) * iv);
     const rateD = (x: Float64Array | undefined) => sumRange(x, da, db) / dsecs;
-    const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, exclude) / iv;
+    const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, front.gaps ? [...exclude, ...front.gaps] : exclude) / iv;
     const synW = rateD(front.all.synOnly), synB = base(front.all.synOnly);
     const c2sW = rateD(front.all.payloadC2S), c2sB = base(front.all.payloadC2S);
     const pktW = rateD(front.all.packets), pktB = base(front.all.packets);

@@ -88,7 +88,7 @@ export function shapes(): Shape[] {
 
 /** The error log of a scenario folder, as a second log of the backend. */
 function errorLogOf(dir: string, cfg: AnalyzeConfig): NonNullable<AnalyzeConfig['logs']>[number] | null {
-  const listed = (cfg.logs ?? []).find((l) => /error/.test(l.file));
+  const listed = (cfg.logs ?? []).find((l) => /error/.test(String(l.file ?? l.files ?? '')));
   if (listed) return listed;
   if (!fs.existsSync(path.join(dir, 'error.log'))) return null;
   // The lab's nginx error log is local time without an offset, in nginx's zone.
@@ -106,7 +106,7 @@ function errorLogOf(dir: string, cfg: AnalyzeConfig): NonNullable<AnalyzeConfig[
 export function configFor(dir: string, shape: Shape): AnalyzeConfig {
   const cfg: AnalyzeConfig = JSON.parse(fs.readFileSync(path.join(dir, 'alibi.json'), 'utf8'));
   const captures = (cfg.captures ?? []).filter((c) => shape.vantages.includes(c.vantage ?? ''));
-  const main = (cfg.logs ?? []).filter((l) => !/error/.test(l.file));
+  const main = (cfg.logs ?? []).filter((l) => !/error/.test(String(l.file ?? l.files ?? '')));
   const logs: NonNullable<AnalyzeConfig['logs']> = [];
   for (const sel of shape.logs) {
     if (sel === 'backend-error') {
@@ -119,7 +119,8 @@ export function configFor(dir: string, shape: Shape): AnalyzeConfig {
     ...cfg,
     captures,
     logs,
-    ...(cfg.path ? { path: cfg.path.filter((p) => present.has(p)) } : {}),
+    // The path lists only vantages that are there (the config refuses one that names nothing).
+    ...(cfg.path && cfg.path.some((p) => present.has(p)) ? { path: cfg.path.filter((p) => present.has(p)) } : { path: undefined }),
     baseDir: dir,
   };
 }
