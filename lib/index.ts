@@ -48,6 +48,8 @@ export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './me
 /** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */
 export { readLog, parseLogText, logsDocument, builtinFormats, machineZone } from './logs';
 export type { ReadLogOptions, LogScanResult, LogsDocument, LogBin, SilenceDoc, Silence, SilenceReport, LogFormat } from './logs';
+export { readLogSet, classifyLog, rotationOrder } from './logs';
+export type { LogClass } from './logs';
 
 /**
  * The analysis (`alibi analyze`): captures and logs on one timeline, incidents with a culprit

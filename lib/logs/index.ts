@@ -13,10 +13,13 @@ import { parseDuration, isoSeconds } from '../time';
 import type { Silence } from '../silence/detect';
 import { formatByName, zoneByName, type LogFormat } from './formats';
 import { scanBytes, scanLog, type LogScanResult, type ScanOptions } from './ingest';
+import { scanLogSet } from './set';
 
 export type { LogScanResult, LogEvents } from './ingest';
 export type { Silence, SilenceReport } from '../silence/detect';
 export { builtinFormats, detectFormat, formatByName, luxonFormat, type LogFormat, type BuiltinFormatName } from './formats';
+export { rotationOrder } from './set';
+export { classifyLog, type LogClass } from './classify';
 
 /** Options of {@link readLog} / {@link parseLogText}; every one is optional. */
 export interface ReadLogOptions {
@@ -40,6 +43,12 @@ export interface ReadLogOptions {
   file?: string;
   /** Longest line kept, bytes (default 65536). */
   maxLineBytes?: number;
+  /**
+   * Keep only this program's lines of a syslog file (`stunnel` in `host stunnel[42]: …`); other
+   * programs' lines are skipped (`otherProgramLines`), neither counted nor unparsed. Default:
+   * every line.
+   */
+  program?: string;
 }
 
 /** The machine's IANA zone (`Intl`), `UTC` when it has none. */
@@ -74,6 +83,7 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
     year: o.year,
     mtime: o.mtime,
     maxLineBytes: o.maxLineBytes,
+    program: o.program,
   };
 }
 
@@ -91,6 +101,22 @@ export async function readLog(
   const opts = scanOptions(options);
   if (typeof input === 'string' || !(input instanceof Uint8Array)) return scanLog(input, opts);
   return scanBytes(input, opts);
+}
+
+/**
+ * Reads a rotated set (`messages`, `messages.1`, `messages.2.gz`) as ONE log in time order,
+ * streamed file after file: oldest first by rotation suffix (higher = older, the unsuffixed file
+ * newest; `-YYYYMMDD` dates), else by each file's first timestamp. Yearless syslog lines get
+ * their years across the set: the newest file's last line takes the year of its modification
+ * time, earlier lines walk back across New Year. Counts, bins and silences span the set;
+ * warnings name the file and its line.
+ * @example
+ * const r = await readLogSet(['messages', 'messages.1', 'messages.2.gz'], { program: 'stunnel', tz: 'America/New_York' });
+ * r.files; //=> ['messages.2.gz', 'messages.1', 'messages']
+ * r.programLines; //=> stunnel's lines; r.otherProgramLines: cron, sshd, kernel …
+ */
+export async function readLogSet(files: string[], options: ReadLogOptions & { program?: string } = {}): Promise<LogScanResult> {
+  return scanLogSet(files, scanOptions(options));
 }
 
 /**

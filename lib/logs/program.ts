@@ -1,0 +1,118 @@
+/**
+ * @module logs/program
+ * The program tag and message of a syslog line, read on raw bytes: RFC 3164
+ * (`Nov 25 13:37:59 host stunnel[1234]: msg`, `stunnel: msg`), journalctl short-iso
+ * (`2026-11-25T13:37:59+0100 host stunnel[1234]: msg`) and RFC 5424
+ * (`<34>1 2026-11-25T13:37:59Z host stunnel 1234 - - msg`). A syslog file mixes programs; the
+ * scanner keeps one program's lines (`program`) and the line classifier reads the message.
+ */
+
+/** Which syslog layout a format writes, or NONE for formats without a program tag. */
+export const enum SyslogLayout {
+  NONE = 0,
+  RFC3164 = 1,
+  RFC5424 = 2,
+  JOURNAL = 3,
+}
+
+/** The layout of a format by name (`syslog`, `rfc5424`, `journal`; others carry no tag). */
+export function syslogLayout(format: string): SyslogLayout {
+  return format === 'syslog' ? SyslogLayout.RFC3164 : format === 'rfc5424' ? SyslogLayout.RFC5424 : format === 'journal' ? SyslogLayout.JOURNAL : SyslogLayout.NONE;
+}
+
+/** Where a line's fields are: reused for every line (no allocation per line). */
+export class SyslogFields {
+  /** The program tag `b[tagStart, tagEnd)` (without `[pid]` and `:`). */
+  tagStart = 0;
+  tagEnd = 0;
+  /** Start of the message (after `tag[pid]: `, or RFC 5424's structured data). */
+  msg = 0;
+  /** Severity from `<PRI>` (PRI & 7), -1 when the line has no PRI. */
+  severity = -1;
+}
+
+const SP = 32;
+const LT = 60;
+const GT = 62;
+const COLON = 58;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const BACKSLASH = 92;
+const DASH = 45;
+
+/** Index after the token at `i` and the spaces following it. */
+function skipToken(b: Uint8Array, i: number, e: number): number {
+  while (i < e && b[i] !== SP) i++;
+  while (i < e && b[i] === SP) i++;
+  return i;
+}
+
+/** Does the token at `i` look like a tag (`prog:` or `prog[pid]:`) rather than a host name? */
+function tagLike(b: Uint8Array, i: number, e: number): boolean {
+  for (; i < e && b[i] !== SP; i++) if (b[i] === COLON || b[i] === LBRACKET) return true;
+  return false;
+}
+
+/**
+ * Reads the tag and message of a syslog line `b[s, e)` (its timestamp already read) into `f`.
+ * False when the line has no tag where the layout puts one.
+ */
+export function readSyslogFields(b: Uint8Array, s: number, e: number, layout: SyslogLayout, f: SyslogFields): boolean {
+  let i = s;
+  f.severity = -1;
+  if (i < e && b[i] === LT) {
+    let pri = 0;
+    let j = i + 1;
+    while (j < e && j - i < 5 && b[j] >= 48 && b[j] <= 57) pri = pri * 10 + b[j++] - 48;
+    if (j < e && b[j] === GT && j > i + 1) {
+      f.severity = pri & 7;
+      i = j + 1;
+    }
+  }
+  if (layout === SyslogLayout.RFC5424) {
+    i = skipToken(b, skipToken(b, skipToken(b, i, e), e), e); // version, timestamp, host
+    f.tagStart = i;
+    while (i < e && b[i] !== SP) i++;
+    f.tagEnd = i;
+    if (f.tagEnd === f.tagStart || (f.tagEnd - f.tagStart === 1 && b[f.tagStart] === DASH)) return false;
+    i = skipToken(b, skipToken(b, i + 1, e), e); // procid, msgid
+    if (i < e && b[i] === LBRACKET) {
+      // Structured data: [id k="v" …][…]; `\]` inside a value is escaped.
+      while (i < e && b[i] === LBRACKET) {
+        i++;
+        while (i < e && b[i] !== RBRACKET) i += b[i] === BACKSLASH ? 2 : 1;
+        i++;
+      }
+    } else if (i < e) i++; // the `-` of no structured data
+    if (i < e && b[i] === SP) i++;
+    // A UTF-8 BOM may start the message.
+    if (e - i >= 3 && b[i] === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3;
+    f.msg = Math.min(i, e);
+    return true;
+  }
+  // RFC 3164: three timestamp tokens (`Nov`, `25`, `13:37:59`; a padded day adds a space, which
+  // skipToken swallows); journal: one. Then a host name, unless the next token is already the tag.
+  i = skipToken(b, i, e);
+  if (layout === SyslogLayout.RFC3164) i = skipToken(b, skipToken(b, i, e), e);
+  if (!tagLike(b, i, e)) i = skipToken(b, i, e);
+  f.tagStart = i;
+  while (i < e && b[i] !== LBRACKET && b[i] !== COLON && b[i] !== SP) i++;
+  f.tagEnd = i;
+  if (i === f.tagStart) return false;
+  if (i < e && b[i] === LBRACKET) {
+    while (i < e && b[i] !== RBRACKET) i++;
+    i++;
+  }
+  if (i < e && b[i] === COLON) i++;
+  if (i < e && b[i] === SP) i++;
+  f.msg = Math.min(i, e);
+  return true;
+}
+
+/** Is the tag of `f` exactly `name` (bytes)? */
+export function tagIs(b: Uint8Array, f: SyslogFields, name: Uint8Array): boolean {
+  const n = name.length;
+  if (f.tagEnd - f.tagStart !== n) return false;
+  for (let k = 0, i = f.tagStart; k < n; k++, i++) if (b[i] !== name[k]) return false;
+  return true;
+}
