@@ -15,7 +15,7 @@ import type { LogScanResult } from './logs';
 import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
 import { scanInWorkers } from './correlate/workers';
-import { detectDrop, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
+import { detectDrop, detectLogErrors, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
 import { Timeline } from './correlate/timeline';
@@ -241,8 +241,16 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   }
   // Which logs follow the traffic: judged where the captures show normal operation.
   const mergeGap = Math.max(2, Math.ceil(10 / interval));
-  const captureWindows = mergeSignals(signals, mergeGap, true, new Set(), minRun).map((g) => [g.from, g.to] as [number, number]);
-  for (const l of logViews) if (l.steady === undefined) l.steady = isSteadyLog(l, interval, captureViews.length ? captureWindows : null);
+  // Error stretches in any log mark trouble too (a backend answering 502s keeps the traffic up).
+  const errorSignals: Signal[] = [];
+  for (const l of logViews) {
+    if (!l.errors) continue;
+    const ctx: DetectContext = { interval, from: l.cover[0], to: l.cover[1], minRun };
+    errorSignals.push(...detectLogErrors(l.errors, l.lines, ctx, `${l.component} log`));
+  }
+  const troubled = [...mergeSignals(signals, mergeGap, true, new Set(), minRun), ...errorSignals].map((g) => [g.from, g.to] as [number, number]);
+  for (const l of logViews) if (l.steady === undefined) l.steady = isSteadyLog(l, interval, captureViews.length || errorSignals.length ? troubled : null);
+  signals.push(...errorSignals);
   const logSourceNames = new Set<string>();
   for (const l of logViews) {
     const name = `${l.component} log`;
@@ -394,9 +402,8 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
 
   // Captures and logs on the timeline.
   const metricKeys = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
-  const captureViews: CaptureView[] = scans.map((s) => {
+  const viewOf = (s: CaptureScan, sh: number): CaptureView => {
     const all: Record<string, Float64Array> = {};
-    const sh = shiftOf.get(s.vantage) ?? 0;
     for (const k of metricKeys) all[k] = timeline.place(s.all, k, sh);
     const svc: Record<string, Record<string, Float64Array>> = {};
     const conns: Record<string, number> = {};
@@ -409,6 +416,31 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     const d = sh * interval;
     const gaps = s.gaps.map((g) => [timeline.binOf(g.start + d) + 1, timeline.binOf(g.end + d)] as [number, number]).filter(([a, b]) => b > a);
     return { vantage: s.vantage, cover: timeline.coverage(s.first === null ? null : s.first + d, s.last === null ? null : s.last + d), all, services: svc, serviceConnections: conns, ...(gaps.length ? { gaps } : {}) };
+  };
+  const captureViews: CaptureView[] = scans.map((s) => viewOf(s, shiftOf.get(s.vantage) ?? 0));
+  // A capture off the path (a host's loopback) shares no packet with the others: its clock is
+  // found from the proxy's work — each connection the proxy accepts (seen on the path) opens one
+  // to the component behind it (seen on the loopback).
+  const pathViews = captureViews.filter((v) => pathNames.includes(v.vantage));
+  captureViews.forEach((v, idx) => {
+    if (pathNames.includes(v.vantage)) return;
+    const behind = services.find((sv) => v.serviceConnections[sv.component] > 0);
+    if (!behind) return;
+    for (const p of [...pathViews].reverse()) {
+      const front = services.find((sv) => sv !== behind && p.serviceConnections[sv.component] > 0);
+      if (!front) continue;
+      const col = p.services[front.component];
+      const ref = new Float64Array(timeline.length);
+      for (let i = 0; i < ref.length; i++) ref[i] = col.synAck[i] + col.serverHello[i];
+      const est = estimateLag(ref, p.cover, v.services[behind.component].synOnly, interval, 900);
+      clocks.push({
+        between: [p.vantage, v.vantage], offset: est.r >= 0.5 ? ROUND(est.lag * interval, 3) : null, confidence: ROUND(Math.max(0, est.r), 2),
+        method: `connections to ${behind.host}:${behind.port} at ${v.vantage} against connections ${front.component} accepted at ${p.vantage}, lags ±900 s (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
+        applied: est.confident,
+      });
+      if (est.confident) captureViews[idx] = viewOf(scans[idx], (shiftOf.get(v.vantage) ?? 0) + est.lag);
+      return;
+    }
   });
   const logViews: LogView[] = logResults.map(({ cfg, res }) => {
     const firstAbs = res.grid ? Math.round(res.grid.origin / interval) : 0;

@@ -8,7 +8,7 @@ import { mad, median } from './stats';
 
 export type SignalKind =
   | 'log-silence' | 'throughput-drop' | 'reset-spike' | 'connection-spike'
-  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages';
+  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages' | 'log-errors';
 
 /** A signal on the shared timeline: bins [from, to) of the timeline. */
 export interface Signal {
@@ -140,6 +140,26 @@ export function detectStalls(answers: ArrayLike<number>, asked: ArrayLike<number
       out.push({ source, kind: 'throughput-drop', from, to, baseline: 0, observed: 0, detail: `intermittent: ${j - k + 1} stops, ${Math.round(stalled * ctx.interval)} s of ${Math.round((to - from) * ctx.interval)} s with nothing back` });
     }
     k = j + 1;
+  }
+  return out;
+}
+
+/**
+ * Errors in a log: a stretch of at least `minRun` bins (gaps of up to 2 allowed) where error
+ * lines are at least half of what the log writes (an access log of 502s, an error log of
+ * "connect() failed"; not a few resets among a proxy's usual lines). Judged by share, not
+ * against a median: a long run of errors would be its own baseline.
+ */
+export function detectLogErrors(errors: ArrayLike<number>, lines: ArrayLike<number>, ctx: DetectContext, source: string): Signal[] {
+  const hit = (i: number) => errors[i] > 0 && errors[i] >= 0.5 * lines[i];
+  const found = runs(ctx.to - ctx.from, (i) => hit(ctx.from + i), ctx.minRun, 2);
+  const out: Signal[] = [];
+  for (const [a0, b0] of found) {
+    const a = a0 + ctx.from, b = b0 + ctx.from;
+    let e = 0, l = 0;
+    for (let i = a; i < b; i++) { e += errors[i]; l += lines[i]; }
+    if (e < 10 || e / ((b - a) * ctx.interval) < 0.2) continue;
+    out.push({ source, kind: 'log-errors', from: a, to: b, baseline: 0, observed: e / ((b - a) * ctx.interval), detail: `${e} error lines (${Math.round((100 * e) / Math.max(1, l))}% of its lines)` });
   }
   return out;
 }

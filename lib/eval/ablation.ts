@@ -145,8 +145,9 @@ export function expressible(culprit: TruthFault['culprit'], vantages: string[], 
  * - the proxy (stunnel) failing: a capture in front of it (firewall or server) shows its input
  *   arriving and its own work (ServerHello) missing; logs alone cannot tell a frozen proxy from
  *   a cut in front of it;
- * - the backend failing: the loopback capture shows its input and its missing answers; without it
- *   the backend's own access log shows its work failing (5xx), and for a stop a capture in front
+ * - the backend failing: the loopback capture shows its input and its missing answers; answering
+ *   502s it answers fast, and only its access or error log shows the failure; for a stop without
+ *   the loopback, a capture in front
  *   of the proxy plus the backend's log (the proxy answers handshakes, the answers from behind
  *   it stop, the backend's log is silent);
  * - a cut between two vantages: both captures (then the loss is measured), or only the one
@@ -168,8 +169,10 @@ export function sufficient(fault: TruthFault | null, shape: Shape): boolean {
   if (c.kind === 'network') return v.has('server') && (v.has('firewall') || fault.kind === 'network-drop');
   if (c.component === 'stunnel') return front;
   if (c.component === 'backend') {
+    // A backend answering 502s answers fast: only its logs show the status (the wire's HTTP
+    // status codes are not read), so the access or error log is needed even with the loopback.
+    if (fault.kind === 'backend-502') return shape.logs.includes('backend') || shape.logs.includes('backend-error');
     if (v.has('loopback')) return true;
-    if (fault.kind === 'backend-502') return shape.logs.includes('backend');
     if (fault.kind === 'app-freeze') return front && shape.logs.includes('backend');
     return false;
   }
