@@ -92,6 +92,11 @@ export interface AnalyzeDocument {
   clocks: ClockEstimate[];
   inferred: string[];
   missing: string[];
+  /**
+   * Traffic that stops with the end of a capture or starts with its beginning (or meets a gap
+   * between rotated files): stated, and not an incident unless other signals say something broke.
+   */
+  edges: { source: string; start: string; end: string; note: string }[];
   warnings: Warning[];
   /** Per-bin columns for charts (bin starts + one array per source metric). Not printed by --json. */
   timeline?: TimelineData;
@@ -490,7 +495,14 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
 
   // Signals and incidents (the same helper `alibi watch` runs on its rolling window).
   const input: VerdictInput = { timeline, captures: captureViews, logs: logViews, services: services.map((s) => ({ ...s })), path: pathNames, comparisons };
-  const { groups, incidents } = findIncidents(input);
+  const { groups, incidents, signals: allSignals } = findIncidents(input);
+  const edges = allSignals
+    .filter((g) => g.edge && !groups.some((x) => x.signals.includes(g)))
+    .map((g) => {
+      const c = captureViews.find((v) => v.vantage === g.source);
+      const where = c && g.from <= c.cover[0] + 1 ? 'starts with the beginning of its capture' : c && g.to >= c.cover[1] - 1 ? 'runs into the end of its capture' : 'meets a gap between its files';
+      return { source: g.source, start: timeline.iso(g.from), end: timeline.iso(g.to), note: `traffic from the services fell under a quarter of its median and ${where}: the load began or ended, or the capture did — no incident on its own` };
+    });
 
   for (const s of services) if (!scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0) && scans.length) missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
   for (const s of services) if (!logResults.some((l) => l.cfg.component === s.component)) missing.push(`no log for ${s.component}`);
@@ -531,6 +543,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     clocks,
     inferred,
     missing,
+    edges,
     warnings,
     timeline: tl,
   };

@@ -219,6 +219,7 @@ ${n === 0 ? '<p class="healthy">No incident: every source stayed within its own 
 <table class="sources"><thead><tr><th>type</th><th>name</th><th>file</th><th>what was read</th><th>first</th><th>last</th></tr></thead><tbody>${doc.sources.map(sourceRow).join('')}</tbody></table>
 ${clocks ? `<h3>Clocks</h3><table class="clocks"><thead><tr><th>source</th><th>against</th><th>offset</th><th>confidence</th><th></th><th>method</th></tr></thead><tbody>${clocks}</tbody></table>` : ''}
 ${listSection('Inferred settings', doc.inferred, 'inferred')}
+${listSection('Edges (not incidents)', (doc.edges ?? []).map((e) => `${e.source} ${e.start} → ${e.end}: ${e.note}`), 'edges')}
 ${listSection('Not available (lowers confidence)', doc.missing, 'missing')}
 ${doc.warnings.length ? `<h3>Warnings (${doc.warnings.length}${doc.warnings.length > MAX_WARNINGS ? `, first ${MAX_WARNINGS} shown; all in --json` : ''})</h3><table class="warnings"><thead><tr><th>file</th><th>where</th><th>code</th><th>reason</th></tr></thead><tbody>${warnings}</tbody></table>` : ''}
 </section>

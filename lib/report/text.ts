@@ -44,6 +44,10 @@ export function textReport(doc: AnalyzeDocument): string {
     out.push('Inferred:');
     for (const x of doc.inferred) out.push(`  ${x}`);
   }
+  if (doc.edges?.length) {
+    out.push('Edges (not incidents):');
+    for (const e of doc.edges) out.push(`  ${e.source} ${e.start} → ${e.end}: ${e.note}`);
+  }
   if (doc.missing.length) {
     out.push('Not available (lowers confidence):');
     for (const x of doc.missing) out.push(`  ${x}`);

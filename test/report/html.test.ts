@@ -143,6 +143,7 @@ function hostileDoc(): AnalyzeDocument {
   const start = Array.from({ length: n }, (_, i) => t0 + i);
   return {
     window: { start: '2023-11-14T22:13:20Z', end: '2023-11-14T22:14:20Z' },
+    edges: [{ source: `fw${IMG}`, start: '2023-11-14T22:14:00Z', end: '2023-11-14T22:14:19Z', note: evil }],
     interval: 1,
     sources: [
       { type: 'capture', name: `fw${IMG}`, file: `/tmp/${SCRIPT}.pcap`, first: '2023-11-14T22:13:20Z', last: '2023-11-14T22:14:19Z', packets: 10, connections: 2, states: { [`SF${IMG}`]: 2 } },
