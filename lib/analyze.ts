@@ -272,12 +272,11 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   }
 
   // Incidents.
-  const groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
-  const windows = groups.map((g) => [g.from, g.to] as [number, number]);
-  const incidents: IncidentDoc[] = groups.map((g) => {
+  let groups = mergeSignals(signals, mergeGap, captureViews.length > 0, logSourceNames, minRun);
+  const judge = (g: { from: number; to: number; signals: Signal[] }, windows: [number, number][]) => {
     // Decide on the core of the incident (where the primary signals hold), not on the recovery
     // burst that follows it.
-    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind));
+    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind) && !x.edge);
     const core: [number, number] = prim.length ? [Math.min(...prim.map((x) => x.from)), Math.max(...prim.map((x) => x.to))] : [g.from, g.to];
     const drops = g.signals.filter((x) => x.kind === 'throughput-drop');
     const demand: [number, number] | undefined = drops.length ? [Math.min(...drops.map((x) => x.from)), Math.max(...drops.map((x) => x.to))] : undefined;
@@ -288,7 +287,28 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       const onset = slowOnset(input.captures, d.culprit.component, g.from, minRun);
       if (onset < g.from) g.from = onset;
     }
-    // Exact edges where a log silence gives them (last line before, first line after).
+    return d;
+  };
+  let windows = groups.map((g) => [g.from, g.to] as [number, number]);
+  let decisions = groups.map((g) => judge(g, windows));
+  // One fault whose signals come and go (a slow backend, a proxy that stalls and resumes) is one
+  // incident: neighbours less than 30 s apart (or overlapping once a slow onset moved a start back)
+  // with the same culprit are merged and judged again as one. Different culprits stay apart.
+  const join = Math.max(2, Math.ceil(30 / interval));
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let k = 0; k + 1 < groups.length; k++) {
+      const x = decisions[k].culprit, y = decisions[k + 1].culprit;
+      if (x.kind === 'unknown' || x.component !== y.component || x.kind !== y.kind || groups[k + 1].from - groups[k].to > join) continue;
+      groups = [...groups.slice(0, k), { from: Math.min(groups[k].from, groups[k + 1].from), to: Math.max(groups[k].to, groups[k + 1].to), signals: [...groups[k].signals, ...groups[k + 1].signals] }, ...groups.slice(k + 2)];
+      windows = groups.map((g) => [g.from, g.to] as [number, number]);
+      decisions = groups.map((g) => judge(g, windows));
+      merged = true;
+      break;
+    }
+  }
+  const incidents: IncidentDoc[] = groups.map((g, k) => {
+    const d = decisions[k];
     const start = timeline.startOf(g.from);
     const end = timeline.startOf(g.to);
     return {
