@@ -586,7 +586,8 @@ export class LogScanner {
     if (e > s && b[e - 1] === 13) e--;
     if (b[s] === 0xef && e - s >= 3 && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     if (e - s > this.maxLineBytes) e = s + this.maxLineBytes;
-    const cls = this.classify!(b, s, e, null);
+    // Called right after the line was read: the syslog fields read for `program` are its own.
+    const cls = this.classify!(b, s, e, this.tagged ? this.fields : null);
     if (cls !== 0) this.tally(t, cls, this.wantSample(cls) ? sampleText(b, s, e) : '');
   }
 

@@ -47,12 +47,6 @@ function skipToken(b: Uint8Array, i: number, e: number): number {
   return i;
 }
 
-/** Does the token at `i` look like a tag (`prog:` or `prog[pid]:`) rather than a host name? */
-function tagLike(b: Uint8Array, i: number, e: number): boolean {
-  for (; i < e && b[i] !== SP; i++) if (b[i] === COLON || b[i] === LBRACKET) return true;
-  return false;
-}
-
 /**
  * Reads the tag and message of a syslog line `b[s, e)` (its timestamp already read) into `f`.
  * False when the line has no tag where the layout puts one.
@@ -90,22 +84,33 @@ export function readSyslogFields(b: Uint8Array, s: number, e: number, layout: Sy
     f.msg = Math.min(i, e);
     return true;
   }
-  // RFC 3164: three timestamp tokens (`Nov`, `25`, `13:37:59`; a padded day adds a space, which
-  // skipToken swallows); journal: one. Then a host name, unless the next token is already the tag.
-  i = skipToken(b, i, e);
-  if (layout === SyslogLayout.RFC3164) i = skipToken(b, skipToken(b, i, e), e);
-  if (!tagLike(b, i, e)) i = skipToken(b, i, e);
-  f.tagStart = i;
-  while (i < e && b[i] !== LBRACKET && b[i] !== COLON && b[i] !== SP) i++;
-  f.tagEnd = i;
-  if (i === f.tagStart) return false;
-  if (i < e && b[i] === LBRACKET) {
-    while (i < e && b[i] !== RBRACKET) i++;
-    i++;
+  // RFC 3164: `Mmm dd hh:mm:ss ` is 15 bytes and a space (a padded day keeps the width); with
+  // a fraction, or in a journal line, the timestamp tokens are skipped. Then a host name, unless
+  // that token is already the tag (`prog:`, `prog[pid]:`: files written without host names).
+  if (layout === SyslogLayout.RFC3164 && b[i + 15] === SP && b[i + 16] !== SP) i += 16;
+  else {
+    i = skipToken(b, i, e);
+    if (layout === SyslogLayout.RFC3164) i = skipToken(b, skipToken(b, i, e), e);
   }
-  if (i < e && b[i] === COLON) i++;
-  if (i < e && b[i] === SP) i++;
-  f.msg = Math.min(i, e);
+  let j = i;
+  let c = 0;
+  while (j < e && (c = b[j]) !== SP && c !== COLON && c !== LBRACKET) j++;
+  if (c === SP) {
+    // `host prog…`: the tag is the next token.
+    i = j + 1;
+    j = i;
+    while (j < e && (c = b[j]) !== SP && c !== COLON && c !== LBRACKET) j++;
+  }
+  f.tagStart = i;
+  f.tagEnd = j;
+  if (j === i) return false;
+  if (c === LBRACKET) {
+    while (j < e && b[j] !== RBRACKET) j++;
+    j++;
+  }
+  if (j < e && b[j] === COLON) j++;
+  if (j < e && b[j] === SP) j++;
+  f.msg = j < e ? j : e;
   return true;
 }
 
