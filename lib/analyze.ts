@@ -18,6 +18,7 @@ import { scanInWorkers } from './correlate/workers';
 import { detectDrop, detectLogErrors, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
+import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
 import { CaptureView, Culprit, decide, LogView, mergeSignals, VerdictInput } from './correlate/verdict';
 import { isoSeconds } from './time';
@@ -524,7 +525,15 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
       return { source: g.source, start: timeline.iso(g.from), end: timeline.iso(g.to), note: `traffic from the services fell under a quarter of its median and ${where}: the load began or ended, or the capture did — no incident on its own` };
     });
 
-  for (const s of services) if (!scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0) && scans.length) missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
+  for (const s of services) {
+    if (!scans.length || scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0)) continue;
+    missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
+    // A loopback service is only seen by a loopback capture; elsewhere no packet at all is a mistake to check.
+    const busiest = scans.flatMap((sc) => sc.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
+    if (!isLoopbackHost(s.host) || scans.some((sc) => !pathNames.includes(sc.vantage))) {
+      warnings.push({ file: null, offset: null, packet: null, code: 'service_unseen', reason: `no packet in any capture matches ${s.component}'s service ${s.host}:${s.port}${busiest ? ` (the busiest server in the captures is ${busiest.host}:${busiest.port}, ${busiest.connections} connections)` : ''}: check "services" — without it, ${s.component}'s input and answers cannot be seen` });
+    }
+  }
   for (const s of services) if (!logResults.some((l) => l.cfg.component === s.component)) missing.push(`no log for ${s.component}`);
   if (!scans.length) missing.push('no capture: whether input still reached a quiet component cannot be told');
   if (!logResults.length) missing.push('no log: silences cannot be seen, only packets');
@@ -539,8 +548,12 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
       ...(s.files.length > 1 ? { files: s.files } : {}),
       ...(s.gaps.length ? { coverageGaps: s.gaps.map((g) => ({ start: isoSeconds(g.start, 6), end: isoSeconds(g.end, 6), after: g.after, before: g.before })) } : {}),
     })),
-    ...logResults.map(({ cfg, res }) => ({
+    ...logResults.map(({ cfg, res }, k) => ({
       type: 'log' as const, name: cfg.component, file: cfg.file, format: res.format, timezone: res.timezone, lines: res.lines, parsed: res.parsed,
+      class: logViews[k].steady === false ? 'sparse' : 'steady',
+      classWhy: logViews[k].steady === false
+        ? 'writes in few 10-second stretches of normal operation: its silence means nothing, its lines are events'
+        : 'writes in nearly every 10 seconds of normal operation: its silence counts',
       first: res.first === null ? null : isoSeconds(res.first, res.fracDigits), last: res.last === null ? null : isoSeconds(res.last, res.fracDigits),
       silences: res.silence.silences.map((si) => ({ start: isoSeconds(si.start, res.fracDigits), end: isoSeconds(si.end, res.fracDigits), duration: ROUND(si.duration, 3) })),
     })),

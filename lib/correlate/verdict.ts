@@ -145,7 +145,9 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     }
   }
   const errorRate = L ? L.errors / secs : 0;
-  const errorSpike = L !== null && L.errors >= 5 && errorRate > Math.max(3 * L.errorBase, 0.05) && (L.errorShare === null || L.errorShare >= 0.3);
+  // Errors while the component kept writing are its work failing (502s); errors in the burst
+  // after its own silence are the aftermath of a stop (resets of connections that died waiting).
+  const errorSpike = L !== null && L.errors >= 5 && errorRate > Math.max(3 * L.errorBase, 0.05) && (L.errorShare === null || L.errorShare >= 0.3) && (L.silentFrac ?? 0) < 0.5;
   if (L && L.errors > 0) lines.push(`${s.component} logs: ${fmt(L.errors, 0)} error lines during the incident (${fmt(errorRate, 2)}/s; usually ${fmt(L.errorBase, 3)}/s${L.errorShare !== null ? `; ${fmt(100 * L.errorShare, 0)}% of its lines` : ''})`);
   const restarted = L !== null && L.restarts > 0 && (L.silentFrac ?? 0) >= 0.3;
   if (L && L.restarts > 0) lines.push(`${s.component} logs show ${fmt(L.restarts, 0)} startup line${L.restarts === 1 ? '' : 's'} at the end of the incident: the process was started again`);

@@ -12,16 +12,28 @@ export function textReport(doc: AnalyzeDocument): string {
   const out: string[] = [];
   out.push(`pcap-alibi: ${doc.incidents.length === 0 ? 'no incident' : doc.incidents.length === 1 ? '1 incident' : `${doc.incidents.length} incidents`} between ${hm(doc.window.start)} and ${hm(doc.window.end)} (${doc.interval} s bins)`);
   out.push('');
+  // Inputs that do not meet (a service no packet matched, a log outside the captures' time) change
+  // what the verdict can see: they come first, not as a footnote.
+  const first = doc.warnings.filter((w) => w.code === 'service_unseen' || w.code === 'no_overlap');
+  if (first.length) {
+    out.push('Check first:');
+    for (const w of first) out.push(`  ! ${w.reason}`);
+    out.push('');
+  }
   doc.incidents.forEach((inc, i) => {
     const c = inc.culprit;
     const who =
       c.kind === 'application' ? `${c.component} failed (application)` :
       c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}` :
       c.kind === 'clients' ? 'the clients stopped sending (demand stopped)' :
-      'undecided: the data does not single out one component';
+      `undecided: the data does not single out one component${c.suspects?.length ? ` (suspects: ${c.suspects.map((x) => x.component).join(', ')})` : ''}`;
     out.push(`Incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s)`);
     out.push(`  Verdict: ${who}; confidence ${Math.round(c.confidence * 100)}%`);
     out.push(`  In short: ${inc.summary}`);
+    if (c.suspects?.length) {
+      out.push('  Suspects, and what would decide:');
+      for (const x of c.suspects) out.push(`    - ${x.component}: ${x.why}`);
+    }
     out.push('  Evidence:');
     for (const e of inc.evidence) out.push(`    - ${e}`);
     const kinds = [...new Set(inc.signals.map((s) => `${s.kind} (${s.source})`))];
