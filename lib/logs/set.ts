@@ -13,7 +13,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
-import { inflated, LogScanner, scanBytes, type LogScanResult, type ScanOptions } from './ingest';
+import { inflated, LogScanner, pumpPlainFile, scanBytes, type LogScanResult, type ScanOptions } from './ingest';
 
 /** A rotated file name: its base, and where it sits in the rotation. */
 interface Rotation {
@@ -108,9 +108,15 @@ async function scanFiles(files: string[], opts: ScanOptions): Promise<{ res: Log
     if (i > 0) scanner.nextFile(file);
     let bytes = 0;
     try {
-      for await (const chunk of inflated(createReadStream(file, { highWaterMark: 1 << 20 }))) {
-        bytes += chunk.length;
-        scanner.push(chunk);
+      // Plain files through readLog's double-buffered reads; gzip ones inflated as a stream.
+      const plain = await pumpPlainFile(file, scanner);
+      if (plain instanceof Error) {
+        damaged.push({ file, reason: `read error: ${plain.message}`, code: 'input_damaged' });
+      } else if (plain === 'gzip') {
+        for await (const chunk of inflated(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+          bytes += chunk.length;
+          scanner.push(chunk);
+        }
       }
     } catch (err) {
       if (err instanceof LogFormatError || err instanceof ArgumentError) throw err;

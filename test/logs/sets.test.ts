@@ -158,6 +158,21 @@ describe('readLogSet: a rotated syslog set read as one log', () => {
     expect(r.parsed).toBe(3);
   });
 
+  test('a damaged gzip member is a warning naming it; what it gave and the other files are read', async () => {
+    const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => `Nov 25 08:${String(from + i).padStart(2, '0')}:00 srv app[1]: line ${from + i}`).join('\n') + '\n';
+    const gz = gzipSync(lines(0, 20));
+    const a = write('damaged/app.log.2.gz', gz.subarray(0, gz.length - 12), new Date('2026-11-25T14:00:00Z'));
+    const b = write('damaged/app.log.1', lines(20, 10), new Date('2026-11-25T14:00:00Z'));
+    const c = write('damaged/app.log', lines(30, 10), new Date('2026-11-25T14:00:00Z'));
+    const r = await readLogSet([c, b, a], { tz: 'UTC' });
+    expect(r.files).toEqual([a, b, c]);
+    // The cut member ends inside a line: that line is unparsable (its first bytes), then the cut.
+    expect(r.warnings.map((w) => [w.file, w.code])).toEqual([[a, 'unparsable_timestamp'], [a, 'input_damaged']]);
+    expect(r.counted).toBe(r.parsed);
+    expect(r.counted).toBeGreaterThanOrEqual(20);
+    expect(r.last).toBe(Date.parse('2026-11-25T08:39:00Z') / 1000);
+  });
+
   test('program picks RFC 5424 app-names, `prog:` tags without a pid, and skips other programs\' continuation lines', () => {
     const text = [
       '<30>1 2026-11-25T13:37:59.000001Z srv stunnel 4242 - - LOG5[0]: Service [https] accepted connection',
