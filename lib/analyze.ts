@@ -266,9 +266,14 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
     const bl = l.lines.slice(l.cover[0], l.cover[1]);
     const baseRate = bl.length ? bl.reduce((x, y) => x + y, 0) / (bl.length * interval) : 0;
     for (const si of l.silences) {
-      let obs = 0;
+      let obs = 0, before = 0, after = 0;
       for (let i = si.from; i < si.to && i < l.lines.length; i++) obs += l.lines[i];
-      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind });
+      for (let i = l.cover[0]; i < si.from; i++) before += l.lines[i];
+      for (let i = si.to; i < l.cover[1]; i++) after += l.lines[i];
+      // A silence followed only by a shutdown line or two (or preceded only by a start banner) is
+      // the log's edge: the program stopped or started, not an outage on its own.
+      const edge = after <= 3 || before <= 3;
+      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind, ...(edge ? { edge: true } : {}) });
     }
   }
 

@@ -96,7 +96,9 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
   return groups.filter((g) => {
     const real = g.signals.filter((s) => !s.edge);
     const kinds = new Set(real.map((s) => s.kind));
-    const fromCapture = real.some((s) => !logSources.has(s.source));
+    // A capture signal counts when it is a primary kind or lasts: a one-second burst of
+    // retransmissions as connections close is no outage, even beside a quiet log.
+    const fromCapture = real.some((s) => !logSources.has(s.source) && (PRIMARY.has(s.kind) || s.to - s.from >= minRun));
     // A log filling with errors is an outage the captures may not show (fast 502s keep traffic up).
     if (haveCaptures && !fromCapture && !kinds.has('log-errors')) return false;
     // Clients resetting for a sustained stretch (timeouts) is an outage even when throughput holds.

@@ -30,6 +30,8 @@ export interface Truth {
   name: string;
   kind: string;
   faults: TruthFault[];
+  /** Seconds the lab added to true time in the committed files (generated runs; 0 elsewhere). */
+  skews: { stunnelLog?: number; nginxLog?: number; serverCapture?: number };
 }
 
 const t = (iso: string) => Date.parse(iso) / 1000;
@@ -42,12 +44,14 @@ export function readTruth(dir: string): Truth {
       name: path.basename(dir),
       kind: raw.kind ?? 'generated',
       faults: raw.faults.map((f: { kind: string; start: string; end: string; culprit: TruthFault['culprit'] }) => ({ kind: f.kind, start: t(f.start), end: t(f.end), culprit: f.culprit })),
+      skews: raw.skews ?? {},
     };
   }
   return {
     name: path.basename(dir),
     kind: raw.scenario,
     faults: raw.fault && raw.culprit ? [{ kind: raw.scenario, start: t(raw.fault.start), end: t(raw.fault.end), culprit: raw.culprit }] : [],
+    skews: {},
   };
 }
 
@@ -209,17 +213,21 @@ export function score(doc: AnalyzeDocument, truth: Truth, shape: Shape, pathOrde
   };
   const used = new Set<number>();
   let allSufficient = true;
+  // Without a capture the only clock is the logs': a fault is where their clock put it.
+  const logSkews = shape.vantages.length ? [0] : [...new Set(shape.logs.map((l) => (l === 'stunnel' ? truth.skews.stunnelLog : truth.skews.nginxLog) ?? 0))];
   for (const f of truth.faults) {
     allSufficient &&= sufficient(f, shape);
     const ok = expressible(f.culprit, shape.vantages, pathOrder);
-    const over = doc.incidents.map((inc, i) => ({ inc, i })).filter(({ inc }) => t(inc.start) < f.end + 5 && t(inc.end) > f.start - 5);
+    // Logs with different clocks put the fault at either of their times.
+    const at = (inc: AnalyzeDocument['incidents'][number]) => logSkews.some((k) => t(inc.start) < f.end + k + 5 && t(inc.end) > f.start + k - 5);
+    const over = doc.incidents.map((inc, i) => ({ inc, i })).filter(({ inc }) => at(inc));
     if (!over.length) {
       notes.push(`${f.kind}: missed`);
       worse('undecided');
       continue;
     }
     // The incident that overlaps the fault most is its answer; others over it must not accuse.
-    const overlap = (inc: AnalyzeDocument['incidents'][number]) => Math.min(t(inc.end), f.end) - Math.max(t(inc.start), f.start);
+    const overlap = (inc: AnalyzeDocument['incidents'][number]) => Math.max(...logSkews.map((k) => Math.min(t(inc.end), f.end + k) - Math.max(t(inc.start), f.start + k)));
     over.sort((x, y) => overlap(y.inc) - overlap(x.inc));
     for (const { inc, i } of over) {
       used.add(i);
@@ -233,7 +241,7 @@ export function score(doc: AnalyzeDocument, truth: Truth, shape: Shape, pathOrde
       named.push({ confidence: c.confidence, right });
       notes.push(`${f.kind}: ${c.component} ${Math.round(c.confidence * 100)}%${right ? '' : ' WRONG'}`);
       if (!right) worse('wrong');
-      else if (inc === over[0].inc) startErrors.push(Math.abs(t(inc.start) - f.start));
+      else if (inc === over[0].inc) startErrors.push(Math.min(...logSkews.map((k) => Math.abs(t(inc.start) - f.start - k))));
     }
   }
   doc.incidents.forEach((inc, i) => {
