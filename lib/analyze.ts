@@ -10,7 +10,7 @@ import { loadConfigFile, parseConfig } from './config';
 import type { AnalyzeInput } from './config';
 import type { RawAnalyzeConfig } from './config/schema';
 import type { Warning } from './errors';
-import { readLog } from './logs';
+import { readLog, readLogSet } from './logs';
 import type { LogScanResult } from './logs';
 import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
@@ -174,6 +174,26 @@ export function isSteadyLog(l: LogView, interval: number, troubled: [number, num
   // Too little normal time to judge: keep the old reading (silence counts).
   if (normal.length < 4) return true;
   return normal.filter((x) => x.lines > 0).length / normal.length >= (troubled ? 0.8 : 0.9);
+}
+
+/**
+ * Reads one log entry of the config: one file, or a rotated set read as one log in time order.
+ * In a syslog file the component's own lines are picked by program tag — `program`, or by
+ * default the component's name; when no line carries that tag, every line is read and a warning
+ * says to set `program`.
+ */
+async function readComponentLog(l: AnalyzeInput['logs'][number], interval: number, warnings: Warning[]): Promise<LogScanResult> {
+  const opts = { tz: l.timezone, format: l.format, match: l.match, interval, year: l.year };
+  const read = (program: string | undefined, programDefault: boolean) =>
+    l.files.length > 1 || program !== undefined
+      ? readLogSet(l.files, { ...opts, program, programDefault, file: l.files.length === 1 ? l.files[0] : undefined })
+      : readLog(l.files[0], { ...opts, file: l.files[0] });
+  const res = await read(l.program ?? l.component, l.program === undefined);
+  if (l.program === undefined && res.program !== null && res.programLines === 0 && res.otherProgramLines > 0) {
+    warnings.push({ file: l.files[0], line: 0, code: 'program_not_found', reason: `no line of ${l.files.length > 1 ? 'these files' : 'this syslog file'} is tagged "${l.component}" (${res.otherProgramLines} lines of other programs): every line is read as ${l.component}'s; set "program" to the tag its lines carry` });
+    return read(undefined, false);
+  }
+  return res;
 }
 
 /** Signals, incident windows and their verdicts over one timeline. */
@@ -363,7 +383,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
   if (!cfg.path && captures.length > 1) inferred.push(`path: ${pathNames.join(' -> ')} (captures in the order given; set "path" to say otherwise)`);
 
   // Logs are read on this thread while worker threads read the captures.
-  const logsStarted = Promise.all(logsCfg.map((l) => readLog(l.file, { tz: l.timezone, format: l.format, match: l.match, interval, file: l.file })));
+  const logsStarted = Promise.all(logsCfg.map((l) => readComponentLog(l, interval, warnings)));
   logsStarted.catch(() => undefined);
   // Captures: one read each, in parallel when there are several.
   const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));

@@ -49,6 +49,8 @@ export interface ReadLogOptions {
    * every line.
    */
   program?: string;
+  /** `program` is a default (e.g. the component's name in analyze): ignored without a word where lines carry no tag. */
+  programDefault?: boolean;
 }
 
 /** The machine's IANA zone (`Intl`), `UTC` when it has none. */
@@ -84,6 +86,7 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
     mtime: o.mtime,
     maxLineBytes: o.maxLineBytes,
     program: o.program,
+    programDefault: o.programDefault,
   };
 }
 

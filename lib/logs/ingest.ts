@@ -70,6 +70,8 @@ export interface ScanOptions {
    * tag ignore it (with a `program_ignored` warning).
    */
   program?: string;
+  /** `program` came from the caller's default (the component's name), not the user: a format with no tag reads every line without a warning. */
+  programDefault?: boolean;
 }
 
 /** Event columns: epoch seconds and 1-based line numbers of the counted entries, in log order. */
@@ -358,7 +360,7 @@ export class LogScanner {
     if (this.programName) {
       this.layout = syslogLayout(this.fmt!.name);
       this.tagged = this.layout !== SyslogLayout.NONE;
-      if (!this.tagged) {
+      if (!this.tagged && !this.opts.programDefault) {
         this.warnings.push({ file: this.file, reason: `program "${this.opts.program}" not applied: ${this.fmt!.name} lines carry no program tag (syslog, rfc5424 and journal do)`, code: 'program_ignored' });
       }
     }
