@@ -155,6 +155,9 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
   if (L && L.restarts > 0) lines.push(`${s.component} logs show ${fmt(L.restarts, 0)} startup line${L.restarts === 1 ? '' : 's'} at the end of the incident: the process was started again`);
 
   const W = f.wire;
+  // The wire's facts lead when they decide; the log's follow them.
+  const nLog = lines.length;
+  const wireFirst = () => lines.splice(0, lines.length, ...lines.slice(nLog), ...lines.slice(0, nLog));
   if (W) {
     const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || W.synUnansweredSignal;
     const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
@@ -166,6 +169,7 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     }
     // Nothing listens: the kernel resets every SYN (a crashed process).
     if (W.serverResets >= 3 && W.syn >= 3 && W.synAck <= 0.2 * W.syn) {
+      wireFirst();
       lines.unshift(`${W.vantage}: ${fmt(W.serverResets, 0)} resets from ${where} answered ${fmt(W.syn, 0)} SYNs, with ${fmt(W.synAck, 0)} SYN-ACKs: nothing listened on the port — the host was up, ${s.component} was not`);
       return { state: 'failed', how: 'refused', confidence: restarted ? 0.93 : 0.88, lines, summary: `${s.component} was down: its host answered every connection attempt with a reset (nothing listened on ${where})${restarted ? ', and its log shows it starting again' : ''}.` };
     }
@@ -203,6 +207,7 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     }
     if (failure) {
       if (failure.state === 'failed' && logQuiet) failure.confidence = Math.min(0.97, failure.confidence + 0.05);
+      wireFirst();
       return failure;
     }
     // It answered on the wire; its own logs may still show it failing (a backend answering 502s).
