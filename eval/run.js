@@ -2,10 +2,11 @@
 /**
  * `npm run eval`: the verdict on inputs it was not tuned on.
  *   node eval/run.js [--set lab|tune|holdout|all] [--quiet]
- * lab: every scenario in captures/ × every input shape (the ablation);
- * tune / holdout: the generated runs in captures/generated/<set>/ with their full inputs and
- * every shape. Prints right / undecided / wrong per shape, the calibration table, and every
- * wrong answer. Exit 1 when any answer is wrong.
+ * lab: every scenario in captures/ × every input shape (the ablation); tune / holdout: the
+ * generated runs in captures/generated/<set>/ × every input shape (holdout runs were never looked
+ * at while the verdict was built). Per set: right / undecided / wrong per shape, the calibration
+ * table, incident start errors, and every wrong answer and every undecided one whose inputs
+ * sufficed. Exit 1 when any answer is wrong. Default: all three sets.
  */
 'use strict';
 const path = require('node:path');
@@ -14,14 +15,14 @@ const { analyze } = require(path.join(ROOT, 'dist/analyze'));
 const ev = require(path.join(ROOT, 'dist/eval/ablation'));
 
 const args = process.argv.slice(2);
-const set = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'lab';
+const which = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'all';
 const quiet = args.includes('--quiet');
-const roots = { lab: [path.join(ROOT, 'captures')], tune: [path.join(ROOT, 'captures/generated/tune')], holdout: [path.join(ROOT, 'captures/generated/holdout')] };
-const dirs = (set === 'all' ? [...roots.lab, ...roots.tune, ...roots.holdout] : roots[set]).flatMap(ev.scenarioDirs);
+const roots = { lab: path.join(ROOT, 'captures'), tune: path.join(ROOT, 'captures/generated/tune'), holdout: path.join(ROOT, 'captures/generated/holdout') };
+const sets = which === 'all' ? ['lab', 'tune', 'holdout'] : [which];
 
-(async () => {
+async function evaluate(set) {
   const scores = [];
-  for (const dir of dirs) {
+  for (const dir of ev.scenarioDirs(roots[set])) {
     const truth = ev.readTruth(dir);
     for (const shape of ev.shapes()) {
       const cfg = ev.configFor(dir, shape);
@@ -29,20 +30,44 @@ const dirs = (set === 'all' ? [...roots.lab, ...roots.tune, ...roots.holdout] : 
       try {
         doc = await analyze({ ...cfg, parallel: false });
       } catch (e) {
-        console.log(`${truth.name} ${shape.name}: ERROR ${e.message}`);
+        console.log(`${set} ${truth.name} ${shape.name}: ERROR ${e.message}`);
         continue;
       }
       const s = ev.score(doc, truth, shape, cfg.path ?? ['firewall', 'server']);
+      s.kind = truth.kind;
       scores.push(s);
-      if (!quiet && (s.outcome === 'wrong' || (s.outcome === 'undecided' && s.sufficient))) console.log(`${s.outcome.padEnd(9)} ${truth.name.padEnd(24)} ${shape.name.padEnd(24)} ${s.detail}`);
+      if (!quiet && (s.outcome === 'wrong' || (s.outcome === 'undecided' && s.sufficient))) console.log(`${s.outcome.padEnd(9)} ${set}/${truth.name.padEnd(24)} ${shape.name.padEnd(24)} ${s.detail}`);
     }
   }
-  console.log('\n' + ev.table(scores));
-  console.log('\nconfidence | named | right');
-  for (const c of ev.calibration(scores)) console.log(`${c.band} | ${c.named} | ${c.right}`);
-  const byScen = new Map();
-  for (const s of scores) { const r = byScen.get(s.scenario) ?? { right: 0, undecided: 0, wrong: 0 }; r[s.outcome]++; byScen.set(s.scenario, r); }
-  console.log('\nscenario | right | undecided | wrong');
-  for (const [k, r] of byScen) console.log(`${k} | ${r.right} | ${r.undecided} | ${r.wrong}`);
-  process.exitCode = scores.some((s) => s.outcome === 'wrong') ? 1 : 0;
+  return scores;
+}
+
+(async () => {
+  let wrong = 0;
+  for (const set of sets) {
+    const scores = await evaluate(set);
+    if (!scores.length) {
+      console.log(`\n## ${set}: no runs`);
+      continue;
+    }
+    wrong += scores.filter((s) => s.outcome === 'wrong').length;
+    const runs = new Set(scores.map((s) => s.scenario)).size;
+    console.log(`\n## ${set}: ${runs} runs × ${ev.shapes().length} input shapes\n`);
+    console.log(ev.table(scores));
+    const suff = scores.filter((s) => s.sufficient);
+    console.log(`\nwhere the inputs suffice: ${suff.filter((s) => s.outcome === 'right').length} of ${suff.length} right, ${suff.filter((s) => s.outcome === 'undecided').length} undecided, ${suff.filter((s) => s.outcome === 'wrong').length} wrong`);
+    console.log('\n| confidence | named | right |\n|---|---|---|');
+    for (const c of ev.calibration(scores)) console.log(`| ${c.band} | ${c.named} | ${c.right} |`);
+    const errs = scores.flatMap((s) => s.startErrors).sort((a, b) => a - b);
+    if (errs.length) console.log(`\nincident start vs the lab's fault start: median ${errs[errs.length >> 1].toFixed(1)} s, 90th percentile ${errs[Math.floor(errs.length * 0.9)].toFixed(1)} s, max ${errs[errs.length - 1].toFixed(1)} s (${errs.length} right answers)`);
+    const byScen = new Map();
+    for (const s of scores) {
+      const r = byScen.get(s.scenario) ?? { kind: s.kind, right: 0, undecided: 0, wrong: 0 };
+      r[s.outcome]++;
+      byScen.set(s.scenario, r);
+    }
+    console.log('\n| run | kind | right | undecided | wrong |\n|---|---|---|---|---|');
+    for (const [k, r] of byScen) console.log(`| ${k} | ${r.kind} | ${r.right} | ${r.undecided} | ${r.wrong} |`);
+  }
+  process.exitCode = wrong ? 1 : 0;
 })();
