@@ -51,7 +51,7 @@ export function readTruth(dir: string): Truth {
     name: path.basename(dir),
     kind: raw.scenario,
     faults: raw.fault && raw.culprit ? [{ kind: raw.scenario, start: t(raw.fault.start), end: t(raw.fault.end), culprit: raw.culprit }] : [],
-    skews: {},
+    skews: raw.skews ?? {},
   };
 }
 
@@ -153,7 +153,8 @@ export function expressible(culprit: TruthFault['culprit'], vantages: string[], 
  *   502s it answers fast, and only its access or error log shows the failure; for a stop without
  *   the loopback, a capture in front
  *   of the proxy plus the backend's log (the proxy answers handshakes, the answers from behind
- *   it stop, the backend's log is silent);
+ *   it stop, the backend's log is silent) — if that log's clock is right, since nothing on the
+ *   wire shows the backend's work to align it to;
  * - a cut between two vantages: both captures (then the loss is measured), or only the one
  *   behind it for a hard cut (nothing arrives there while connections stall: "before the
  *   server" is the precise answer); random or one-way loss seen from one vantage could lie on
@@ -164,7 +165,7 @@ export function expressible(culprit: TruthFault['culprit'], vantages: string[], 
  * - clients stopping: any capture (nothing arrives, nothing is stalled);
  * - a healthy run: any input (no incident).
  */
-export function sufficient(fault: TruthFault | null, shape: Shape): boolean {
+export function sufficient(fault: TruthFault | null, shape: Shape, skews: Truth['skews'] = {}): boolean {
   const v = new Set(shape.vantages);
   const front = v.has('firewall') || v.has('server');
   if (!fault) return true;
@@ -177,7 +178,9 @@ export function sufficient(fault: TruthFault | null, shape: Shape): boolean {
     // status codes are not read), so the access or error log is needed even with the loopback.
     if (fault.kind === 'backend-502') return shape.logs.includes('backend') || shape.logs.includes('backend-error');
     if (v.has('loopback')) return true;
-    if (fault.kind === 'app-freeze') return front && shape.logs.includes('backend');
+    // Without the loopback, nothing on the wire shows the backend's work to align its log's clock
+    // to: a log whose clock is off then cannot be placed, and its silence says nothing.
+    if (fault.kind === 'app-freeze') return front && shape.logs.includes('backend') && !skews.nginxLog;
     return false;
   }
   return false;
@@ -214,9 +217,16 @@ export function score(doc: AnalyzeDocument, truth: Truth, shape: Shape, pathOrde
   const used = new Set<number>();
   let allSufficient = true;
   // Without a capture the only clock is the logs': a fault is where their clock put it.
-  const logSkews = shape.vantages.length ? [0] : [...new Set(shape.logs.map((l) => (l === 'stunnel' ? truth.skews.stunnelLog : truth.skews.nginxLog) ?? 0))];
+  // The analysis runs on the clock of its reference: the path's first capture present (the
+  // firewall's is true time; the server's and its loopback's carry the server's skew), or without
+  // captures the logs' own clocks.
+  const logSkews = shape.vantages.includes('firewall')
+    ? [0]
+    : shape.vantages.length
+    ? [truth.skews.serverCapture ?? 0]
+    : [...new Set(shape.logs.map((l) => (l === 'stunnel' ? truth.skews.stunnelLog : truth.skews.nginxLog) ?? 0))];
   for (const f of truth.faults) {
-    allSufficient &&= sufficient(f, shape);
+    allSufficient &&= sufficient(f, shape, truth.skews);
     const ok = expressible(f.culprit, shape.vantages, pathOrder);
     // Logs with different clocks put the fault at either of their times.
     const at = (inc: AnalyzeDocument['incidents'][number]) => logSkews.some((k) => t(inc.start) < f.end + k + 5 && t(inc.end) > f.start + k - 5);
