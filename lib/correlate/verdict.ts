@@ -103,7 +103,10 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
     if (haveCaptures && !fromCapture && !kinds.has('log-errors')) return false;
     // Clients resetting for a sustained stretch (timeouts) is an outage even when throughput holds.
     const sustainedResets = real.some((s) => (s.kind === 'reset-spike' || s.kind === 'retransmission-spike') && s.to - s.from >= minRun);
-    return [...kinds].some((k) => PRIMARY.has(k)) || kinds.size >= 2 || sustainedResets;
+    // Two kinds at once count only when one of them lasts: a client's burst of new connections
+    // and its resets in the same second is traffic, not an outage.
+    const sustained = real.some((s) => s.to - s.from >= minRun);
+    return [...kinds].some((k) => PRIMARY.has(k)) || (kinds.size >= 2 && sustained) || sustainedResets;
   });
 }
 
