@@ -326,14 +326,16 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   const join = Math.max(2, Math.ceil(30 / interval));
   for (let merged = true; merged; ) {
     merged = false;
-    for (let k = 0; k + 1 < groups.length; k++) {
+    for (let k = 0; k >= 0 && k + 1 < groups.length; k++) {
       const x = decisions[k].culprit, y = decisions[k + 1].culprit;
       if (x.kind === 'unknown' || x.component !== y.component || x.kind !== y.kind || groups[k + 1].from - groups[k].to > join) continue;
-      groups = [...groups.slice(0, k), { from: Math.min(groups[k].from, groups[k + 1].from), to: Math.max(groups[k].to, groups[k + 1].to), signals: [...groups[k].signals, ...groups[k + 1].signals] }, ...groups.slice(k + 2)];
-      windows = groups.map((g) => [g.from, g.to] as [number, number]);
-      decisions = groups.map((g) => judge(g, windows));
+      const g = { from: Math.min(groups[k].from, groups[k + 1].from), to: Math.max(groups[k].to, groups[k + 1].to), signals: [...groups[k].signals, ...groups[k + 1].signals] };
+      groups = [...groups.slice(0, k), g, ...groups.slice(k + 2)];
+      windows = groups.map((x) => [x.from, x.to] as [number, number]);
+      // Only the merged incident is judged again: the others' baselines barely move.
+      decisions = [...decisions.slice(0, k), judge(g, windows), ...decisions.slice(k + 2)];
       merged = true;
-      break;
+      k--;
     }
   }
   const incidents: IncidentDoc[] = groups.map((g, k) => {
