@@ -92,6 +92,7 @@ export interface WireFacts {
   retransmissions: number;
   retransBase: number;
   zeroWindows: number;
+  zeroWindowBase: number;
   /** The syn-unanswered signal held at this vantage for this service. */
   synUnansweredSignal: boolean;
 }
@@ -206,6 +207,7 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
     retransmissions: sumRange(col.retransmissions, a, b),
     retransBase: base(col.retransmissions),
     zeroWindows: sumRange(col.zeroWindows, a, b),
+    zeroWindowBase: base(col.zeroWindows),
     synUnansweredSignal: signals.some((g) => g.kind === 'syn-unanswered' && g.source === `${v.vantage}:${s.component}` && g.to > a && g.from < b),
   };
 }

@@ -165,6 +165,9 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || W.synUnansweredSignal;
     const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
     lines.push(`${W.vantage} saw ${fmt(W.syn, 0)} client SYNs to ${where} (retransmissions included; ${fmt(W.synAck, 0)} answered with SYN-ACK${W.serverResets ? `, ${fmt(W.serverResets, 0)} resets from the server side` : ''}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(W.c2sRate, 0)} client payload bytes/s (usually ${fmt(W.c2sBase, 0)}/s)`);
+    // A zero window: a receiver's buffer was full (it stopped reading). Stated; which side it was
+    // is in the flow records (zeroWindows c2s/s2c), not in the series.
+    if (W.zeroWindows >= 3 && W.zeroWindows / secs > 3 * W.zeroWindowBase) lines.push(`${fmt(W.zeroWindows, 0)} zero-window advertisements on connections to ${where} at ${W.vantage} (usually ${fmt(W.zeroWindowBase, 3)}/s): a receiver stopped reading`);
     if (!offered) {
       const pct = Math.max(W.synBase > 0 ? W.synRate / W.synBase : 0, W.c2sBase > 0 ? W.c2sRate / W.c2sBase : 0);
       lines.push(`its input stopped: ${fmt(pct * 100, 0)}% of the usual connections and requests reached ${where}, so a quiet ${s.component} is explained in front of it`);
