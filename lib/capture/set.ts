@@ -27,6 +27,7 @@ import type { InterfaceInfo } from './format';
 import { isGzip } from './gzip';
 import { sniffPcap } from './pcap';
 import { sniffPcapng } from './pcapng';
+import { hasMagic, naturalCompare, segmentRegExp } from '../glob';
 import type { CaptureReader, ReaderOptions, ReaderState } from './reader';
 import type { PacketRecord } from './record';
 
@@ -414,34 +415,7 @@ export function openCaptureSet(files: string[], opts: CaptureSetOptions = {}): C
 
 // ---- file lists ------------------------------------------------------------------------------------
 
-/** Names compared with their digit runs as numbers: `fw.pcap2` < `fw.pcap10`. */
-export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
-const GLOB_CHARS = /[*?[]/;
-
-/** One glob path segment → a regex over a name (`*`, `?`, `[abc]`, `[!a-z]`). */
-function segmentRegex(seg: string): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = seg.indexOf(']', i + 2);
-      if (close < 0) {
-        re += '\\[';
-        continue;
-      }
-      let body = seg.slice(i + 1, close);
-      if (body[0] === '!' || body[0] === '^') body = '^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+export { naturalCompare } from '../glob';
 
 function listDir(dir: string): fs.Dirent[] {
   try {
@@ -471,14 +445,14 @@ function globWalk(dir: string, segs: string[], out: string[]): void {
     }
     return;
   }
-  if (!GLOB_CHARS.test(seg)) {
+  if (!hasMagic(seg)) {
     const p = path.join(dir, seg);
     if (rest.length === 0) {
       if (isFile(p)) out.push(p);
     } else globWalk(p, rest, out);
     return;
   }
-  const re = segmentRegex(seg);
+  const re = segmentRegExp(seg);
   for (const e of listDir(dir)) {
     if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
     if (!re.test(e.name)) continue;
@@ -527,10 +501,10 @@ export function expandCaptureFiles(spec: string | string[], baseDir: string): st
   const out: string[] = [];
   for (const entry of Array.isArray(spec) ? spec : [spec]) {
     const abs = path.resolve(baseDir, entry);
-    if (GLOB_CHARS.test(entry)) {
+    if (hasMagic(entry)) {
       // The part before the first segment with a glob character is a plain directory.
       const segs = abs.split(path.sep);
-      const firstGlob = segs.findIndex((s) => GLOB_CHARS.test(s));
+      const firstGlob = segs.findIndex((s) => hasMagic(s));
       const root = segs.slice(0, firstGlob).join(path.sep) || path.sep;
       const found: string[] = [];
       globWalk(root, segs.slice(firstGlob), found);

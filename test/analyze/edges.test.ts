@@ -12,15 +12,9 @@ import * as path from 'node:path';
 import { analyze } from '../../lib/analyze';
 import { readTruth } from '../../lib/eval/ablation';
 import { REPO } from '../helpers/corpus';
+import { haveTool } from '../helpers/tools';
 
-const have = (() => {
-  try {
-    execFileSync('editcap', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const have = haveTool('editcap');
 if (!have) console.warn('edge test skipped: editcap (Wireshark) is not installed');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-edge-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

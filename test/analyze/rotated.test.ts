@@ -14,15 +14,9 @@ import { analyze, AnalyzeConfig } from '../../lib/analyze';
 import { readTruth, scenarioDirs } from '../../lib/eval/ablation';
 import { fileMissingBetween } from '../../lib/correlate/scan';
 import { REPO } from '../helpers/corpus';
+import { haveTool } from '../helpers/tools';
 
-const haveEditcap = (() => {
-  try {
-    execFileSync('editcap', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveEditcap = haveTool('editcap');
 if (!haveEditcap) console.warn('rotated-capture test skipped: editcap (Wireshark) is not installed');
 const dirs = scenarioDirs(path.join(REPO, 'captures'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-rot-'));

@@ -13,15 +13,9 @@ import * as path from 'node:path';
 import { analyze } from '../../lib/analyze';
 import { configFor, readTruth, scenarioDirs, score, shapes } from '../../lib/eval/ablation';
 import { REPO } from '../helpers/corpus';
+import { haveTool } from '../helpers/tools';
 
-const have = (() => {
-  try {
-    execFileSync('editcap', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const have = haveTool('editcap');
 if (!have) console.warn('clock-skew ablation skipped: editcap (Wireshark) is not installed');
 const SKEW = { serverCapture: -130, stunnelLog: 300, nginxLog: -600 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-skews-'));
