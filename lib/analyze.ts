@@ -580,6 +580,9 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     })),
     ...logResults.map(({ cfg, res }, k) => ({
       type: 'log' as const, name: cfg.component, file: cfg.file, format: res.format, timezone: res.timezone, lines: res.lines, parsed: res.parsed,
+      ...(cfg.files.length > 1 ? { files: cfg.files } : {}),
+      ...(res.assumedYear ? { assumedYear: res.assumedYear } : {}),
+      ...(res.program ? { program: res.program, programLines: res.programLines, otherProgramLines: res.otherProgramLines } : {}),
       class: logViews[k].steady === false ? 'sparse' : 'steady',
       classWhy: logViews[k].steady === false
         ? 'writes in few 10-second stretches of normal operation: its silence means nothing, its lines are events'

@@ -52,6 +52,10 @@ test('the stunnel log as three rotated syslog files among other programs: the pl
   const p = plain.sources.find((s) => s.type === 'log')!;
   expect([log.first, log.last, log.silences]).toEqual([p.first, p.last, p.silences]);
   expect(log.format).toBe('syslog');
+  expect(log.assumedYear).toBe(2026);
+  expect(log.program).toBe('stunnel');
+  expect((log.files as string[]).map((f) => path.basename(f))).toEqual(['messages', 'messages.2.gz', 'messages.1']);
+  expect(log.otherProgramLines).toBeGreaterThan(300);
   expect(log.class).toBe('steady');
   expect(sys.warnings.filter((w) => w.code === 'program_not_found')).toEqual([]);
 });
