@@ -22,18 +22,20 @@ const packets = Number(/Number of packets:\s+(\d+)/.exec(execFileSync('capinfos'
 fs.mkdirSync(path.join(tmp, 'set'));
 execFileSync('editcap', ['-c', String(Math.ceil(packets / n)), one, path.join(tmp, 'set', 'fw.pcap')]);
 const files = fs.readdirSync(path.join(tmp, 'set')).length;
-const child = (capture) => `
+const child = (capture, parallel) => `
 const { analyze } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'analyze.js'))});
 const t0 = process.hrtime.bigint();
-analyze({ interval: '1s', parallel: false, captures: [${capture}] }).then((d) => {
+analyze({ interval: '1s', parallel: ${parallel}, captures: [${capture}] }).then((d) => {
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(JSON.stringify({ seconds: s, packets: d.sources[0].packets, incidents: d.incidents.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  const u = process.cpuUsage();
+  console.log(JSON.stringify({ seconds: s, cpu: (u.user + u.system) / 1e6, packets: d.sources[0].packets, incidents: d.incidents.length, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 });`;
 const rows = [];
-for (const [label, capture] of [['one file', `{ file: ${JSON.stringify(one)}, vantage: 'fw' }`], [`${files} files (a folder)`, `{ files: ${JSON.stringify(path.join(tmp, 'set'))}, vantage: 'fw' }`]]) {
+const folder = `{ files: ${JSON.stringify(path.join(tmp, 'set'))}, vantage: 'fw' }`;
+for (const [label, capture, parallel] of [['one file', `{ file: ${JSON.stringify(one)}, vantage: 'fw' }`, false], [`${files} files, one thread`, folder, false], [`${files} files, two parts`, folder, true]]) {
   const runs = [];
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(process.execPath, ['-e', child(capture)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', child(capture, parallel)], { encoding: 'utf8' });
     if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
     runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }
@@ -41,5 +43,5 @@ for (const [label, capture] of [['one file', `{ file: ${JSON.stringify(one)}, va
   rows.push({ input: label, ...runs[1] });
 }
 console.log(`analyze, one vantage, ${packets} packets of ${path.basename(src)} (median of 3):`);
-for (const r of rows) console.log(`  ${r.input.padEnd(22)} ${r.seconds.toFixed(2)} s  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB  incidents ${r.incidents}`);
+for (const r of rows) console.log(`  ${r.input.padEnd(24)} ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB  incidents ${r.incidents}`);
 fs.rmSync(tmp, { recursive: true, force: true });

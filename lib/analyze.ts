@@ -15,6 +15,7 @@ import type { LogScanResult } from './logs';
 import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
 import { scanInWorkers } from './correlate/workers';
+import { mergeScans, splitRequests } from './correlate/split';
 import { detectDrop, detectLogErrors, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
@@ -174,6 +175,18 @@ export function isSteadyLog(l: LogView, interval: number, troubled: [number, num
   // Too little normal time to judge: keep the old reading (silence counts).
   if (normal.length < 4) return true;
   return normal.filter((x) => x.lines > 0).length / normal.length >= (troubled ? 0.8 : 0.9);
+}
+
+/**
+ * Scans every capture once: in worker threads when allowed and there is more than one thread of
+ * work — several vantages, or one long rotated set cut into parts for the spare cores.
+ */
+async function scanAll(reqs: ScanRequest[], parallel: boolean): Promise<CaptureScan[]> {
+  if (!parallel) return reqs.map(scanCapture);
+  const { runs, parts } = splitRequests(reqs);
+  if (runs.length === 1) return runs.map(scanCapture);
+  const done = await scanInWorkers(runs);
+  return parts.map((idx) => mergeScans(idx.map((i) => done[i])));
 }
 
 /**
@@ -394,7 +407,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
   const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {
-    scans = cfg.parallel === false || reqs.length === 1 ? reqs.map(scanCapture) : await scanInWorkers(reqs);
+    scans = await scanAll(reqs, cfg.parallel !== false);
   }
   if (services.length === 0 && scans.length > 0) {
     const top = scans.flatMap((s) => s.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
@@ -403,7 +416,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
       services = [{ component, host: top.host, port: top.port }];
       inferred.push(`service: ${component} = ${top.host}:${top.port} (the busiest server in the captures, ${top.connections} connections)`);
       // The per-service series need the service during the pass: read again with it known.
-      scans = cfg.parallel === false || reqs.length === 1 ? reqs.map((r) => scanCapture({ ...r, services })) : await scanInWorkers(reqs.map((r) => ({ ...r, services })));
+      scans = await scanAll(reqs.map((r) => ({ ...r, services })), cfg.parallel !== false);
     }
   }
   for (const s of scans) warnings.push(...s.warnings);

@@ -13,6 +13,7 @@ import * as zlib from 'node:zlib';
 import { analyze, AnalyzeConfig } from '../../lib/analyze';
 import { readTruth, scenarioDirs } from '../../lib/eval/ablation';
 import { fileMissingBetween } from '../../lib/correlate/scan';
+import { SPLIT_MIN_FILES, splitRequests } from '../../lib/correlate/split';
 import { REPO } from '../helpers/corpus';
 import { haveTool } from '../helpers/tools';
 
@@ -115,4 +116,24 @@ test.each([
   ['fw-2026-11-25_13.pcap', 'fw-2026-11-25_14.pcap', false],
 ])('a file missing between %s and %s: %s', (a, b, missing) => {
   expect(fileMissingBetween(a, b)).toBe(missing);
+});
+
+(haveEditcap ? test : test.skip)('one vantage as a long set (40 files) is read on both cores and gives the same incidents as one thread', async () => {
+  const dir = path.join(REPO, 'captures', 'stunnel-freeze');
+  const out = path.join(tmp, 'long');
+  fs.mkdirSync(out, { recursive: true });
+  execFileSync('editcap', ['-c', String(Math.ceil(packets(path.join(dir, 'server.pcap')) / 40)), path.join(dir, 'server.pcap'), path.join(out, 'srv.pcap')]);
+  const files = fs.readdirSync(out).map((f) => path.join(out, f));
+  expect(files.length).toBeGreaterThanOrEqual(SPLIT_MIN_FILES);
+  const cfg: AnalyzeConfig = { baseDir: dir, captures: [{ vantage: 'server', files }], logs: [{ file: 'stunnel.log', component: 'stunnel', timezone: 'America/New_York' }], services: [{ component: 'stunnel', host: '10.0.2.2', port: 443 }] };
+  expect(splitRequests([{ file: files[0], files, vantage: 'server', interval: 1, services: [], ledger: false }], 2).runs).toHaveLength(2);
+  const one = await analyze({ ...cfg, parallel: false });
+  const two = await analyze({ ...cfg, parallel: true });
+  expect(two.incidents.map((i) => [i.start, i.end, i.culprit.component, i.culprit.kind])).toEqual(one.incidents.map((i) => [i.start, i.end, i.culprit.component, i.culprit.kind]));
+  expect(two.incidents[0].culprit.component).toBe('stunnel');
+  expect(two.sources[0].packets).toBe(one.sources[0].packets);
+  expect((two.sources[0].files as string[]).length).toBe(files.length);
+  // Each connection open at the cut is seen as two (one record per part): more records, never fewer.
+  expect(two.sources[0].connections as number).toBeGreaterThanOrEqual(one.sources[0].connections as number);
+  expect(two.sources[0].connections as number).toBeLessThanOrEqual(1.2 * (one.sources[0].connections as number));
 });
