@@ -254,11 +254,11 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
     let active = 0;
     for (let i = c.cover[0]; i < c.cover[1]; i++) if (c.all.packets[i] > 0) active++;
     if (active >= 0.5 * (c.cover[1] - c.cover[0])) {
-      signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5));
-      signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8));
-      signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8));
-      signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5));
-      signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3));
+      signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5, c.all.packets));
+      signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8, c.all.packets));
+      signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8, c.all.packets));
+      signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5, c.all.packets));
+      signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3, c.all.packets));
     }
     for (const s of seen) {
       const col = c.services[s.component];
@@ -308,7 +308,9 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       for (let i = si.to; i < l.cover[1]; i++) after += l.lines[i];
       // A silence followed only by a shutdown line or two (or preceded only by a start banner) is
       // the log's edge: the program stopped or started, not an outage on its own.
-      const edge = after <= 3 || before <= 3;
+      // With captures, a silence where no capture ran cannot be checked against its input.
+      const uncovered = captureViews.length > 0 && !captureViews.some((c) => si.from < c.cover[1] && si.to > c.cover[0]);
+      const edge = after <= 3 || before <= 3 || uncovered;
       signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind, ...(edge ? { edge: true } : {}) });
     }
   }

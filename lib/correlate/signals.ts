@@ -62,12 +62,28 @@ export interface DetectContext {
 }
 
 /**
- * A drop: at least `minRun` bins under `fraction` of the median (default 25 %), where the
- * median itself is meaningful (≥ `minMedian` per bin).
+ * The usual level of a column, robust to an outage that covers most of it: the median of the
+ * bins at or above a quarter of its 90th percentile. An outage shorter than half the capture
+ * cannot move a plain median; one that covers 80 % of it (a ten-minute freeze in a twelve-minute
+ * capture) would make the median zero and hide itself. Needs traffic in at least a tenth of the
+ * bins.
+ */
+export function usualLevel(seg: ArrayLike<number>): number {
+  const xs = Float64Array.from(seg as ArrayLike<number>).sort();
+  if (!xs.length) return 0;
+  const p90 = xs[Math.min(xs.length - 1, Math.floor(0.9 * xs.length))];
+  let lo = 0;
+  while (lo < xs.length && xs[lo] < 0.25 * p90) lo++;
+  return median(xs.subarray(lo));
+}
+
+/**
+ * A drop: at least `minRun` bins under `fraction` of the usual level (default 25 %), where that
+ * level is meaningful (≥ `minMedian` per bin).
  */
 export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, fraction = 0.25, minMedian = 1): Signal[] {
   const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
-  const m = median(seg);
+  const m = usualLevel(seg);
   if (m < minMedian) return [];
   const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] < m * fraction, ctx.minRun, 1);
   return found.map(([a, b]) => ({
@@ -80,8 +96,11 @@ export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: str
  * A spike: bins above median + max(4·MAD, 3, median) — at least double the usual and clearly
  * outside its noise — with at least `minTotal` events in the stretch.
  */
-export function detectSpike(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, minTotal = 5): Signal[] {
-  const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
+export function detectSpike(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, minTotal = 5, active?: ArrayLike<number>): Signal[] {
+  // The baseline over the bins where the source carried traffic: a long stretch of nothing (the
+  // clients paused for most of the capture) would make every ordinary bin look like a spike.
+  const seg: number[] = [];
+  for (let i = ctx.from; i < ctx.to; i++) if (!active || active[i] > 0) seg.push(x[i]);
   const m = median(seg);
   const s = mad(seg, m);
   const thr = m + Math.max(4 * s, 3, m);

@@ -83,7 +83,7 @@ const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unansw
  * Merges overlapping (or nearly adjacent) signals into incident windows. With captures, an
  * incident needs a capture-derived signal; a log going quiet alone is then not an outage.
  */
-export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: boolean, logSources: Set<string>, minRun = 3): { from: number; to: number; signals: Signal[] }[] {
+export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: boolean, logSources: Set<string>, minRun = 3, recovery = 4 * mergeGap): { from: number; to: number; signals: Signal[] }[] {
   const sorted = [...signals].sort((a, b) => a.from - b.from || a.to - b.to);
   const groups: { from: number; to: number; signals: Signal[] }[] = [];
   for (const s of sorted) {
@@ -93,21 +93,33 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
       g.signals.push(s);
     } else groups.push({ from: s.from, to: s.to, signals: [s] });
   }
-  return groups.filter((g) => {
+  const primary = (g: { signals: Signal[] }) => g.signals.some((s) => !s.edge && PRIMARY.has(s.kind));
+  const kept: { from: number; to: number; signals: Signal[] }[] = [];
+  for (const g of groups) {
     const real = g.signals.filter((s) => !s.edge);
     const kinds = new Set(real.map((s) => s.kind));
     // A capture signal counts when it is a primary kind or lasts: a one-second burst of
     // retransmissions as connections close is no outage, even beside a quiet log.
     const fromCapture = real.some((s) => !logSources.has(s.source) && (PRIMARY.has(s.kind) || s.to - s.from >= minRun));
     // A log filling with errors is an outage the captures may not show (fast 502s keep traffic up).
-    if (haveCaptures && !fromCapture && !kinds.has('log-errors')) return false;
+    if (haveCaptures && !fromCapture && !kinds.has('log-errors')) continue;
     // Clients resetting for a sustained stretch (timeouts) is an outage even when throughput holds.
     const sustainedResets = real.some((s) => (s.kind === 'reset-spike' || s.kind === 'retransmission-spike') && s.to - s.from >= minRun);
     // Two kinds at once count only when one of them lasts: a client's burst of new connections
     // and its resets in the same second is traffic, not an outage.
     const sustained = real.some((s) => s.to - s.from >= minRun);
-    return [...kinds].some((k) => PRIMARY.has(k)) || (kinds.size >= 2 && sustained) || sustainedResets;
-  });
+    if (!([...kinds].some((k) => PRIMARY.has(k)) || (kinds.size >= 2 && sustained) || sustainedResets)) continue;
+    // Spikes with nothing stopped, right after an outage, are its recovery (the reconnection
+    // burst, the resets of connections that died waiting): part of that incident, not a new one.
+    const prev = kept[kept.length - 1];
+    if (prev && !primary(g) && primary(prev) && g.from - prev.to <= recovery) {
+      prev.to = Math.max(prev.to, g.to);
+      prev.signals.push(...g.signals);
+      continue;
+    }
+    kept.push(g);
+  }
+  return kept;
 }
 
 
@@ -263,7 +275,14 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     const unanswered = signals.some((g) => g.kind === 'syn-unanswered' && g.source.startsWith(`${front.vantage}:`) && g.to > da && g.from < db) || (synN >= 3 && synAckN < 0.5 * synN);
     const demandGone = !unanswered && (synB === 0 || synW < 0.1 * synB) && (c2sB === 0 || c2sW < 0.1 * c2sB) && pktW < 0.2 * pktB;
     if (demandGone && pktB > 0) {
-      const retx = sumRange(front.all.retransmissions, da, db);
+      // Stalled connections retransmit through the quiet stretch, with backoff: counted inside it
+      // (not in its first and last two bins, where connections close and reopen — a client that
+      // stops closes its idle connections in a burst, retransmitted FINs included) and in at
+      // least three different bins.
+      const ia = Math.min(db, da + 2), ib = Math.max(ia, db - 2);
+      let stallBins = 0;
+      for (let i = ia; i < ib; i++) if (front.all.retransmissions[i] > 0) stallBins++;
+      const retx = stallBins >= 3 ? sumRange(front.all.retransmissions, ia, ib) : 0;
       const rstS = sumRange(front.all.resetsByServer, da, db);
       const line = `${front.vantage} saw ${fmt(synW, 2)} new connection attempts/s and ${fmt(pktW, 2)} packets/s during ${hms(timeline.startOf(da))}–${hms(timeline.startOf(db))} (usually ${fmt(synB, 2)} and ${fmt(pktB, 1)}/s)`;
       if (retx >= 3) {
