@@ -105,10 +105,9 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
     if (haveCaptures && !fromCapture && !kinds.has('log-errors')) continue;
     // Clients resetting for a sustained stretch (timeouts) is an outage even when throughput holds.
     const sustainedResets = real.some((s) => (s.kind === 'reset-spike' || s.kind === 'retransmission-spike') && s.to - s.from >= minRun);
-    // Two kinds at once count only when one of them lasts: a client's burst of new connections
-    // and its resets in the same second is traffic, not an outage.
-    const sustained = real.some((s) => s.to - s.from >= minRun);
-    if (!([...kinds].some((k) => PRIMARY.has(k)) || (kinds.size >= 2 && sustained) || sustainedResets)) continue;
+    // Spikes alone are traffic (a burst of new connections, of retransmissions) unless clients
+    // keep resetting or retransmitting for a while: something stopped, or it is no outage.
+    if (!([...kinds].some((k) => PRIMARY.has(k)) || sustainedResets)) continue;
     // Spikes with nothing stopped, right after an outage, are its recovery (the reconnection
     // burst, the resets of connections that died waiting): part of that incident, not a new one.
     const prev = kept[kept.length - 1];
@@ -232,8 +231,11 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.85, lines, summary: `${s.component} failed its requests: its input arrived and it answered, but its logs filled with errors.` };
     if (workSeen || hostSpoke) return { state: 'working', byWire: workSeen, lines };
   }
-  // No capture of it: its logs alone.
-  if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.8, lines, summary: `${s.component}'s logs show it failing: ${fmt(L!.errors, 0)} error lines in the incident.` };
+  // No capture of it: its logs alone. Errors name it only while it kept working at its usual
+  // pace (every request answered, with an error: 502s); errors as its connections die (resets,
+  // timeouts: a network cut, clients gone) come with its pace falling, and point elsewhere.
+  const keptPace = L !== null && L.base !== null && L.base > 0 && (L.rate ?? 0) >= 0.5 * L.base;
+  if (errorSpike && keptPace) return { state: 'failed', how: 'errors', confidence: 0.8, lines, summary: `${s.component}'s logs show it failing: ${fmt(L!.errors, 0)} error lines in the incident.` };
   if (restarted) return { state: 'failed', how: 'restarted', confidence: 0.75, lines, summary: `${s.component} went silent and then logged its own start: the process died and was started again.` };
   if (logQuiet && frontClearedByWire) {
     return { state: 'failed', how: 'quiet', confidence: 0.7, lines: [...lines, `the component in front of ${s.component} kept doing its own work, and ${s.component} (no capture sees its port) went silent`], summary: `${s.component} went silent while the component in front of it kept working: no capture sees its port, so this rests on its log.` };
