@@ -266,8 +266,11 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   // 1. Demand at the first vantage point: did the clients keep asking?
   if (front) {
     const [da, db] = demandRange ?? [a, b];
-    const dsecs = Math.max(iv, (db - da) * iv);
-    const rateD = (x: Float64Array | undefined) => sumRange(x, da, db) / dsecs;
+    // Demand is measured inside the stretch, not in its first and last two bins: clients that
+    // stop close their idle connections in a burst there, and come back in one.
+    const [ra, rb] = db - da >= 8 ? [da + 2, db - 2] : [da, db];
+    const dsecs = Math.max(iv, (rb - ra) * iv);
+    const rateD = (x: Float64Array | undefined) => sumRange(x, ra, rb) / dsecs;
     const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, front.gaps ? [...exclude, ...front.gaps] : exclude) / iv;
     const synW = rateD(front.all.synOnly), synB = base(front.all.synOnly);
     const c2sW = rateD(front.all.payloadC2S), c2sB = base(front.all.payloadC2S);
