@@ -148,6 +148,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
 <p class="verdict"><span class="label">Verdict</span> <strong class="culprit">${escapeHtml(verdictSentence(inc))}</strong>
 <span class="conf" title="confidence"><span class="bar"><span style="width:${pct}%"></span></span> ${pct}% confidence</span></p>
 ${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
+${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${escapeHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
 <h4>Evidence</h4>
 <ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>

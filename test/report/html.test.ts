@@ -151,7 +151,7 @@ function hostileDoc(): AnalyzeDocument {
     ],
     incidents: [{
       start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', duration: 10,
-      culprit: { component: `app${SCRIPT}`, kind: 'application', confidence: 0.8 },
+      culprit: { component: `app${SCRIPT}`, kind: 'application', confidence: 0.8, suspects: [{ component: `db${SCRIPT}`, why: evil }] },
       summary: `app went silent: ${evil}`,
       evidence: [`log line: ${evil}`],
       signals: [{ source: `app${SCRIPT} log`, kind: 'log-silence', start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', baseline: 1, observed: 0, detail: IMG }],
