@@ -135,7 +135,7 @@ function hms(t: number): string {
 /** What the data says one component did in the window. */
 type Judgement =
   /** It failed at its own work while its input arrived (or its own log shows the failure). */
-  | { state: 'failed'; how: 'stopped' | 'refused' | 'slow' | 'errors' | 'restarted' | 'quiet'; confidence: number; lines: string[]; summary: string }
+  | { state: 'failed'; how: 'stopped' | 'refused' | 'slow' | 'errors' | 'restarted' | 'quiet'; confidence: number; lines: string[]; summary: string; workSeen?: boolean }
   /** It did its own work (its answers were seen, or its steady log kept writing). */
   | { state: 'working'; byWire: boolean; lines: string[] }
   /** Its input did not arrive: whatever it did, the cause is in front of it. */
@@ -228,7 +228,7 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
       return failure;
     }
     // It answered on the wire; its own logs may still show it failing (a backend answering 502s).
-    if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.85, lines, summary: `${s.component} failed its requests: its input arrived and it answered, but its logs filled with errors.` };
+    if (errorSpike) return { state: 'failed', how: 'errors', confidence: 0.85, lines, summary: `${s.component} failed its requests: its input arrived and it answered, but its logs filled with errors.`, workSeen };
     if (workSeen || hostSpoke) return { state: 'working', byWire: workSeen, lines };
   }
   // No capture of it: its logs alone. Errors name it only while it kept working at its usual
@@ -338,6 +338,29 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   for (let k = 0; k < facts.length; k++) {
     const f = facts[k];
     const j = judge(f, clearedByWire, iv, secs);
+    // A component whose logs fill with errors may be complaining about the one behind it (a proxy
+    // that cannot reach its backend): look behind first. A component behind it that failed on the
+    // wire, or went quiet while this one was seen doing its own work, is the culprit; one that went
+    // quiet with nothing to clear this one leaves both as suspects.
+    if (j.state === 'failed' && j.how === 'errors') {
+      let deferred: Decision | null = null;
+      for (let m = k + 1; m < facts.length && !deferred; m++) {
+        const g = facts[m];
+        const gj = judge(g, j.workSeen === true, iv, secs);
+        if (gj.state === 'failed' && gj.how !== 'errors') {
+          evidence.push(...gj.lines, ...[...before, ...j.lines].map((l) => `in front: ${l}`), `${f.service.component}'s errors are about ${g.service.component} behind it, which failed`);
+          evidence.push(...noLossLines);
+          deferred = { culprit: { component: g.service.component, kind: 'application', confidence: Math.round(Math.min(0.97, gj.confidence + (noLossLines.length ? 0.02 : 0)) * 100) / 100 }, evidence, summary: gj.summary };
+        } else if (gj.state === 'unseen' && gj.quietLog) {
+          evidence.push(...before, ...j.lines, ...gj.lines);
+          deferred = { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects: [
+            { component: g.service.component, why: `its log went silent while ${f.service.component} logged errors, maybe about reaching it; a capture of ${g.service.host}:${g.service.port} would decide` },
+            { component: f.service.component, why: 'its logs filled with errors' },
+          ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it went quiet: a capture of ${g.service.host}:${g.service.port} would tell which failed.` };
+        } else if (gj.state !== 'working') break;
+      }
+      if (deferred) return deferred;
+    }
     if (j.state === 'failed') {
       evidence.push(...j.lines, ...before.map((l) => `in front: ${l}`));
       for (const g of facts.slice(k + 1)) {
