@@ -357,6 +357,13 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
             { component: g.service.component, why: `its log went silent while ${f.service.component} logged errors, maybe about reaching it; a capture of ${g.service.host}:${g.service.port} would decide` },
             { component: f.service.component, why: 'its logs filled with errors' },
           ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it went quiet: a capture of ${g.service.host}:${g.service.port} would tell which failed.` };
+        } else if (gj.state === 'unseen') {
+          // What its errors are about is not seen: the component behind it may be the one failing.
+          evidence.push(...before, ...j.lines, ...gj.lines);
+          deferred = { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects: [
+            { component: g.service.component, why: `${f.service.component}${j.workSeen ? ' answered its own handshakes while its' : `'s`} logs filled with errors, maybe about reaching ${g.service.component}, which nothing here shows working: its log or a capture of ${g.service.host}:${g.service.port} would decide` },
+            { component: f.service.component, why: 'its logs filled with errors' },
+          ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it is not seen working: its log or a capture of its port would tell which failed.` };
         } else if (gj.state !== 'working') break;
       }
       if (deferred) return deferred;
