@@ -16,7 +16,7 @@ import { compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
 import { scanInWorkers } from './correlate/workers';
 import { mergeScans, splitRequests } from './correlate/split';
-import { detectDrop, detectLogErrors, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
+import { detectDrop, detectLogErrors, detectSlow, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './correlate/signals';
 import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
@@ -266,6 +266,7 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       const asked = new Float64Array(timeline.length);
       for (let i = 0; i < asked.length; i++) asked[i] = col.payloadC2S[i] + col.synOnly[i];
       signals.push(...detectStalls(col.payloadS2C, asked, ctx, c.vantage));
+      signals.push(...detectSlow(col.reqAnswered, col.reqWait, col.reqUnanswered, ctx, `${c.vantage}:${s.component}`));
     }
   }
   for (const cmp of comparisons) {
@@ -380,7 +381,7 @@ export function loadConfig(file: string): AnalyzeInput {
   return loadConfigFile(file);
 }
 
-const PRIMARY_KINDS = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages']);
+const PRIMARY_KINDS = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors', 'slow-answers']);
 const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**

@@ -243,8 +243,9 @@ export function logFacts(logs: LogView[], component: string, w: Window, iv: numb
   for (const l of mine) {
     errors += sumRange(l.errors, a, b);
     errorBase += baselinePerBin(l.errors, l.cover, exclude) / iv;
-    // A restart shows when the process comes back: up to 30 s after the window.
-    restarts += sumRange(l.restarts, a, b + Math.ceil(30 / iv));
+    // A restart shows when the process comes back: up to 30 s after the window. The banner in a
+    // log's first 30 s is its first start, not a restart.
+    restarts += sumRange(l.restarts, Math.max(a, l.cover[0] + Math.ceil(30 / iv)), b + Math.ceil(30 / iv));
   }
   return {
     steady, sparse, silentFrac, rate, base, errors, errorBase,

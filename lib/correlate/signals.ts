@@ -8,7 +8,7 @@ import { mad, median } from './stats';
 
 export type SignalKind =
   | 'log-silence' | 'throughput-drop' | 'reset-spike' | 'connection-spike'
-  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages' | 'log-errors';
+  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages' | 'log-errors' | 'slow-answers';
 
 /** A signal on the shared timeline: bins [from, to) of the timeline. */
 export interface Signal {
@@ -181,4 +181,30 @@ export function detectLogErrors(errors: ArrayLike<number>, lines: ArrayLike<numb
     out.push({ source, kind: 'log-errors', from: a, to: b, baseline: 0, observed: e / ((b - a) * ctx.interval), detail: `${e} error lines (${Math.round((100 * e) / Math.max(1, l))}% of its lines)` });
   }
   return out;
+}
+
+/**
+ * Slow answers: requests (binned by when they were sent) answered far later than usual, or never.
+ * The usual wait is the 25th percentile of the per-bin mean waits — a slow stretch that covers
+ * most of the capture would be its own median. A bin is slow when its requests waited at least
+ * 1 s and ten times the usual on average, or half of them got no answer; a signal is a run of at
+ * least `minRun` such bins.
+ */
+export function detectSlow(answered: ArrayLike<number>, wait: ArrayLike<number>, unanswered: ArrayLike<number>, ctx: DetectContext, source: string): Signal[] {
+  const means: number[] = [];
+  for (let i = ctx.from; i < ctx.to; i++) if (answered[i] > 0) means.push(wait[i] / answered[i]);
+  if (means.length < 10) return [];
+  means.sort((a, b) => a - b);
+  const usual = means[Math.floor(0.25 * means.length)];
+  const slow = (i: number) => {
+    const asked = answered[i] + unanswered[i];
+    if (asked === 0) return false;
+    const mean = answered[i] > 0 ? wait[i] / answered[i] : Infinity;
+    return unanswered[i] >= 0.5 * asked || mean > Math.max(1, 10 * usual);
+  };
+  return runs(ctx.to - ctx.from, (i) => slow(ctx.from + i), ctx.minRun, 2).map(([a, b]) => {
+    let n = 0, w = 0, u = 0;
+    for (let i = ctx.from + a; i < ctx.from + b; i++) { n += answered[i]; w += wait[i]; u += unanswered[i]; }
+    return { source, kind: 'slow-answers' as SignalKind, from: ctx.from + a, to: ctx.from + b, baseline: usual, observed: n ? w / n : 0, detail: `${n} requests answered after ${n ? (w / n).toFixed(2) : '-'} s on average (usually ${usual.toFixed(3)} s), ${u} never` };
+  });
 }

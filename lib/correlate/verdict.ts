@@ -77,7 +77,7 @@ export interface Decision {
   summary: string;
 }
 
-const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors']);
+const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors', 'slow-answers']);
 
 /**
  * Merges overlapping (or nearly adjacent) signals into incident windows. With captures, an
