@@ -314,15 +314,27 @@ def main():
         problems.append(f"programs at end: {lab['programsAtEnd']}")
     # The clients' record has a line every ~1/rate s: a gap of more than 3 s outside every
     # fault window (+ the client timeout) means the machine itself stalled.
+    # Inside a fault the record goes on too (requests time out at the open-loop rate), so a
+    # gap there longer than the client timeout + 2.5 s is a stall as well -- except in
+    # clients-stop, where the load is paused. (Added after holdout 2016 showed a 10.6 s
+    # machine-wide stall that also sat, unflagged, inside the faults of 2013 and 2014.)
     tmo = spec["timeoutMs"] / 1000
-    windows = [(ts(f["start"]), ts(f["end"]) + tmo + 2) for f in lab["faults"]]
-    bad_gaps = [(g, a, b) for g, a, b in gaps["clients"] if g > 3 and all(b <= s or a >= e for s, e in windows)]
+    windows = [(ts(f["start"]), ts(f["end"]) + tmo + 2, f["kind"]) for f in lab["faults"]]
+
+    def stall(g, a, b):
+        inside = [k for s, e, k in windows if not (b <= s or a >= e)]
+        if not inside:
+            return g > 3
+        if "clients-stop" in inside:
+            return False
+        return g > tmo + 2.5
+    bad_gaps = [(g, a, b) for g, a, b in gaps["clients"] if g > 3 and stall(g, a, b)]
     if bad_gaps:
         g, a, b = bad_gaps[0]
-        problems.append(f"clients' record silent {g:.1f} s outside the faults ({iso(a)[11:19]}..{iso(b)[11:19]})")
+        problems.append(f"clients' record silent {g:.1f} s ({iso(a)[11:19]}..{iso(b)[11:19]}): the machine stalled")
     health = {"ok": not problems, "problems": problems, "memoryStallSeconds": stall,
               "programsAtEnd": lab.get("programsAtEnd"),
-              "clientsGapsOver3sOutsideFaults": [{"seconds": round(g, 3), "start": iso(a), "end": iso(b)}
+              "clientsStallGaps": [{"seconds": round(g, 3), "start": iso(a), "end": iso(b)}
                                                  for g, a, b in bad_gaps]}
 
     # ------------------------------------------------------------ is each fault visible?
