@@ -321,14 +321,14 @@ def main():
     tmo = spec["timeoutMs"] / 1000
     windows = [(ts(f["start"]), ts(f["end"]) + tmo + 2, f["kind"]) for f in lab["faults"]]
 
-    def stall(g, a, b):
+    def is_stall(g, a, b):
         inside = [k for s, e, k in windows if not (b <= s or a >= e)]
         if not inside:
             return g > 3
         if "clients-stop" in inside:
             return False
         return g > tmo + 2.5
-    bad_gaps = [(g, a, b) for g, a, b in gaps["clients"] if g > 3 and stall(g, a, b)]
+    bad_gaps = [(g, a, b) for g, a, b in gaps["clients"] if g > 3 and is_stall(g, a, b)]
     if bad_gaps:
         g, a, b = bad_gaps[0]
         problems.append(f"clients' record silent {g:.1f} s ({iso(a)[11:19]}..{iso(b)[11:19]}): the machine stalled")
