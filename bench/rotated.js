@@ -2,22 +2,28 @@
 // Bench for a vantage captured as a rotated set (issue 16): one capture split into N files
 // (editcap -c, as `tcpdump -C` rotates), analysed as a folder against the single file, in the
 // same run: wall time and peak RSS. Memory must stay that of one file plus the series.
-// usage: node bench/rotated.js [CAPTURE] [N]   (npm run build first; needs editcap)
+// usage: node bench/rotated.js [CAPTURE] [N] [--packets K] [--json]
+//   (npm run build first; needs editcap). --packets K takes the first K packets of CAPTURE
+//   (editcap -r); --json prints one JSON line after the table (bench/run.js reads it).
 'use strict';
 const { spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const src = process.argv[2] || path.join(__dirname, '..', 'captures', 'generated', 'tune', '1005', 'firewall.pcap.gz');
-const n = Number(process.argv[3] || 200);
+const argv = process.argv.slice(2);
+const flag = (name) => (argv.includes(name) ? argv.splice(argv.indexOf(name), 2)[1] : undefined);
+const takePackets = Number(flag('--packets') || 0);
+const asJson = argv.includes('--json') ? (argv.splice(argv.indexOf('--json'), 1), true) : false;
+const src = argv[0] || path.join(__dirname, '..', 'captures', 'generated', 'tune', '1005', 'firewall.pcap.gz');
+const n = Number(argv[1] || 200);
 if (!fs.existsSync(src)) {
   console.log(`missing ${src}`);
   process.exit(0);
 }
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-rot-bench-'));
 const one = path.join(tmp, 'one.pcap');
-execFileSync('editcap', ['-F', 'pcap', src, one]);
+execFileSync('editcap', ['-F', 'pcap', ...(takePackets ? ['-r'] : []), src, one, ...(takePackets ? [`1-${takePackets}`] : [])]);
 const packets = Number(/Number of packets:\s+(\d+)/.exec(execFileSync('capinfos', ['-c', '-M', one], { encoding: 'utf8' }))[1]);
 fs.mkdirSync(path.join(tmp, 'set'));
 execFileSync('editcap', ['-c', String(Math.ceil(packets / n)), one, path.join(tmp, 'set', 'fw.pcap')]);
@@ -44,4 +50,8 @@ for (const [label, capture, parallel] of [['one file', `{ file: ${JSON.stringify
 }
 console.log(`analyze, one vantage, ${packets} packets of ${path.basename(src)} (median of 3):`);
 for (const r of rows) console.log(`  ${r.input.padEnd(24)} ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB  incidents ${r.incidents}`);
+// Both cores: CPU seconds over wall seconds above 1 means the second core did work.
+const [single, serial, split] = rows;
+console.log(`  ${files} files vs one file: peak ${(serial.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more on one thread (target: about 0, one file open at a time), ${(split.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more in two parts (a second flow table); two parts use ${(split.cpu / split.seconds).toFixed(2)} cores (CPU/wall), ${(serial.seconds / split.seconds).toFixed(2)}x the one-thread speed`);
+if (asJson) console.log(JSON.stringify({ capture: src, packets, files, rows, coresUsedSplit: split.cpu / split.seconds, speedupSplit: serial.seconds / split.seconds, extraRssSerialMiB: serial.maxRssMiB - single.maxRssMiB, extraRssSplitMiB: split.maxRssMiB - single.maxRssMiB }));
 fs.rmSync(tmp, { recursive: true, force: true });

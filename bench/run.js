@@ -2,7 +2,7 @@
 /**
  * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
  *
- *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--no-build]
  *
  * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
  * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
@@ -84,7 +84,7 @@ async function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, build: true };
+  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, skipRotated: false, rotatedPackets: 1000000, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
@@ -93,9 +93,11 @@ function parseArgs(argv) {
     else if (a === '--tshark-sample') o.tsharkSample = Number(argv[++i]);
     else if (a === '--skip-logs') o.skipLogs = true;
     else if (a === '--skip-analyze') o.skipAnalyze = true;
+    else if (a === '--skip-rotated') o.skipRotated = true;
+    else if (a === '--rotated-packets') o.rotatedPackets = Number(argv[++i]);
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -389,6 +391,21 @@ function main() {
     console.log('');
     const r = spawnSync(process.execPath, [path.join(__dirname, 'analyze.js'), path.dirname(doc.capture.file)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     console.log((r.stdout || '').trimEnd() || `bench/analyze.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
+  }
+  if (!opts.skipRotated) {
+    // A vantage as a rotated set (issue 16): the first K packets of the benchmark capture cut into
+    // 200 files, analysed as a folder next to the single file: memory of one file, both cores.
+    console.log('');
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'rotated.js'), file, '200', '--packets', String(opts.rotatedPackets), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const lines = (r.stdout || '').trimEnd().split('\n');
+    try {
+      doc.rows.rotated = JSON.parse(lines[lines.length - 1]);
+      console.log(lines.slice(0, -1).join('\n'));
+    } catch {
+      doc.rows.rotated = { error: `bench/rotated.js exited ${r.status}` };
+      console.log(`bench/rotated.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
+    }
+    fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }
   console.log('\nwritten: bench/results.json');
 }

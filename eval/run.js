@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm run eval`: the verdict on inputs it was not tuned on.
- *   node eval/run.js [--set lab|tune|holdout|all] [--quiet]
+ *   node eval/run.js [--set lab|tune|holdout|all] [--runs 2001-2028,2034] [--quiet]
  * lab: every scenario in captures/ × every input shape (the ablation); tune / holdout: the
  * generated runs in captures/generated/<set>/ × every input shape (holdout runs were never looked
  * at while the verdict was built). Per set: right / undecided / wrong per shape, the calibration
  * table, incident start errors, and every wrong answer and every undecided one whose inputs
- * sufficed. Exit 1 when any answer is wrong. Default: all three sets.
+ * sufficed. Exit 1 when any answer is wrong. Default: all three sets. `--runs` keeps only the
+ * runs (folder names; ranges allowed) listed, so a working session can score the runs it has
+ * already seen and leave newly generated held-out runs unseen until their one first look.
  */
 'use strict';
 const path = require('node:path');
@@ -17,12 +19,18 @@ const ev = require(path.join(ROOT, 'dist/eval/ablation'));
 const args = process.argv.slice(2);
 const which = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'all';
 const quiet = args.includes('--quiet');
+const runsArg = args.includes('--runs') ? args[args.indexOf('--runs') + 1] : undefined;
+const keep = runsArg ? (name) => runsArg.split(',').some((r) => {
+  const [a, b] = r.split('-').map(Number);
+  const n = Number(name);
+  return b === undefined ? name === r : n >= a && n <= b;
+}) : () => true;
 const roots = { lab: path.join(ROOT, 'captures'), tune: path.join(ROOT, 'captures/generated/tune'), holdout: path.join(ROOT, 'captures/generated/holdout') };
 const sets = which === 'all' ? ['lab', 'tune', 'holdout'] : [which];
 
 async function evaluate(set) {
   const scores = [];
-  for (const dir of ev.scenarioDirs(roots[set])) {
+  for (const dir of ev.scenarioDirs(roots[set]).filter((d) => set === 'lab' || keep(path.basename(d)))) {
     const truth = ev.readTruth(dir);
     for (const shape of ev.shapes()) {
       const cfg = ev.configFor(dir, shape);

@@ -138,29 +138,41 @@ export function detectSynUnanswered(syn: ArrayLike<number>, synAck: ArrayLike<nu
  * Stalls: a service that stops for a few seconds at a time and comes back (a process frozen 5 s
  * on, 5 s off). Each stop is too short for a drop, but together they are one outage: bins where
  * clients ask (`asked` > 0) and nothing comes back (`answers` == 0), in runs of at least 2 bins,
- * joined when less than `joinSeconds` apart; a stretch of at least 3 stops is one signal. Needs a
- * service that usually answers in most bins.
+ * joined when less than `joinSeconds` apart AND answers came back in between (stops separated
+ * only by silence are one long stop, which the drop detectors judge); a stretch of at least 3
+ * stops is one signal. The service must answer in most bins outside those stretches: judged
+ * outside them, because a stop-and-go outage over half of a short capture would otherwise hide
+ * itself by lowering the share.
  */
 export function detectStalls(answers: ArrayLike<number>, asked: ArrayLike<number>, ctx: DetectContext, source: string, joinSeconds = 12): Signal[] {
-  let answering = 0, n = 0;
-  for (let i = ctx.from; i < ctx.to; i++) { if (asked[i] > 0) { n++; if (answers[i] > 0) answering++; } }
-  if (n < 10 || answering < 0.8 * n) return [];
   const stops = runs(ctx.to - ctx.from, (i) => answers[ctx.from + i] === 0 && asked[ctx.from + i] > 0, 2, 0).map(([a, b]) => [a + ctx.from, b + ctx.from] as [number, number]);
   const join = Math.max(1, Math.ceil(joinSeconds / ctx.interval));
-  const out: Signal[] = [];
+  const answeredBetween = (a: number, b: number) => {
+    for (let i = a; i < b; i++) if (answers[i] > 0) return true;
+    return false;
+  };
+  const groups: [number, number][] = [];
   let k = 0;
   while (k < stops.length) {
     let j = k;
-    while (j + 1 < stops.length && stops[j + 1][0] - stops[j][1] <= join) j++;
-    if (j - k + 1 >= 3) {
-      const from = stops[k][0], to = stops[j][1];
-      let stalled = 0;
-      for (let s = k; s <= j; s++) stalled += stops[s][1] - stops[s][0];
-      out.push({ source, kind: 'throughput-drop', from, to, baseline: 0, observed: 0, detail: `intermittent: ${j - k + 1} stops, ${Math.round(stalled * ctx.interval)} s of ${Math.round((to - from) * ctx.interval)} s with nothing back` });
-    }
+    while (j + 1 < stops.length && stops[j + 1][0] - stops[j][1] <= join && answeredBetween(stops[j][1], stops[j + 1][0])) j++;
+    if (j - k + 1 >= 3) groups.push([k, j]);
     k = j + 1;
   }
-  return out;
+  if (!groups.length) return [];
+  let answering = 0, n = 0, g = 0;
+  for (let i = ctx.from; i < ctx.to; i++) {
+    while (g < groups.length && i >= stops[groups[g][1]][1]) g++;
+    if (g < groups.length && i >= stops[groups[g][0]][0]) continue;
+    if (asked[i] > 0) { n++; if (answers[i] > 0) answering++; }
+  }
+  if (n < 10 || answering < 0.8 * n) return [];
+  return groups.map(([k0, j0]) => {
+    const from = stops[k0][0], to = stops[j0][1];
+    let stalled = 0;
+    for (let s2 = k0; s2 <= j0; s2++) stalled += stops[s2][1] - stops[s2][0];
+    return { source, kind: 'throughput-drop' as const, from, to, baseline: 0, observed: 0, detail: `intermittent: ${j0 - k0 + 1} stops, ${Math.round(stalled * ctx.interval)} s of ${Math.round((to - from) * ctx.interval)} s with nothing back` };
+  });
 }
 
 /**
