@@ -21,7 +21,7 @@ import { median } from './correlate/stats';
 import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
-import { CaptureView, Culprit, decide, LogView, mergeSignals, VerdictInput } from './correlate/verdict';
+import { CaptureView, Culprit, decide, LogView, mergeSignals, PRIMARY, VerdictInput } from './correlate/verdict';
 import { isoSeconds } from './time';
 
 /**
@@ -321,7 +321,7 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   const judge = (g: { from: number; to: number; signals: Signal[] }, windows: [number, number][]) => {
     // Decide on the core of the incident (where the primary signals hold), not on the recovery
     // burst that follows it.
-    const prim = g.signals.filter((x) => PRIMARY_KINDS.has(x.kind) && !x.edge);
+    const prim = g.signals.filter((x) => PRIMARY.has(x.kind) && !x.edge);
     const core: [number, number] = prim.length ? [Math.min(...prim.map((x) => x.from)), Math.max(...prim.map((x) => x.to))] : [g.from, g.to];
     const drops = g.signals.filter((x) => x.kind === 'throughput-drop');
     const demand: [number, number] | undefined = drops.length ? [Math.min(...drops.map((x) => x.from)), Math.max(...drops.map((x) => x.to))] : undefined;
@@ -381,7 +381,6 @@ export function loadConfig(file: string): AnalyzeInput {
   return loadConfigFile(file);
 }
 
-const PRIMARY_KINDS = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors', 'slow-answers']);
 const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**

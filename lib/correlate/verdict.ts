@@ -77,7 +77,8 @@ export interface Decision {
   summary: string;
 }
 
-const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors', 'slow-answers']);
+/** Kinds that say something stopped; the rest (spikes) are traffic unless they last. */
+export const PRIMARY: ReadonlySet<SignalKind> = new Set(['throughput-drop', 'syn-unanswered', 'log-silence', 'loss-between-vantages', 'log-errors', 'slow-answers']);
 
 /**
  * Merges overlapping (or nearly adjacent) signals into incident windows. With captures, an
