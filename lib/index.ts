@@ -18,7 +18,7 @@ export type { Align } from './metrics/grid';
 
 /** Capture readers: pcap (µs, ns, modified, both byte orders) and pcapng. */
 export { CaptureReader, AsyncCaptureReader, readCapture } from './capture/reader';
-export type { ReaderOptions, ReaderState, SyncByteSource } from './capture/reader';
+export type { ReaderOptions, ReaderState, SyncByteSource, WindowOptions } from './capture/reader';
 export { PacketRecord } from './capture/record';
 export type { PacketSnapshot } from './capture/record';
 export type { InterfaceInfo } from './capture/format';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { InputError } from './errors';
-import { AsyncCaptureReader, CaptureReader, ReaderOptions, SyncByteSource } from './capture/reader';
+import { AsyncCaptureReader, CaptureReader, ReaderOptions, SyncByteSource, WindowOptions } from './capture/reader';
 
 /** A positional source over a file descriptor: constant memory whatever the file size. */
 export function fileSource(path: string): SyncByteSource {
@@ -40,7 +40,7 @@ export function fileSource(path: string): SyncByteSource {
  * const r = openCapture('captures/healthy/server.pcap');
  * for (const p of r) total += p.origLen;
  */
-export function openCapture(path: string, opts: ReaderOptions & { chunkSize?: number } = {}): CaptureReader {
+export function openCapture(path: string, opts: ReaderOptions & WindowOptions = {}): CaptureReader {
   return new CaptureReader(fileSource(path), { file: path, ...opts });
 }
 

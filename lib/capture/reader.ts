@@ -261,6 +261,24 @@ abstract class ReaderBase implements ReaderState {
   get parser() { return this.core.parser; }
 }
 
+/** How a sync reader over a source gets its read window. */
+export interface WindowOptions {
+  /** Window size in bytes (default 1 MiB, at least 64 KiB). */
+  chunkSize?: number;
+  /**
+   * A window to read through instead of a new one (at least 64 KiB): a capture set reading
+   * hundreds of rotated files hands the same few windows from file to file rather than leave
+   * one per file for the garbage collector. The reader owns it until it is closed.
+   */
+  window?: Uint8Array;
+}
+
+function readWindow(opts: WindowOptions): Uint8Array {
+  const w = opts.window;
+  if (w !== undefined && w.length >= 1 << 16) return w;
+  return new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16));
+}
+
 /**
  * Sync reader over a whole Uint8Array or a positional source (a file: see `openCapture` in
  * `pcap-alibi/node`). Iterate it, or call `next()` on hot paths.
@@ -274,10 +292,10 @@ abstract class ReaderBase implements ReaderState {
 export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> {
   private readonly src: SyncByteSource | null;
   private readonly chunk: number;
-  constructor(input: Uint8Array | SyncByteSource, opts: ReaderOptions & { chunkSize?: number } = {}) {
+  constructor(input: Uint8Array | SyncByteSource, opts: ReaderOptions & WindowOptions = {}) {
     // A gzip capture (in memory, or a file or other sized source) is inflated as it is read.
     const bytes = input instanceof Uint8Array && !isGzip(input) ? input : null;
-    super(bytes ?? new Uint8Array(Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 1 << 16)), opts);
+    super(bytes ?? readWindow(opts), opts);
     this.chunk = this.core.buf.length;
     if (bytes !== null) {
       this.src = null;

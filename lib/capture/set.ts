@@ -90,6 +90,8 @@ class Member implements CaptureSetMember {
   warningsDropped = 0;
   /** Inflated as it is read: the file size says nothing of the capture's. */
   compressed = false;
+  /** The read window lent by the set while the file is open. */
+  window: Uint8Array | null = null;
   /** Place in the time order of first packets: equal head times go to the lower rank. */
   rank = 0;
   constructor(readonly file: string, readonly inputSize: number) {}
@@ -142,6 +144,11 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
   private readonly maxWarnings: number;
   private readonly gapThreshold: number;
   private readonly chunkSize: number | undefined;
+  /**
+   * Read windows of closed files, lent to the next ones: a set of 200 rotations keeps as many
+   * windows as files were open at once, not 200 for the garbage collector to find.
+   */
+  private readonly freeWindows: Uint8Array[] = [];
   private coverageEnd = -Infinity;
   private coverageFile = '';
   private closedBytes = 0;
@@ -153,12 +160,14 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
   readonly gaps: CoverageGap[] = [];
   /** Most files open at once so far: 1 for rotations that do not overlap. */
   maxOpen = 0;
+  /** Read windows made so far: closed files lend theirs to the next, so this stays at `maxOpen`. */
+  windows = 0;
   first: number | null = null;
   last: number | null = null;
 
   /** Peeks every file for its first packet time (see {@link openCaptureSet}). */
   constructor(files: string[], private readonly opts: CaptureSetOptions = {}) {
-    const { members, warnings } = peekAll(files, opts);
+    const { members, warnings } = peekAll(files, opts, new Uint8Array(PEEK_CHUNK));
     this.order = members;
     this.maxWarnings = opts.maxWarnings ?? 1000;
     this.gapThreshold = opts.gapThreshold ?? DEFAULT_GAP;
@@ -273,7 +282,8 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
         this.gaps.push({ after: this.coverageFile, before: m.file, start: this.coverageEnd, end: m.first });
       }
       this.pendingAt++;
-      m.reader = openCapture(m.file, { ...this.opts, file: m.file, chunkSize: this.windowFor(m) });
+      m.window = this.freeWindows.pop() ?? this.newWindow();
+      m.reader = openCapture(m.file, { ...this.opts, file: m.file, window: m.window });
       m.last = null;
       m.packets = 0;
       m.advance();
@@ -287,13 +297,9 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
     }
   }
 
-  /**
-   * The read window of a member: the set's chunk size, but no bigger than a small plain file
-   * (200 rotations of 4 KiB need not leave 200 MiB of windows for the garbage collector).
-   */
-  private windowFor(m: Member): number {
-    const chunk = this.chunkSize ?? DEFAULT_CHUNK;
-    return m.compressed ? chunk : Math.min(chunk, Math.max(m.inputSize, PEEK_CHUNK));
+  private newWindow(): Uint8Array {
+    this.windows++;
+    return new Uint8Array(Math.max(this.chunkSize ?? DEFAULT_CHUNK, PEEK_CHUNK));
   }
 
   /** Other files' heads identical to `best`'s are the same packet written twice: skip them. */
@@ -331,6 +337,9 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
       this.closedBytes += r.inputSize ?? m.inputSize;
       r.close();
       m.reader = null;
+      // Closed, and the caller is past its last record (valid until the next call): reusable.
+      if (m.window !== null) this.freeWindows.push(m.window);
+      m.window = null;
     } else {
       this.closedBytes += m.inputSize;
     }
@@ -347,12 +356,12 @@ export class CaptureSetReader implements ReaderState, Iterable<PacketRecord> {
 /** What a peek learned: the first packet's time, or the reason the file cannot be read. */
 type Peek = { member: Member } | { error: AlibiError; file: string };
 
-function peekFile(file: string, opts: CaptureSetOptions): Peek {
+function peekFile(file: string, opts: CaptureSetOptions, window: Uint8Array): Peek {
   let size = 0;
   let r: CaptureReader | null = null;
   try {
     size = fs.statSync(file).size;
-    r = openCapture(file, { ...opts, file, chunkSize: PEEK_CHUNK });
+    r = openCapture(file, { ...opts, file, window });
     const m = new Member(file, size);
     const p = r.next();
     m.format = r.format;
@@ -380,9 +389,10 @@ function peekFile(file: string, opts: CaptureSetOptions): Peek {
  * name (fw.pcap2 before fw.pcap10), files without packets last. Unreadable files become
  * warnings, or the first one's error when no file is readable.
  */
-function peekAll(files: string[], opts: CaptureSetOptions): { members: Member[]; warnings: Warning[] } {
+function peekAll(files: string[], opts: CaptureSetOptions, window: Uint8Array): { members: Member[]; warnings: Warning[] } {
   if (files.length === 0) throw new ArgumentError('a capture set needs at least one file');
-  const peeks = [...new Set(files)].map((f) => peekFile(f, opts));
+  // One window for every peek: each reads a first packet and is closed before the next.
+  const peeks = [...new Set(files)].map((f) => peekFile(f, opts, window));
   const members: Member[] = [];
   const warnings: Warning[] = [];
   for (const p of peeks) if ('member' in p) members.push(p.member);

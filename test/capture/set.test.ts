@@ -162,8 +162,10 @@ describe('openCaptureSet', () => {
     expect(r.packets).toBe(n);
     expect(r.gaps).toEqual([]);
     expect(r.warnings).toEqual([]);
-    // Rotations one after the other keep one file open; the overlapping pair, two.
+    // Rotations one after the other keep one file open; the overlapping pair, two. Each open
+    // file reads through a window a closed one lent it: two made for five files.
     expect(r.maxOpen).toBe(2);
+    expect(r.windows).toBe(2);
     expect(r.first).toBe(recs[0].sec + recs[0].usec / 1e6);
     expect(r.last).toBe(recs[n - 1].sec + recs[n - 1].usec / 1e6);
     expect(r.inputOffset).toBe(r.inputSize);
@@ -269,6 +271,8 @@ describe('openCaptureSet', () => {
     // One at a time, two where a file starts at the very microsecond the one before ends (the
     // next file is opened to compare the two packets: they could be one packet written twice).
     expect(r.maxOpen).toBeLessThanOrEqual(2);
+    // Closed files lend their windows on: as many made as were open at once, not 200.
+    expect(r.windows).toBe(r.maxOpen);
     // 200 open readers would hold 200 MiB of windows; one holds 1 MiB (garbage not yet
     // collected can add some: the bound is generous but far below 200 MiB).
     expect(peak).toBeLessThan(48 * 2 ** 20);
