@@ -31,7 +31,7 @@ import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
 import { IntervalGrid } from '../metrics/grid';
 import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
-import { detectFormat, type LogFormat } from './formats';
+import { builtinFormats, detectFormat, lineBreak, type LogFormat } from './formats';
 import { LineClass, lineClassifier, StunnelBody, stunnelClassifier, stunnelMaybe, type LineClassifier } from './lineclass';
 import { Resolution, Stamp, SyslogYear, ZoneResolver } from './parse';
 import { readSyslogFields, SyslogFields, SyslogLayout, syslogLayout, tagIs } from './program';
@@ -141,7 +141,7 @@ const CHUNK = 1 << 20;
 const SKEW = 2048;
 /** Auto-detection waits for this many lines (or bytes, or the end). */
 const DETECT_LINES = 64;
-const DETECT_BYTES = 1 << 20;
+const DETECT_BYTES = 1 << 24; // a first line of megabytes (a dumped blob) must not hide the rest
 /**
  * Largest bin span kept: 2^20 bins (12 days at 1 s, 2 years at 1 min); entries beyond are unparsed
  * (garbled dates). Was 2^25: one bit flipped in a year made `alibi logs` build 31.5 M bins and
@@ -206,9 +206,16 @@ export class LogScanner {
   private cutLines = 0;
   private fracDigits = 0;
   private usedZone = false;
+  private firstUnparsed = '';
+  /** Some line carried an absolute time (an epoch). */
+  private absolute = false;
   /** Resolution of the last DST-affected line (to warn once per repeated-hour pass). */
   private lastAmbiguous: Resolution = Resolution.UNIQUE;
   private firstOffset = NaN;
+
+  /** The line break: LF, or CR in a log that has no LF (see `lineBreak`), set by the first bytes. */
+  private eol = 10;
+  private eolSet = false;
 
   // detection buffer
   private pending: Buffer[] = [];
@@ -286,6 +293,10 @@ export class LogScanner {
   push(chunk: Uint8Array): void {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (b.length === 0) return;
+    if (!this.eolSet) {
+      this.eol = lineBreak(b);
+      this.eolSet = true;
+    }
     if (!this.fmt && this.pending.length === 0 && enoughToDetect(b)) {
       this.detectFrom(b); // one big chunk: detect in place, no copy
       this.scan(b);
@@ -344,7 +355,7 @@ export class LogScanner {
     const found = detectFormat(all.subarray(0, Math.min(all.length, DETECT_BYTES)), DETECT_LINES);
     if (!found) {
       throw new LogFormatError(
-        `no known timestamp format in the first lines (tried stunnel, nginx-error, rfc5424, journal, iso8601, syslog, clf, epoch); name one with --format`,
+        `no known timestamp format in the first lines (tried ${builtinFormats().map((f) => f.name).join(', ')}, at the start of each of the first fields); name one with --format, or say where the time is with --time-field or --time-regex`,
         { file: this.opts.file, line: 1 },
       );
     }
@@ -380,8 +391,9 @@ export class LogScanner {
   private scan(b: Buffer): void {
     let pos = 0;
     const n = b.length;
+    const eol = this.eol;
     if (this.carryTotal > 0) {
-      const nl = b.indexOf(10);
+      const nl = b.indexOf(eol);
       if (nl < 0) {
         this.appendCarry(b, 0, n);
         return;
@@ -397,7 +409,7 @@ export class LogScanner {
     const record = this.classifyAfter;
     const gate = this.stunnelBody;
     while (pos < n) {
-      const nl = b.indexOf(10, pos);
+      const nl = b.indexOf(eol, pos);
       if (nl < 0) break;
       const counted = this.counted;
       this.line(b, pos, nl, false);
@@ -451,6 +463,7 @@ export class LogScanner {
       let t: number;
       if (st.epochUs === st.epochUs) {
         t = st.epochUs;
+        this.absolute = true;
       } else {
         if (st.year === 0) this.yearOf(st);
         if (st.year < 1970 || st.year > 2200) {
@@ -521,7 +534,7 @@ export class LogScanner {
   }
 
   private bad(no: number, reason: string): void {
-    this.unparsed++;
+    if (this.unparsed++ === 0) this.firstUnparsed = `line ${no - this.lineBase}: ${reason}`;
     this.warn('unparsable_timestamp', no, reason);
   }
 
@@ -728,13 +741,21 @@ export class LogScanner {
     let timezone = this.opts.zoneName;
     let zoneSource: LogScanResult['zoneSource'] = this.opts.zoneSource;
     if (any && !this.usedZone) {
-      if (this.fmt!.name === 'epoch') {
-        timezone = 'UTC';
-        zoneSource = 'epoch';
-      } else if (this.firstOffset === this.firstOffset) {
+      if (this.firstOffset === this.firstOffset) {
         timezone = formatOffset(this.firstOffset);
         zoneSource = 'log';
+      } else if (this.absolute) {
+        timezone = 'UTC';
+        zoneSource = 'epoch';
       }
+    }
+    // A format that reads under half of the lines meant to carry a time is likely the wrong one.
+    if (this.fmt && this.unparsed > this.parsed && this.unparsed >= 2) {
+      this.warnings.unshift({
+        file: this.file,
+        code: 'format_mismatch',
+        reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (--format) or say where the time is (--time-field, --time-regex)`,
+      });
     }
     const out: LogScanResult = {
       format: this.fmt ? this.fmt.name : 'unknown',

@@ -85,7 +85,7 @@ export function isDigit(c: number): boolean {
 const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Range check of the civil fields (Feb 29 only in leap years; second 60 = leap second). */
-function validCivil(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+export function validCivil(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo] || h > 23 || mi > 59 || s > 60) return false;
   if (mo === 2 && d === 29 && y !== 0 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return false;
   return true;
