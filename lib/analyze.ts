@@ -196,10 +196,7 @@ async function scanAll(reqs: ScanRequest[], parallel: boolean): Promise<CaptureS
  * says to set `program`.
  */
 async function readComponentLog(l: AnalyzeInput['logs'][number], interval: number, warnings: Warning[]): Promise<LogScanResult> {
-  const opts = { tz: l.timezone, format: l.format, match: l.match, interval, year: l.year };
-  if (l.timeField !== undefined || l.timeRegex !== undefined) {
-    warnings.push({ file: l.files[0], line: 0, code: 'option_ignored', reason: `"timeField"/"timeRegex" are not read yet: the time is taken where the format puts it (the start of the line)` });
-  }
+  const opts = { tz: l.timezone, format: l.format, match: l.match, interval, year: l.year, timeField: l.timeField, timeRegex: l.timeRegex };
   const read = (program: string | undefined, programDefault: boolean) =>
     l.files.length > 1 || program !== undefined
       ? readLogSet(l.files, { ...opts, program, programDefault, file: l.files.length === 1 ? l.files[0] : undefined })

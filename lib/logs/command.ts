@@ -31,6 +31,12 @@ ${builtinFormats().map((f) => `                    ${f.name.padEnd(12)} ${f.desc
                   or a luxon format string, e.g. "dd/MM/yyyy HH:mm:ss" (slow path)
   --tz ZONE       IANA zone (America/New_York, UTC, UTC+5) of times written without an offset
                   (default: this machine's zone, ${machineZone()}; the report says which was used)
+  --time-field N  the time is in field N of each line (1-based; fields split at white space, ",",
+                  ";" or "|"), e.g. 2 for "- 1117838570 2005.06.03 …"; read with --format or any
+                  built-in format. Without it the first fields are searched (fields before the
+                  one most lines have it in are never taken)
+  --time-regex RE the time is where RE finds it (its group "time", else its first group), e.g.
+                  "at=(\\S+)"; read with --format or any built-in format
   --year YYYY     year of the first line of a syslog (RFC 3164) log, which has none
                   (default: from the file's modification time; the current year for stdin)
   --match REGEX   count only entries whose text matches (JavaScript regex), e.g. "accepted connection"
@@ -62,6 +68,8 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
         interval: { type: 'string' },
         'min-gap': { type: 'string' },
         year: { type: 'string' },
+        'time-field': { type: 'string' },
+        'time-regex': { type: 'string' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         arrow: { type: 'string' },
@@ -97,6 +105,14 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
       return 2;
     }
   }
+  let timeField: number | undefined;
+  if (values['time-field'] !== undefined) {
+    timeField = Number(values['time-field']);
+    if (!Number.isInteger(timeField) || timeField < 1) {
+      io.stderr(`alibi logs: --time-field must be a field number (1 = the first), got "${values['time-field']}"\n`);
+      return 2;
+    }
+  }
   let result: LogScanResult;
   const progress = logProgress(input, io, values.json === true || values.csv === true);
   try {
@@ -107,6 +123,8 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
       interval: values.interval as string | undefined,
       minGap: values['min-gap'] as string | undefined,
       year,
+      timeField,
+      timeRegex: values['time-regex'] as string | undefined,
       // stdin has no modification time: a yearless syslog read from it is taken as this year's.
       mtime: input === '-' ? Date.now() / 1000 : progress.mtime,
       file: typeof progress.input === 'string' ? undefined : input,

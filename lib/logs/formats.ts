@@ -451,6 +451,84 @@ export function lineBreak(sample: Uint8Array): 10 | 13 {
   return sample.indexOf(10) < 0 && sample.indexOf(13) >= 0 ? 13 : 10;
 }
 
+// ---- where the user says the time is: a field, or a regex group -----------------------------------------
+
+/**
+ * Reads with `inner`, or, when the user named no format, with the first built-in format that
+ * reads (the last one that did is tried first: lines of one log share their format).
+ */
+function innerReader(inner: LogFormat | null): { read: LineReader; name: string; yearless: boolean } {
+  if (inner) return { read: inner.read, name: inner.name, yearless: inner.yearless };
+  const all = [...DETECT_ORDER.map((n) => BUILTIN[n]), ...SHAPE_FORMATS];
+  let last = all[0];
+  return {
+    name: 'auto',
+    // A yearless reading is possible: the scanner then needs a year (--year or the file time).
+    yearless: true,
+    read: (b, s, e, st) => {
+      if (last.read(b, s, e, st)) return true;
+      for (const f of all) {
+        if (f !== last && f.read(b, s, e, st)) {
+          last = f;
+          return true;
+        }
+      }
+      return false;
+    },
+  };
+}
+
+/**
+ * The time in field `field` (1-based, as `--time-field 2`; fields are separated by white space,
+ * `,`, `;` or `|`), read with `inner` or any built-in format. Only that field: a time elsewhere
+ * in the line (a file name before it) is not taken.
+ */
+export function fieldFormat(inner: LogFormat | null, field: number): LogFormat {
+  if (!Number.isInteger(field) || field < 1 || field > 64) throw new ArgumentError(`--time-field must be a field number from 1 to 64, got ${field}`);
+  const r = innerReader(inner);
+  return {
+    name: `${r.name}@${field}`,
+    description: `${inner ? inner.description : 'any known timestamp'} in field ${field}`,
+    read: (b, s, e, st) => {
+      const i = fieldStart(b, s, e, field - 1);
+      return i >= 0 && readOpened(r.read, b, i, e, st);
+    },
+    startsEntry: anyLine,
+    yearless: r.yearless,
+    field: field - 1,
+  };
+}
+
+/**
+ * The time where a regex finds it: its group named `time`, else its first group, else the whole
+ * match, read with `inner` or any built-in format. The line is matched as Latin-1 text (one
+ * character per byte), so the group's indices are byte offsets.
+ */
+export function regexFormat(inner: LogFormat | null, re: string | RegExp): LogFormat {
+  let rx: RegExp;
+  try {
+    rx = new RegExp(typeof re === 'string' ? re : re.source, (typeof re === 'string' ? '' : re.flags.replace(/[gyd]/g, '')) + 'd');
+  } catch (err) {
+    throw new ArgumentError(`--time-regex: ${(err as Error).message}`);
+  }
+  const r = innerReader(inner);
+  const read: LineReader = (b, s, e, st) => {
+    const text = Buffer.from(b.buffer, b.byteOffset + s, Math.min(e - s, 4096)).toString('latin1');
+    const m = rx.exec(text);
+    if (!m || !m.indices) return false;
+    const span = m.indices.groups?.time ?? m.indices[1] ?? m.indices[0];
+    if (!span) return false;
+    return r.read(b, s + span[0], s + span[1], st);
+  };
+  return {
+    name: `${r.name}~/${rx.source}/`,
+    description: `${inner ? inner.description : 'any known timestamp'} where /${rx.source}/ finds it`,
+    read,
+    startsEntry: anyLine,
+    yearless: r.yearless,
+  };
+}
+
 // ---- luxon format strings -----------------------------------------------------------------------
 
 /** The regex luxon builds for a format (a private field of its TokenParser; checked at runtime). */

@@ -11,13 +11,13 @@ import type { Warning } from '../errors';
 import { ArgumentError } from '../errors';
 import { parseDuration, isoSeconds } from '../time';
 import type { Silence } from '../silence/detect';
-import { formatByName, zoneByName, type LogFormat } from './formats';
+import { fieldFormat, formatByName, regexFormat, zoneByName, type LogFormat } from './formats';
 import { scanBytes, scanLog, type LogScanResult, type ScanOptions } from './ingest';
 import { scanLogSet } from './set';
 
 export type { LogScanResult, LogEvents } from './ingest';
 export type { Silence, SilenceReport } from '../silence/detect';
-export { builtinFormats, detectFormat, formatByName, luxonFormat, type LogFormat, type BuiltinFormatName } from './formats';
+export { atField, builtinFormats, detectFormat, fieldFormat, formatByName, luxonFormat, regexFormat, type Detected, type LogFormat, type BuiltinFormatName } from './formats';
 export { rotationOrder } from './set';
 export { classifyLog, type LogClass } from './classify';
 
@@ -51,6 +51,14 @@ export interface ReadLogOptions {
   program?: string;
   /** `program` is a default (e.g. the component's name in analyze): ignored without a word where lines carry no tag. */
   programDefault?: boolean;
+  /**
+   * The time is in this field of the line (1-based; fields are separated by white space, `,`, `;`
+   * or `|`): `- 1117838570 2005.06.03 …` has it in field 2. Read with `format` when given, else
+   * with any built-in format.
+   */
+  timeField?: number;
+  /** The time is where this regex finds it: its group `time`, else its first group, else the match. */
+  timeRegex?: string | RegExp;
 }
 
 /** The machine's IANA zone (`Intl`), `UTC` when it has none. */
@@ -71,7 +79,10 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
     // A global/sticky regex keeps lastIndex between lines; we want each line tested afresh.
     if (match.global || match.sticky) match = new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
   }
-  const format = typeof o.format === 'object' ? o.format : formatByName(o.format ?? 'auto');
+  let format = typeof o.format === 'object' ? o.format : formatByName(o.format ?? 'auto');
+  if (o.timeField !== undefined && o.timeRegex !== undefined) throw new ArgumentError('choose one of --time-field and --time-regex');
+  if (o.timeField !== undefined) format = fieldFormat(format, o.timeField);
+  else if (o.timeRegex !== undefined) format = regexFormat(format, o.timeRegex);
   return {
     format,
     zone: zoneByName(zoneName),

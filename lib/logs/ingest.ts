@@ -381,6 +381,11 @@ export class LogScanner {
     else if (o.mtime !== undefined) {
       const m = DateTime.fromSeconds(o.mtime, { zone: o.zone });
       this.years = new SyslogYear(undefined, m.year, m.month);
+    } else if (this.fmt!.name.startsWith('auto')) {
+      // Any format at a given field (--time-field without --format): most carry a year; one that
+      // does not takes the current one.
+      const now = DateTime.now().setZone(o.zone);
+      this.years = new SyslogYear(undefined, now.year, now.month);
     } else {
       throw new ArgumentError(`${this.fmt!.name} lines carry no year: give the year of the first line (--year) or the file's modification time`);
     }

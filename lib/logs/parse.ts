@@ -229,6 +229,38 @@ function skipBracket(b: Uint8Array, s: number, e: number): number {
   return s < e && b[s] === Ch.LBRACKET ? s + 1 : s;
 }
 
+/**
+ * Zone abbreviations read as offsets: only those with one meaning in practice (`CST`, `IST`,
+ * `BST` name two or three zones each and are left to `--tz`).
+ */
+const ABBREVIATIONS: Record<string, number> = {
+  UTC: 0, GMT: 0, UT: 0, Z: 0,
+  WET: 0, WEST: 3600, CET: 3600, CEST: 7200, MET: 3600, MEST: 7200, EET: 7200, EEST: 10800, MSK: 10800,
+  EST: -18000, EDT: -14400, CDT: -18000, MST: -25200, MDT: -21600, PST: -28800, PDT: -25200,
+  AKST: -32400, AKDT: -28800, HST: -36000, JST: 32400, KST: 32400, AEST: 36000, AEDT: 39600, NZST: 43200, NZDT: 46800,
+};
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+const isLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+
+/**
+ * A space and an upper-case zone abbreviation from {@link ABBREVIATIONS} that ends there:
+ * PostgreSQL's `%m` writes `2026-12-03 14:44:53.123 CET`. Sets the offset; returns the index
+ * after it, or `i` (nothing read) for any other word.
+ */
+export function abbreviation(b: Uint8Array, i: number, e: number, st: Stamp): number {
+  let j = i + 1;
+  while (j < e && j - i <= 5 && isUpper(b[j])) j++;
+  const n = j - i - 1;
+  if (n < 2 || n > 4 || (j < e && (isLetter(b[j]) || isDigit(b[j])))) return i;
+  let key = '';
+  for (let k = i + 1; k < j; k++) key += String.fromCharCode(b[k]);
+  const off = ABBREVIATIONS[key];
+  if (off === undefined) return i;
+  st.offset = off;
+  return j;
+}
+
 /** ISO-8601 / RFC 3339 at `i`: date, `T` or space, time, optional fraction and zone. */
 function iso(b: Uint8Array, i: number, e: number, st: Stamp): number {
   let j = ymdHms(b, i, e, Ch.MINUS, st);
@@ -236,6 +268,7 @@ function iso(b: Uint8Array, i: number, e: number, st: Stamp): number {
   j = fraction(b, j, e, st);
   j = zoneDesignator(b, j, e, st);
   if (j < 0) return -1;
+  if (j < e && b[j] === Ch.SPACE && st.offset !== st.offset && j + 1 < e && isUpper(b[j + 1])) j = abbreviation(b, j, e, st);
   // The timestamp must end here: `2026-11-23T15:42:03abc` is not one.
   if (j < e && (isDigit(b[j]) || ((b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7a))) return -1;
   return j;

@@ -8,7 +8,7 @@
  * Like the readers in logs/parse, a shape never decodes the line and never throws; it fills the
  * shared {@link Stamp} (year 0 for yearless shapes: the scanner gives them their year).
  */
-import { isDigit, monthAt, Stamp, validCivil, type LineReader } from './parse';
+import { abbreviation, isDigit, monthAt, Stamp, validCivil, type LineReader } from './parse';
 
 const enum Op {
   /** Four digits: the year. */
@@ -109,17 +109,6 @@ export function compileShape(pattern: string): Instr[] {
   return out;
 }
 
-/**
- * Zone abbreviations read as offsets: only those with one meaning in practice (`CST`, `IST`,
- * `BST` name two or three zones each and are left to `--tz`).
- */
-const ABBREVIATIONS: Record<string, number> = {
-  UTC: 0, GMT: 0, UT: 0, Z: 0,
-  WET: 0, WEST: 3600, CET: 3600, CEST: 7200, MET: 3600, MEST: 7200, EET: 7200, EEST: 10800, MSK: 10800,
-  EST: -18000, EDT: -14400, CDT: -18000, MST: -25200, MDT: -21600, PST: -28800, PDT: -25200,
-  AKST: -32400, AKDT: -28800, HST: -36000, JST: 32400, KST: 32400, AEST: 36000, AEDT: 39600, NZST: 43200, NZDT: 46800,
-};
-
 function digits(b: Uint8Array, i: number, e: number, min: number, max: number): number {
   let n = 0;
   let v = 0;
@@ -130,7 +119,6 @@ function digits(b: Uint8Array, i: number, e: number, min: number, max: number): 
   return n < min ? -1 : v * 8 + n; // value and count packed (count ≤ 4 fits in 3 bits)
 }
 
-const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 const isLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** Runs a shape at `i`; fills `st` and returns true when the whole shape matched and ended there. */
@@ -302,24 +290,6 @@ function zone(b: Uint8Array, i: number, e: number, st: Stamp): number {
   }
   if (c === 32) return abbreviation(b, i, e, st);
   return i;
-}
-
-/**
- * A space and an upper-case zone abbreviation from {@link ABBREVIATIONS} that ends there:
- * PostgreSQL's `%m` writes `2026-12-03 14:44:53.123 CET`. Sets the offset; returns the index
- * after it, or `i` (nothing read) for any other word.
- */
-export function abbreviation(b: Uint8Array, i: number, e: number, st: Stamp): number {
-  let j = i + 1;
-  while (j < e && j - i <= 5 && isUpper(b[j])) j++;
-  const n = j - i - 1;
-  if (n < 2 || n > 4 || (j < e && (isLetter(b[j]) || isDigit(b[j])))) return i;
-  let key = '';
-  for (let k = i + 1; k < j; k++) key += String.fromCharCode(b[k]);
-  const off = ABBREVIATIONS[key];
-  if (off === undefined) return i;
-  st.offset = off;
-  return j;
 }
 
 /** Builds a shape from its pattern. */
