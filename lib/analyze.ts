@@ -195,8 +195,8 @@ async function scanAll(reqs: ScanRequest[], parallel: boolean): Promise<CaptureS
  * default the component's name; when no line carries that tag, every line is read and a warning
  * says to set `program`.
  */
-async function readComponentLog(l: AnalyzeInput['logs'][number], interval: number, warnings: Warning[]): Promise<LogScanResult> {
-  const opts = { tz: l.timezone, format: l.format, match: l.match, interval, year: l.year, timeField: l.timeField, timeRegex: l.timeRegex };
+async function readComponentLog(l: AnalyzeInput['logs'][number], interval: number, warnings: Warning[], window?: { start: number; end: number }): Promise<LogScanResult> {
+  const opts = { tz: l.timezone, format: l.format, match: l.match, interval, year: l.year, timeField: l.timeField, timeRegex: l.timeRegex, window };
   const read = (program: string | undefined, programDefault: boolean) =>
     l.files.length > 1 || program !== undefined
       ? readLogSet(l.files, { ...opts, program, programDefault, file: l.files.length === 1 ? l.files[0] : undefined })
@@ -423,6 +423,20 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
   // Logs (already being read while the workers scanned the captures).
   const logResults: { cfg: (typeof logsCfg)[number]; res: LogScanResult }[] = [];
   const logReads = await logsStarted;
+  // A log kept for weeks spans more bins than its reader keeps at this interval and came back
+  // with wider ones: read it again binned only around the captures (an hour either side, room
+  // for clock offsets and a baseline), at the timeline's own interval.
+  const capFirst = Math.min(...scans.map((s) => s.first ?? Infinity));
+  const capLast = Math.max(...scans.map((s) => s.last ?? -Infinity));
+  if (capFirst <= capLast) {
+    const window = { start: capFirst - 3600, end: capLast + 3600 };
+    for (const [k, l] of logsCfg.entries()) {
+      if (logReads[k].intervalWidened === undefined) continue;
+      const before = warnings.length;
+      logReads[k] = await readComponentLog(l, interval, warnings, window);
+      warnings.splice(before); // the first read already said them
+    }
+  }
   for (const [k, l] of logsCfg.entries()) {
     const res = logReads[k];
     if (!l.timezone && res.zoneSource === 'machine') inferred.push(`${l.component} log read in ${res.timezone} (this machine's zone; set "timezone" if it was written elsewhere)`);

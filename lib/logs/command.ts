@@ -153,7 +153,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout(JSON.stringify(doc) + '\n');
   } else if (values.csv) {
     io.stdout('start,lines\n' + doc.bins.map((b) => `${b.start},${b.lines}\n`).join(''));
-    for (const w of result.warnings) io.stderr(`warning: ${input}: line ${w.line ?? '?'}: ${w.reason}\n`);
+    for (const w of result.warnings) io.stderr(`warning: ${input}: ${w.line ? `line ${w.line}: ` : ''}${w.reason}\n`);
   } else {
     io.stdout(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined));
   }
@@ -227,7 +227,7 @@ export function humanText(name: string, r: LogScanResult, matchUsed: boolean, ma
   }
   if (r.warnings.length) {
     out.push(`  warnings:`);
-    for (const w of r.warnings) out.push(`    line ${w.line ?? '?'}: ${w.reason}`);
+    for (const w of r.warnings) out.push(`    ${w.line ? `line ${w.line}: ` : ''}${w.reason}`);
   }
   return out.join('\n') + '\n';
 }

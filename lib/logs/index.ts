@@ -59,6 +59,8 @@ export interface ReadLogOptions {
   timeField?: number;
   /** The time is where this regex finds it: its group `time`, else its first group, else the match. */
   timeRegex?: string | RegExp;
+  /** Bin only inside [start, end] (epoch s); the rest is read, not binned, and bins are never widened. */
+  window?: { start: number; end: number };
 }
 
 /** The machine's IANA zone (`Intl`), `UTC` when it has none. */
@@ -98,6 +100,7 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
     maxLineBytes: o.maxLineBytes,
     program: o.program,
     programDefault: o.programDefault,
+    window: o.window,
   };
 }
 

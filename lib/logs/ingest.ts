@@ -72,6 +72,12 @@ export interface ScanOptions {
   program?: string;
   /** `program` came from the caller's default (the component's name), not the user: a format with no tag reads every line without a warning. */
   programDefault?: boolean;
+  /**
+   * Bin and look for silences only inside [start, end] (epoch seconds); entries outside are read
+   * and counted as parsed, not binned, and the interval is never widened (analyze: a log kept for
+   * weeks around captures of an hour).
+   */
+  window?: { start: number; end: number };
 }
 
 /** Event columns: epoch seconds and 1-based line numbers of the counted entries, in log order. */
@@ -108,8 +114,12 @@ export interface LogScanResult {
   last: number | null;
   /** Fraction digits the log's times carry (0 for stunnel, 3 for $msec, 6 for RFC 5424 µs). */
   fracDigits: number;
-  /** Bin width, seconds. */
+  /** Bin width, seconds: the one asked for, or wider when the log spans too many (`intervalWidened`). */
   interval: number;
+  /** The bins were widened from this interval (s) so that every line is kept: the log spans more than 2^20 of them. */
+  intervalWidened?: number;
+  /** Entries whose time was far (> 30 days) from their neighbours and which the log then came back from: skipped, counted in `unparsed`. */
+  outliers: number;
   /** Grid of the bins: bin 0 starts at `grid.origin`; null when there is no entry. */
   grid: IntervalGrid | null;
   /** Counted entries per bin, every bin from the first to the last entry (zeros included). */
@@ -148,6 +158,13 @@ const DETECT_BYTES = 1 << 24; // a first line of megabytes (a dumped blob) must 
  * die out of memory after 220 s (fuzz finding log:9:12076).
  */
 const MAX_BINS = 1 << 20;
+/** Bin widths a long log is widened to (µs): 1 s, 10 s, 1 min, 10 min, 1 h, 6 h, 1 day, 1 week. */
+const WIDTHS = [1, 10, 60, 600, 3600, 21600, 86400, 604800].map((x) => x * 1e6);
+/** A time this far (µs) from the entry before it is held as a possible outlier. */
+const FAR_US = 30 * 86400e6;
+/** Far entries held at most: more in a row and the log really moved. */
+const QUARANTINE = 8;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * A push parser for one log. Feed it chunks with {@link push}, then call {@link finish}.
@@ -162,7 +179,21 @@ export class LogScanner {
   private readonly maxLineBytes: number;
   private readonly maxWarn: number;
   private readonly match: RegExp | undefined;
-  private readonly widthUs: number;
+  private widthUs: number;
+  private interval: number;
+  private widenedFrom = 0;
+  private readonly winLo: number;
+  private readonly winHi: number;
+  // the bins' entries' first and last times (entries outside the window are not binned)
+  private binLo = Infinity;
+  private binHi = -Infinity;
+  // outliers: entries far from the time the log was at, held until the log shows where it goes
+  private anchor = NaN;
+  private anchorSet = false;
+  private readonly qT = new Float64Array(QUARANTINE);
+  private readonly qLine = new Uint32Array(QUARANTINE);
+  private qN = 0;
+  private outliers = 0;
   /** The file being read (a set changes it: {@link nextFile}); warnings name it. */
   private file: string | null;
   /** Lines of the files before this one: warnings count lines from 1 in each file. */
@@ -270,6 +301,9 @@ export class LogScanner {
   constructor(private readonly opts: ScanOptions) {
     IntervalGrid.forStart(0, 0, opts.interval); // validates the width (whole ms, ≥ 1 ms)
     this.widthUs = Math.round(opts.interval * 1e6);
+    this.interval = opts.interval;
+    this.winLo = opts.window ? opts.window.start * 1e6 : -Infinity;
+    this.winHi = opts.window ? opts.window.end * 1e6 : Infinity;
     this.fmt = opts.format;
     this.detected = opts.format === null;
     this.resolver = new ZoneResolver(opts.zone, opts.repeatTolerance ?? 300);
@@ -316,6 +350,8 @@ export class LogScanner {
   finish(): LogScanResult {
     if (!this.fmt && this.pendingBytes > 0) this.detect();
     if (this.carryTotal > 0) this.flushCarry();
+    // Far entries the log never came back from are its real end (a jump, then the rest).
+    if (this.qN > 0) this.keepQuarantine();
     if (this.match && this.pendUs === this.pendUs && this.pendMatched) this.countPending();
     this.pendUs = NaN;
     return this.result();
@@ -411,6 +447,10 @@ export class LogScanner {
     // is V8's optimisation unit, and a classifier inlined deep in it made V8 stop inlining the
     // timestamp reader (+15% on the 1 GB stunnel log). A stunnel line is classified only when
     // four byte tests say it may be an error or a restart (`stunnelMaybe`).
+    if (!this.anchorSet) {
+      this.anchorSet = true;
+      this.anchor = this.sampleAnchor(b, pos);
+    }
     const record = this.classifyAfter;
     const gate = this.stunnelBody;
     while (pos < n) {
@@ -565,13 +605,89 @@ export class LogScanner {
   }
 
   private entry(t: number, no: number, b: Buffer, s: number, e: number): void {
-    // Room in the bins for every parsed time (a garbled date far away would make them huge).
+    // A time far from where the log is (a clock not yet set at boot, a flipped bit) is held: if
+    // the log comes back it was an outlier, if it stays there the log moved.
+    const a = this.anchor;
+    if (t - a > FAR_US || a - t > FAR_US) {
+      if (this.qN < QUARANTINE) {
+        this.qT[this.qN] = t;
+        this.qLine[this.qN++] = no;
+        return;
+      }
+      this.keepQuarantine();
+    } else if (this.qN > 0) this.dropQuarantine();
+    this.anchor = t;
+    this.kept(t, no, b, s, e);
+  }
+
+  /** The held far entries were real: counted (without their text: neither matched nor classified). */
+  private keepQuarantine(): void {
+    const n = this.qN;
+    this.qN = 0;
+    for (let k = 0; k < n; k++) this.kept(this.qT[k], this.qLine[k], EMPTY, 0, 0);
+    this.anchor = this.qT[n - 1];
+  }
+
+  /** The held far entries were outliers: the log came back. Skipped, each a warning. */
+  private dropQuarantine(): void {
+    for (let k = 0; k < this.qN; k++) {
+      const t = this.qT[k];
+      this.unparsed++;
+      this.outliers++;
+      const days = Math.abs(t - this.anchor) / 86400e6;
+      this.warn('time_outlier', this.qLine[k], `time ${new Date(t / 1000).toISOString()} is ${days.toFixed(0)} days from the lines around it (a clock not yet set, a garbled date): skipped as an outlier`);
+    }
+    this.qN = 0;
+  }
+
+  /**
+   * Where the log's first lines are: the median time of those in `b` that carry a full date. A
+   * first line far from it (1970 from a clock not yet set) is then held as an outlier candidate.
+   */
+  private sampleAnchor(b: Buffer, pos: number): number {
+    const fmt = this.fmt;
+    if (!fmt || fmt.yearless) return NaN;
+    const st = new Stamp();
+    const times: number[] = [];
+    for (let i = pos; i < b.length && times.length < DETECT_LINES; ) {
+      let nl = b.indexOf(this.eol, i);
+      if (nl < 0) nl = b.length;
+      if (fmt.read(b, i, Math.min(nl, i + 4096), st)) {
+        if (st.epochUs === st.epochUs) times.push(st.epochUs);
+        else if (st.year !== 0) times.push((st.wallSeconds() - (st.offset === st.offset ? st.offset : 0)) * 1e6);
+      }
+      i = nl + 1;
+    }
+    if (times.length < 3) return NaN;
+    times.sort((x, y) => x - y);
+    return times[times.length >> 1];
+  }
+
+  private kept(t: number, no: number, b: Buffer, s: number, e: number): void {
+    if (t < this.winLo || t > this.winHi) {
+      // Outside the window asked for: read, not binned.
+      this.parsed++;
+      if (t < this.prevUs) this.backwards++;
+      this.prevUs = t;
+      if (t < this.firstUs) {
+        this.firstUs = t;
+        this.firstLine = no;
+      }
+      if (t >= this.lastUs) {
+        this.lastUs = t;
+        this.lastLine = no;
+      }
+      return;
+    }
+    // Room in the bins for every parsed time: wider bins when the log spans too many.
     const abs = Math.floor(t / this.widthUs);
     const bin = abs - this.binBase;
-    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs)) {
+    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(this.winLo === -Infinity && this.widen(t) && this.growBins(Math.floor(t / this.widthUs)))) {
       this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times (use a larger --interval for a longer log)`);
       return;
     }
+    if (t < this.binLo) this.binLo = t;
+    if (t > this.binHi) this.binHi = t;
     this.parsed++;
     if (t < this.prevUs) this.backwards++;
     this.prevUs = t;
@@ -668,6 +784,33 @@ export class LogScanner {
   }
 
   /** Makes absolute bin `abs` addressable; false when the span would exceed MAX_BINS. */
+  /**
+   * Widens the bins to the next width of {@link WIDTHS} (a multiple of the current one, so bins
+   * merge whole) at which the span to `t` fits in MAX_BINS. False when none does.
+   */
+  private widen(t: number): boolean {
+    const old = this.widthUs;
+    const lo = Math.min(this.binBase * old, t);
+    const hi = Math.max((this.binBase + this.bins.length) * old, t + old);
+    const w = WIDTHS.find((x) => x > old && x % old === 0 && (hi - lo) / x + 4096 <= MAX_BINS);
+    if (w === undefined) return false;
+    const base = Math.floor(lo / w) - 1024;
+    const len = Math.min(MAX_BINS, Math.ceil(hi / w) - base + 1024);
+    const merged = (a: Uint32Array): Uint32Array => {
+      const n = new Uint32Array(len);
+      for (let i = 0; i < a.length; i++) if (a[i] !== 0) n[Math.floor(((this.binBase + i) * old) / w) - base] += a[i];
+      return n;
+    };
+    this.bins = merged(this.bins);
+    this.errBins = merged(this.errBins);
+    this.rstBins = merged(this.rstBins);
+    this.binBase = base;
+    if (this.widenedFrom === 0) this.widenedFrom = this.interval;
+    this.widthUs = w;
+    this.interval = w / 1e6;
+    return true;
+  }
+
   private growBins(abs: number): boolean {
     if (this.bins.length === 0) {
       this.binBase = abs - 1024;
@@ -731,15 +874,22 @@ export class LogScanner {
     let counts = new Uint32Array(0);
     let errorCounts = counts;
     let restartCounts = counts;
-    if (any) {
-      const b0 = Math.floor(this.firstUs / this.widthUs);
-      const b1 = Math.floor(this.lastUs / this.widthUs);
+    if (this.binLo <= this.binHi) {
+      const b0 = Math.floor(this.binLo / this.widthUs);
+      const b1 = Math.floor(this.binHi / this.widthUs);
       counts = this.bins.slice(b0 - this.binBase, b1 - this.binBase + 1);
       errorCounts = this.errBins.slice(b0 - this.binBase, b1 - this.binBase + 1);
       restartCounts = this.rstBins.slice(b0 - this.binBase, b1 - this.binBase + 1);
       const startUs = b0 * this.widthUs;
       const sec = Math.floor(startUs / 1e6);
-      grid = new IntervalGrid(sec, (startUs - sec * 1e6) * 1000, this.opts.interval);
+      grid = new IntervalGrid(sec, (startUs - sec * 1e6) * 1000, this.interval);
+    }
+    if (this.widenedFrom > 0) {
+      warnings.unshift({
+        file: this.file,
+        code: 'interval_widened',
+        reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${this.widenedFrom} s: bins widened to ${this.interval} s so that every line is kept (give --interval to choose)`,
+      });
     }
     const silence = detectSilences(this.gaps, grid, 0, counts, { minGap: this.opts.minGap });
 
@@ -780,7 +930,8 @@ export class LogScanner {
       first: any ? this.firstUs / 1e6 : null,
       last: any ? this.lastUs / 1e6 : null,
       fracDigits: this.fracDigits,
-      interval: this.opts.interval,
+      interval: this.interval,
+      outliers: this.outliers,
       grid,
       counts,
       errorCounts,
@@ -796,6 +947,7 @@ export class LogScanner {
       warnings,
     };
     if (this.firstYear !== 0) out.assumedYear = this.firstYear;
+    if (this.widenedFrom > 0) out.intervalWidened = this.widenedFrom;
     if (this.evTime) out.events = { time: this.evTime.slice(0, this.counted), line: this.evLine!.slice(0, this.counted) };
     return out;
   }
