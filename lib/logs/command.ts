@@ -211,6 +211,8 @@ export function humanText(name: string, r: LogScanResult, matchUsed: boolean, ma
     out.push(`  DST: ${r.dstGap} local times in a spring-forward gap, ${r.dstAmbiguous} in a repeated fall-back hour (see warnings)`);
   }
   if (matchUsed) out.push(`  --match ${JSON.stringify(match)}: ${r.counted} entries match`);
+  if (r.assumedYear !== undefined) out.push(`  the lines carry no year: the first is taken as ${r.assumedYear}'s (so that the last line is not after the file's modification time; --year sets it)`);
+  if (r.outliers) out.push(`  ${r.outliers} outlier time${r.outliers > 1 ? 's' : ''} skipped (far from the lines around them: see warnings)`);
   if (r.first !== null && r.last !== null) {
     out.push(`  from ${iso(r.first)} to ${iso(r.last)} (${fmtSec(r.last - r.first)})`);
     out.push(`  ${r.counts.length} bins of ${fmtSec(r.interval)}; median ${r.silence.baseline} entries per bin`);

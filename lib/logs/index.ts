@@ -13,7 +13,9 @@ import { parseDuration, isoSeconds } from '../time';
 import type { Silence } from '../silence/detect';
 import { fieldFormat, formatByName, regexFormat, zoneByName, type LogFormat } from './formats';
 import { scanBytes, scanLog, type LogScanResult, type ScanOptions } from './ingest';
-import { scanLogSet } from './set';
+import { promises as fsp } from 'node:fs';
+import { DateTime } from 'luxon';
+import { lastLineYear, scanLogSet } from './set';
 
 export type { LogScanResult, LogEvents } from './ingest';
 export type { Silence, SilenceReport } from '../silence/detect';
@@ -116,8 +118,32 @@ export async function readLog(
   options: ReadLogOptions = {},
 ): Promise<LogScanResult> {
   const opts = scanOptions(options);
-  if (typeof input === 'string' || !(input instanceof Uint8Array)) return scanLog(input, opts);
-  return scanBytes(input, opts);
+  if (input instanceof Uint8Array) return yearsFixed(scanBytes(input, opts), opts, (o) => scanBytes(input, o));
+  if (typeof input !== 'string' || input === '-') return scanLog(input, opts);
+  const res = await scanLog(input, opts);
+  if (res.assumedYear === undefined || opts.year !== undefined) return res;
+  const mtime = opts.mtime ?? (await fsp.stat(input)).mtimeMs / 1000;
+  const fixed = yearFix(res, mtime, opts);
+  return fixed === null ? res : scanLog(input, { ...opts, mtime, year: fixed });
+}
+
+/**
+ * A yearless log's years, checked at its end: the first pass walked forward from a guess for the
+ * first line (one New Year before the file time at most), so a log spanning years ends in the
+ * future. The rule is that the last line is not after the file's modification time; returns the
+ * first line's year that keeps it, or null when the guess was right.
+ */
+function yearFix(res: LogScanResult, mtime: number, opts: ScanOptions): number | null {
+  if (res.assumedYear === undefined || res.last === null) return null;
+  const d = DateTime.fromSeconds(res.last, { zone: opts.zone });
+  const want = lastLineYear({ month: d.month, day: d.day, secOfDay: d.hour * 3600 + d.minute * 60 + d.second }, mtime, opts.zone);
+  return want === d.year ? null : res.assumedYear + (want - d.year);
+}
+
+function yearsFixed(res: LogScanResult, opts: ScanOptions, again: (o: ScanOptions) => LogScanResult): LogScanResult {
+  if (opts.year !== undefined || opts.mtime === undefined) return res;
+  const fixed = yearFix(res, opts.mtime, opts);
+  return fixed === null ? res : again({ ...opts, year: fixed });
 }
 
 /**
@@ -142,7 +168,8 @@ export async function readLogSet(files: string[], options: ReadLogOptions & { pr
  * parseLogText('2026.11.23 15:42:03 LOG5[ui]: hi\n', { tz: 'UTC' }).first; //=> 1795448523
  */
 export function parseLogText(text: string | Uint8Array, options: ReadLogOptions = {}): LogScanResult {
-  return scanBytes(text, scanOptions(options));
+  const opts = scanOptions(options);
+  return yearsFixed(scanBytes(text, opts), opts, (o) => scanBytes(text, o));
 }
 
 /** The SPEC `alibi logs --json` bin. */
@@ -183,6 +210,12 @@ export interface LogsDocument {
   minGap: number;
   minGapRule: string;
   baseline: number;
+  /** Year taken for the first line of a log whose lines carry none (the last line is not after the file time). */
+  assumedYear?: number;
+  /** The bins were widened from this interval (s): the log spans more than 2^20 of the asked ones. */
+  intervalWidened?: number;
+  /** Times far from the lines around them, skipped (see the `time_outlier` warnings). */
+  outliers: number;
 }
 
 /**
@@ -223,6 +256,9 @@ export function logsDocument(r: LogScanResult, matchUsed = false): LogsDocument 
     minGap: r.silence.minGap,
     minGapRule: r.silence.minGapRule,
     baseline: r.silence.baseline,
+    ...(r.assumedYear !== undefined ? { assumedYear: r.assumedYear } : {}),
+    ...(r.intervalWidened !== undefined ? { intervalWidened: r.intervalWidened } : {}),
+    outliers: r.outliers,
   };
 }
 

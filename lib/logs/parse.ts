@@ -218,10 +218,15 @@ export const readStunnel: LineReader = (b, s, e, st) => {
   return j >= 0 && b[s + 10] === Ch.SPACE;
 };
 
-/** nginx error log: `2026/11/23 15:42:03 [error] 1234#1234: …` — local time. */
+/**
+ * nginx error log: `2026/11/23 15:42:03 [error] 1234#1234: …` — local time. Go's `log` writes the
+ * same date, with a fraction under `Lmicroseconds` (`2026/12/03 13:55:46.184363 …`).
+ */
 export const readNginxError: LineReader = (b, s, e, st) => {
   const j = ymdHms(b, s, e, Ch.SLASH, st);
-  return j >= 0 && b[s + 10] === Ch.SPACE;
+  if (j < 0 || b[s + 10] !== Ch.SPACE) return false;
+  fraction(b, j, e, st);
+  return true;
 };
 
 /** Skips a leading `[` (bracketed timestamps). */

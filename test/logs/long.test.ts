@@ -91,3 +91,37 @@ describe('analyze: a log kept for weeks around the captures', () => {
     expect(w.silences).toEqual(expect.arrayContaining(p.silences as unknown[]));
   });
 });
+
+test('a three-year syslog file (yearless, three New Years) is read with every line kept and the right years', async () => {
+  const { readLog, logsDocument } = await import('../../lib/logs');
+  const M = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const start = Date.UTC(2023, 2, 1, 12);
+  const times: number[] = [];
+  for (let i = 0; i < 3 * 365; i += 3) times.push(start + i * 86400e3 + i * 37e3);
+  const text = times
+    .map((ms) => {
+      const d = new Date(ms);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${M[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} host prog[1]: msg\n`;
+    })
+    .join('');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-3y-'));
+  const f = path.join(tmp, 'messages');
+  fs.writeFileSync(f, text);
+  const mtime = new Date(times[times.length - 1] + 3600e3);
+  fs.utimesSync(f, mtime, mtime);
+  try {
+    const r = await readLog(f, { tz: 'UTC', keepEvents: true });
+    expect([r.parsed, r.unparsed]).toEqual([times.length, 0]);
+    expect(r.first).toBe(times[0] / 1000);
+    expect(r.last).toBe(times[times.length - 1] / 1000);
+    expect(Array.from(r.events!.time)).toEqual(times.map((t) => t / 1000));
+    expect(r.assumedYear).toBe(2023);
+    expect(logsDocument(r).assumedYear).toBe(2023);
+    // The same bytes in memory with the file's time: the same years.
+    const m = parseLogText(text, { tz: 'UTC', mtime: mtime.getTime() / 1000 });
+    expect([m.first, m.last]).toEqual([r.first, r.last]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
