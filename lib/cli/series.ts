@@ -7,6 +7,7 @@ import { flowFilter } from '../metrics/filter';
 import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '../metrics/series';
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
+import { openCapture } from '../node';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { writeArrowFile } from './arrow';
@@ -16,7 +17,9 @@ export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--a
 Per interval: packets, bytes (frame lengths as on the wire), TCP payload, new connection attempts
 (SYN without ACK), resets and who sent them (client = the SYN sender), retransmissions, zero
 windows, active connections; reset rate per second and per 100 attempts. Bins are half-open
-[start, start+interval); every bin between the first and the last packet is printed.
+[start, start+interval); every bin between the first and the last packet is printed. A capture
+spanning more than 1,000,000 bins is binned again at 10 s, 1 min, 10 min, … (whichever fits first),
+so that every packet is counted; a warning says so.
   --interval D     bin width: 250ms, 1s, 10s, 5m (default 1s)
   --align epoch    edges at absolute multiples of the interval (default; captures share edges)
   --align first    bins start at the first packet, as tshark -z io,stat does
@@ -35,6 +38,29 @@ export const SERIES_ARROW_COLUMNS: ArrowColumn<SeriesBin>[] = [
   { name: 'resetRate', type: 'float', get: (b) => b.resetRate },
   { name: 'resetsPer100Syn', type: 'float', get: (b) => b.resetsPer100Syn },
 ];
+
+/** Widths a long capture's bins are widened to (s), as a long log's (logs/ingest). */
+const WIDTHS = [1, 10, 60, 600, 3600, 21600, 86400, 604800];
+
+/** The first width of {@link WIDTHS} above `interval` at which the capture's span fits in `maxBins`. */
+function widerInterval(path: string, interval: number, maxBins: number): number | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const r = openCapture(path);
+  try {
+    for (let p = r.next(); p !== null; p = r.next()) {
+      const t = p.tsSec + p.tsFrac / p.tsRes;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+  } catch {
+    // Damage was reported by the pass; the span read so far decides.
+  } finally {
+    r.close();
+  }
+  if (!(hi >= lo)) return null;
+  return WIDTHS.find((w) => w > interval && (hi - lo) / w + 2 <= maxBins) ?? null;
+}
 
 export async function seriesCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -55,14 +81,24 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
   const align = values.align ?? 'epoch';
   if (align !== 'epoch' && align !== 'first') throw new ArgumentError(`--align must be epoch or first, got "${align}"`);
-  const interval = parseDuration(values.interval ?? '1s', '--interval');
-  const series = new SeriesAccumulator({ interval, align, filter: flowFilter(values.port, values.host) });
+  const asked = parseDuration(values.interval ?? '1s', '--interval');
   const path = positionals[0];
-  const pass = new CapturePass({ keepFlows: false, observer: series });
-  const res = await runPass(path, pass, io, values.json === true);
+  const filter = flowFilter(values.port, values.host);
+  let interval = asked;
+  let series = new SeriesAccumulator({ interval, align, filter });
+  let res = await runPass(path, new CapturePass({ keepFlows: false, observer: series }), io, values.json === true);
+  // A capture spanning more bins than a series keeps is binned again, wider, so that no packet is
+  // left out (as `alibi logs` widens a long log's bins); stdin cannot be read twice.
+  const wider = series.overflow > 0 && path !== '-' ? widerInterval(path, interval, series.maxBins) : null;
+  if (wider !== null) {
+    interval = wider;
+    series = new SeriesAccumulator({ interval, align, filter });
+    res = await runPass(path, new CapturePass({ keepFlows: false, observer: series }), io, values.json === true);
+  }
   const cols = series.columns();
   const bins = seriesBins(cols);
   const warnings = res.warnings;
+  if (interval !== asked) warnings.unshift({ file: path, offset: null, packet: null, reason: `the capture spans more than ${series.maxBins.toLocaleString('en-US')} bins of ${asked} s: bins widened to ${interval} s so that every packet is counted (give --interval to choose)`, code: 'interval_widened' });
   if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first ${series.maxBins.toLocaleString('en-US')} bins were not binned: use a larger --interval`, code: 'too_many_bins' });
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
   if (values.json) {

@@ -45,3 +45,18 @@ describe('errors from capture workers', () => {
     }
   });
 });
+
+describeCorpus('series on a capture spanning years', () => {
+  test('every packet is counted: bins widened, and the output says so (was: 1,752 of 1,797 packets left out, exit 0)', async () => {
+    const { seriesCommand } = await import('../../lib/cli/series');
+    let out = '';
+    let err = '';
+    const code = await seriesCommand([corpusPath('zeek__ssh.pcap'), '--json'], { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), isTTY: false } as never);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { interval: number; bins: { packets: number }[]; warnings: { code: string }[] };
+    expect(doc.bins.reduce((a, b) => a + b.packets, 0)).toBe(1797); // capinfos -c
+    expect(doc.interval).toBe(600);
+    expect(doc.warnings.map((w) => w.code)).toEqual(['interval_widened']);
+    expect(err).toBe('');
+  });
+});
