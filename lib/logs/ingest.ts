@@ -906,7 +906,7 @@ export class LogScanner {
     }
     // A format that reads under half of the lines meant to carry a time is likely the wrong one.
     if (this.fmt && this.unparsed > this.parsed && this.unparsed >= 2) {
-      this.warnings.unshift({
+      warnings.unshift({
         file: this.file,
         code: 'format_mismatch',
         reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (--format) or say where the time is (--time-field, --time-regex)`,
