@@ -332,7 +332,9 @@ static i32 update(i32 idx, double t, int isOrig, int flags, int len, u32 seq, u3
     D[F_RTT] = t - D[F_SYN_T];
   }
 
-  /* decode/appstart.ts on the first 6 payload bytes (pay0: bytes 0-3, pay1: bytes 4-5). */
+  /* Protocol starts on the first 6 payload bytes (pay0: bytes 0-3, pay1: bytes 4-5): a TLS handshake
+     record (22, version 3.x) gives its type in byte 5; an HTTP method or "HTTP/" starts a request or a
+     status line. */
   if (len > 0 && cap >= 6) {
     u32 b0 = pay0 & 0xff, b1 = (pay0 >> 8) & 0xff, b2 = (pay0 >> 16) & 0xff, b3 = pay0 >> 24;
     u32 b4 = pay1 & 0xff, b5 = (pay1 >> 8) & 0xff;
