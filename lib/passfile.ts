@@ -14,7 +14,7 @@ import { PacketRecord } from './capture/record';
 import type { DecoderSummary } from './decode/decoder';
 import { CTL_OFFSET, CTL_STRIDE, FAILED, handoffBuffers, SLOT_UNITS, SLOTS, UNIT, UnitReader } from './decode/handoff';
 import { ErrorData, errorFromData } from './errors';
-import { openCapture } from './node';
+import { openCapture } from './capture/file';
 import { compiledScript } from './scripts';
 import type { CapturePass, PassResult } from './pass';
 

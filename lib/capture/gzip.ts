@@ -8,7 +8,7 @@
 import { Gunzip } from 'fflate';
 import { concatBytes } from '../bytes/concat';
 import { CompressedDataError } from '../errors';
-import type { SourceDamage, SyncByteSource } from './reader';
+import type { SourceDamage, SyncByteSource } from './source';
 
 /** The gzip magic (RFC 1952: ID1 ID2). */
 export function isGzip(head: Uint8Array): boolean {

@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AlibiError, ArgumentError, InputError, type Warning } from '../errors';
-import { openCapture } from '../node';
+import { openCapture } from './file';
 import type { InterfaceInfo } from './format';
 import { isGzip } from './gzip';
 import { sniffPcap } from './pcap';

@@ -7,21 +7,13 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AlibiError, ArgumentError } from '../errors';
 import { AsyncCaptureReader, CaptureReader } from '../capture/reader';
 import type { PacketRecord } from '../capture/record';
-import { openCapture, openCaptureStream } from '../node';
+import { openCapture, openCaptureStream } from '../capture/file';
 import type { CapturePass, PassResult } from '../pass';
 import { passFile } from '../passfile';
 import { Progress, progressBar } from './progress';
 
-export interface CliIo {
-  /** Writes to stdout; false (as a stream's `write`) asks the writer to wait for `drained`. */
-  stdout(text: string): void | boolean;
-  /** Resolves when stdout, having returned false, can take more (a pipe that is read slowly). */
-  drained?(): Promise<void>;
-  stderr(text: string): void;
-  /** Whether stderr is a TTY (progress bars only then). */
-  isTTY?: boolean;
-  stdin?: NodeJS.ReadableStream;
-}
+export type { CliIo } from './io';
+import type { CliIo } from './io';
 
 export const EXIT_OK = 0;
 export const EXIT_UNREADABLE = 1;

@@ -4,7 +4,7 @@
  * never under --json (SPEC.md), never for small inputs; redrawn at most every 100 ms on one line,
  * which is cleared when the input is done so the report starts on a clean line.
  */
-import type { CliIo } from './common';
+import type { CliIo } from './io';
 
 /** Inputs smaller than this finish before a bar would be worth drawing. */
 export const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;

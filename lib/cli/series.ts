@@ -7,7 +7,7 @@ import { flowFilter } from '../metrics/filter';
 import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '../metrics/series';
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
-import { openCapture } from '../node';
+import { openCapture } from '../capture/file';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { writeArrowFile } from './arrow';

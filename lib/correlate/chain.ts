@@ -12,7 +12,7 @@
  *
  * No thresholds here decide a culprit: this module measures, `verdict` reasons.
  */
-import type { CaptureView, LogView, ServiceView, VerdictInput } from './verdict';
+import type { CaptureView, LogView, ServiceView, VerdictInput } from './views';
 
 /** Per-second rates and totals of one column inside a window and outside every incident. */
 export interface Window {

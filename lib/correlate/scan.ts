@@ -12,7 +12,7 @@ import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../metrics/grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
-import { openCapture } from '../node';
+import { openCapture } from '../capture/file';
 import { openCaptureSet } from '../capture/set';
 import { CapturePass, PacketObserver } from '../pass';
 import { LedgerColumns, PacketLedger } from './ledger';

@@ -9,7 +9,7 @@
  * spare, so a cut falls between two of many files.
  */
 import * as os from 'node:os';
-import { openCapture } from '../node';
+import { openCapture } from '../capture/file';
 import type { SeriesColumns } from '../metrics/series';
 import type { LedgerColumns } from './ledger';
 import { CaptureScan, fileMissingBetween, ScanRequest } from './scan';

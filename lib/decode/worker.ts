@@ -6,7 +6,7 @@
  */
 import { MessagePort, workerData } from 'node:worker_threads';
 import { errorData } from '../errors';
-import { openCapture } from '../node';
+import { openCapture } from '../capture/file';
 import { PacketDecoder } from './decoder';
 import { CTL_OFFSET, CTL_STRIDE, END, FAILED, SLOTS, UnitWriter } from './handoff';
 
