@@ -6,7 +6,7 @@
 import { CliIo, EXIT_OK, EXIT_USAGE, reportError } from './cli/common';
 import { infoCommand } from './cli/info';
 import { flowsCommand } from './cli/flows';
-import { logsCommand } from './logs/command';
+import { logsCommand } from './cli/logs';
 import { seriesCommand } from './cli/series';
 import { analyzeCommand } from './cli/analyze';
 

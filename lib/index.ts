@@ -13,8 +13,8 @@ export type { Where, Warning, CaptureError } from './errors';
 /** Time and the shared interval grid. */
 export { parseDuration, isoExact, isoSeconds, toSeconds } from './time';
 export type { ExactTime, Window } from './time';
-export { IntervalGrid } from './metrics/grid';
-export type { Align } from './metrics/grid';
+export { IntervalGrid } from './grid';
+export type { Align } from './grid';
 
 /** Capture readers: pcap (µs, ns, modified, both byte orders) and pcapng. */
 export { CaptureReader, AsyncCaptureReader, readCapture } from './capture/reader';
@@ -42,7 +42,7 @@ export type { PassOptions, PassResult, PacketObserver } from './pass';
 export type { FlowRecord, Endpoint, Pair } from './flow/record';
 export type { ConnState } from './flow/state';
 export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
-export { flowFilter } from './metrics/filter';
+export { flowFilter } from './flow/filter';
 export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
 
 /** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */

@@ -9,7 +9,6 @@ import { DecoderSummary, PacketDecoder } from './decode/decoder';
 import { explainIssue } from './decode/issues';
 import { DecodeStatus, TcpSegment } from './decode/segment';
 import type { Warning } from './errors';
-import { Flow } from './flow/flow';
 import { FlowRecord, toRecord } from './flow/record';
 import { FlowTable, FlowTableOptions } from './flow/table';
 
@@ -24,17 +23,8 @@ export interface PassOptions extends FlowTableOptions {
   observer?: PacketObserver;
 }
 
-/** Sees every packet after decoding and flow accounting (null flow for non-TCP packets). */
-export interface PacketObserver {
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void;
-  flowFinished?(f: Flow): void;
-  /**
-   * Offered the pass's flow table before the first packet: an observer that can count in the
-   * table's core (the series accumulator without a filter) starts it there and returns true;
-   * `packet` is then not called.
-   */
-  attach?(table: FlowTable): boolean;
-}
+export type { PacketObserver } from './flow/observer';
+import type { PacketObserver } from './flow/observer';
 
 export interface PassResult {
   flows: FlowRecord[];

@@ -3,7 +3,7 @@
  * `alibi series <capture> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv]`.
  */
 import { ArgumentError } from '../errors';
-import { flowFilter } from '../metrics/filter';
+import { flowFilter } from '../flow/filter';
 import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '../metrics/series';
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';

@@ -10,7 +10,7 @@ import type { Warning } from '../errors';
 import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
-import { IntervalGrid } from '../metrics/grid';
+import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../capture/file';
 import { openCaptureSet } from '../capture/set';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorData, errorFromData } from '../errors';
 import { compiledScript } from '../scripts';
-import { IntervalGrid } from '../metrics/grid';
+import { IntervalGrid } from '../grid';
 import type { SeriesColumns } from '../metrics/series';
 import { CaptureScan, ScanRequest, scanCapture } from './scan';
 

@@ -10,8 +10,8 @@
 import { resolutionCode } from '../capture/resolution';
 import type { TcpSegment } from '../decode/segment';
 import { Flow, FlowStore } from './flow';
-import type { CoreFilter } from '../metrics/filter';
-import type { IntervalGrid } from '../metrics/grid';
+import type { CoreFilter } from './filter';
+import type { IntervalGrid } from '../grid';
 import { EndpointState } from './state';
 
 export interface FlowTableOptions {

@@ -158,6 +158,16 @@ export function builtinFormats(): LogFormat[] {
   return [...DETECT_ORDER.map((n) => BUILTIN[n]), ...SHAPE_FORMATS, ...KEYED];
 }
 
+/**
+ * The formats a line the detected format cannot read is tried with (a second logger writing into
+ * the same file: etcd's `raft2026/12/03 14:04:57 INFO: …` among its own lines): the readers and
+ * shapes that carry a year and start at the line start. Epochs and keyed formats are left out: a
+ * number or a key in a stack trace is no entry.
+ */
+export function fallbackFormats(): LogFormat[] {
+  return [...DETECT_ORDER.filter((n) => n !== 'epoch').map((n) => BUILTIN[n]), ...SHAPE_FORMATS].filter((f) => !f.yearless);
+}
+
 // ---- timestamps under a key: JSON lines, logfmt, journal export -----------------------------------
 
 /**
@@ -438,6 +448,14 @@ export function detectFormat(sample: Uint8Array, maxLines = 64): Detected | null
     }
   }
   if (best < 0) return null;
+  // A time at the line start is the norm: a format there that reads nearly as many lines (a few
+  // damaged prefixes can make a later field read one more) is kept.
+  let atStart = -1;
+  for (let f = 0; f < formats.length; f++) if (atStart < 0 || hits[f * MAX_FIELDS] > hits[atStart * MAX_FIELDS]) atStart = f;
+  if (best % MAX_FIELDS !== 0 && hits[atStart * MAX_FIELDS] >= 0.9 * bestHits) {
+    best = atStart * MAX_FIELDS;
+    bestHits = hits[best];
+  }
   const field = best % MAX_FIELDS;
   const format = formats[Math.floor(best / MAX_FIELDS)];
   return { format: atField(format, field), hits: bestHits, tried: starts.length, field };

@@ -29,9 +29,9 @@ import { Readable, pipeline } from 'node:stream';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
-import { IntervalGrid } from '../metrics/grid';
+import { IntervalGrid } from '../grid';
 import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
-import { builtinFormats, detectFormat, lineBreak, type LogFormat } from './formats';
+import { builtinFormats, detectFormat, fallbackFormats, lineBreak, type LogFormat } from './formats';
 import { LineClass, lineClassifier, StunnelBody, stunnelClassifier, stunnelMaybe, type LineClassifier } from './lineclass';
 import { Resolution, Stamp, SyslogYear, ZoneResolver } from './parse';
 import { readSyslogFields, SyslogFields, SyslogLayout, syslogLayout, tagIs } from './program';
@@ -238,6 +238,11 @@ export class LogScanner {
   private fracDigits = 0;
   private usedZone = false;
   private firstUnparsed = '';
+  private firstUnparsedLine = 0;
+  /** Formats tried on lines the detected one cannot read (null when the format was named). */
+  private others: LogFormat[] | null = null;
+  private lastOther: LogFormat | null = null;
+  private widenedLine = 0;
   /** Some line carried an absolute time (an epoch). */
   private absolute = false;
   /** Resolution of the last DST-affected line (to warn once per repeated-hour pass). */
@@ -396,6 +401,7 @@ export class LogScanner {
       );
     }
     this.fmt = found.format;
+    this.others = fallbackFormats().filter((f) => f.name !== found.format.name);
     this.prepareFormat();
   }
 
@@ -502,7 +508,7 @@ export class LogScanner {
     }
     const st = this.st;
     const fmt = this.fmt!;
-    if (fmt.read(b, s, e, st)) {
+    if (fmt.read(b, s, e, st) || (this.others !== null && this.readOther(b, s, e, st))) {
       // Kept out of line (as the line classes are, see scan): the code inlined here must stay small.
       if (this.tagged && !this.ownProgram(b, s, e, st)) return;
       let t: number;
@@ -539,6 +545,28 @@ export class LogScanner {
     } else {
       this.continued(b, s, e);
     }
+  }
+
+  /**
+   * A line of a detected log that its format cannot read, in another format with a year at its
+   * start (optionally glued to a word: `raft2026/12/03 …`): a second logger writing into the file.
+   * The format that read one last is tried first.
+   */
+  private readOther(b: Buffer, s: number, e: number, st: Stamp): boolean {
+    const c = b[s];
+    if (c === 32 || c === 9 || s >= e) return false;
+    let i = s;
+    while (i < e && i - s < 16 && ((b[i] | 0x20) >= 0x61 && (b[i] | 0x20) <= 0x7a)) i++;
+    if (i > s && !(i < e && b[i] >= 0x30 && b[i] <= 0x39)) i = s; // letters not glued to a date
+    const others = this.others!;
+    if (this.lastOther !== null && this.lastOther.read(b, i, e, st)) return true;
+    for (const f of others) {
+      if (f !== this.lastOther && f.read(b, i, e, st)) {
+        this.lastOther = f;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Is this the program's line? Else it is skipped, and its continuation lines with it. */
@@ -579,7 +607,10 @@ export class LogScanner {
   }
 
   private bad(no: number, reason: string): void {
-    if (this.unparsed++ === 0) this.firstUnparsed = `line ${no - this.lineBase}: ${reason}`;
+    if (this.unparsed++ === 0) {
+      this.firstUnparsed = `line ${no - this.lineBase}: ${reason}`;
+      this.firstUnparsedLine = no - this.lineBase;
+    }
     this.warn('unparsable_timestamp', no, reason);
   }
 
@@ -682,7 +713,7 @@ export class LogScanner {
     // Room in the bins for every parsed time: wider bins when the log spans too many.
     const abs = Math.floor(t / this.widthUs);
     const bin = abs - this.binBase;
-    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(this.winLo === -Infinity && this.widen(t) && this.growBins(Math.floor(t / this.widthUs)))) {
+    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(this.winLo === -Infinity && this.widen(t, no) && this.growBins(Math.floor(t / this.widthUs)))) {
       this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times (use a larger --interval for a longer log)`);
       return;
     }
@@ -788,7 +819,7 @@ export class LogScanner {
    * Widens the bins to the next width of {@link WIDTHS} (a multiple of the current one, so bins
    * merge whole) at which the span to `t` fits in MAX_BINS. False when none does.
    */
-  private widen(t: number): boolean {
+  private widen(t: number, no: number): boolean {
     const old = this.widthUs;
     const lo = Math.min(this.binBase * old, t);
     const hi = Math.max((this.binBase + this.bins.length) * old, t + old);
@@ -805,7 +836,10 @@ export class LogScanner {
     this.errBins = merged(this.errBins);
     this.rstBins = merged(this.rstBins);
     this.binBase = base;
-    if (this.widenedFrom === 0) this.widenedFrom = this.interval;
+    if (this.widenedFrom === 0) {
+      this.widenedFrom = this.interval;
+      this.widenedLine = no;
+    }
     this.widthUs = w;
     this.interval = w / 1e6;
     return true;
@@ -887,6 +921,7 @@ export class LogScanner {
     if (this.widenedFrom > 0) {
       warnings.unshift({
         file: this.file,
+        line: this.widenedLine - this.lineBase,
         code: 'interval_widened',
         reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${this.widenedFrom} s: bins widened to ${this.interval} s so that every line is kept (give --interval to choose)`,
       });
@@ -908,6 +943,7 @@ export class LogScanner {
     if (this.fmt && this.unparsed > this.parsed && this.unparsed >= 2) {
       warnings.unshift({
         file: this.file,
+        line: this.firstUnparsedLine,
         code: 'format_mismatch',
         reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (--format) or say where the time is (--time-field, --time-regex)`,
       });

@@ -9,9 +9,9 @@ import { DecodeStatus } from '../decode/segment';
 import { ArgumentError } from '../errors';
 import { AppStart, type Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
-import type { PacketObserver } from '../pass';
-import type { FlowFilter } from './filter';
-import { Align, IntervalGrid } from './grid';
+import type { PacketObserver } from '../flow/observer';
+import type { FlowFilter } from '../flow/filter';
+import { Align, IntervalGrid } from '../grid';
 
 const SYN = 0x02, ACK = 0x10, RST = 0x04;
 

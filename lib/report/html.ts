@@ -12,7 +12,7 @@
  * legend labels) or onto the canvas.
  */
 import * as fs from 'node:fs';
-import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../analyze';
+import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../correlate/model';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(s: unknown): string {

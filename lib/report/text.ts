@@ -2,7 +2,7 @@
  * @module report/text
  * The human report of `alibi analyze`: the verdict first, then its evidence, then what was read.
  */
-import type { AnalyzeDocument } from '../analyze';
+import type { AnalyzeDocument } from '../correlate/model';
 
 function hm(iso: string | null): string {
   return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '-';

@@ -17,7 +17,7 @@
  * the percentile, the largest few gaps exactly, and every gap ≥ 10 s (or ≥ `--min-gap`) as a
  * candidate — their number is bounded by the log's duration / 10 s, not by its size.
  */
-import type { IntervalGrid } from '../metrics/grid';
+import type { IntervalGrid } from '../grid';
 
 /** Times in this module are integer epoch microseconds (numbers); results are in seconds. */
 const US = 1e6;

@@ -11,7 +11,7 @@ import type { LogFormat } from '../logs/formats';
 import { formatByName } from '../logs/formats';
 import { scanOptions } from '../logs';
 import { scanBytes, ScanOptions } from '../logs/ingest';
-import { IntervalGrid } from '../metrics/grid';
+import { IntervalGrid } from '../grid';
 import { detectSilences, GapTracker, SILENCE_DEFAULTS } from '../silence/detect';
 import type { LogView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';

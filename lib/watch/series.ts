@@ -15,7 +15,7 @@ import { addressToString } from '../flow/address';
 import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
-import { IntervalGrid } from '../metrics/grid';
+import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { CapturePass, PacketObserver } from '../pass';
 import type { CaptureView } from '../correlate/verdict';

@@ -14,7 +14,9 @@
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, AnalyzeConfig, findIncidents, IncidentDoc } from '../analyze';
+import { analyze, AnalyzeConfig } from '../analyze';
+import { findIncidents } from '../correlate/incidents';
+import type { IncidentDoc } from '../correlate/model';
 import type { PacketRecord } from '../capture/record';
 import { Timeline } from '../correlate/timeline';
 import type { VerdictInput } from '../correlate/verdict';

@@ -486,7 +486,7 @@ static i32 sCap, sUsed, sMaxBins;
 static double sBase;
 static double sOverflow, sCacheSec, sCacheBin, sPrevBin;
 static i32 sPrevIdx = -1;
-/* metrics/filter.ts flowFilter as numbers: a port (-1: any) and an address (version 0: any). */
+/* flow/filter.ts flowFilter as numbers: a port (-1: any) and an address (version 0: any). */
 static int sFilter, sFPort, sFVersion;
 static u32 sFHost[4];
 

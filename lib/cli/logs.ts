@@ -1,17 +1,17 @@
 /**
- * @module logs/command
+ * @module cli/logs
  * `alibi logs <log> [--tz ZONE] [--format …] [--match REGEX] [--interval 1s] [--min-gap 30s] [--json]`
  */
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { progressBar, PROGRESS_MIN_BYTES } from '../cli/progress';
+import { progressBar, PROGRESS_MIN_BYTES } from './progress';
 import { AlibiError, ArgumentError } from '../errors';
 import { isoSeconds } from '../time';
-import { writeArrowFile } from '../cli/arrow';
+import { writeArrowFile } from './arrow';
 import type { ArrowColumn } from '../report/arrow';
-import { builtinFormats } from './formats';
-import { logsDocument, machineZone, readLog, type LogScanResult } from './index';
+import { builtinFormats } from '../logs/formats';
+import { logsDocument, machineZone, readLog, type LogScanResult } from '../logs';
 
 export interface CommandIo {
   stdout: (s: string) => void;

@@ -1,10 +1,10 @@
 /**
- * @module metrics/filter
+ * @module flow/filter
  * The connection filters of `--port` and `--host` as a flow predicate (the library takes any).
  */
 import { ArgumentError } from '../errors';
-import { parseAddress } from '../flow/address';
-import type { Flow } from '../flow/flow';
+import { parseAddress } from './address';
+import type { Flow } from './flow';
 
 /**
  * A flow predicate from `--port` / `--host` strings (undefined when neither is given).

@@ -1,11 +1,11 @@
 /**
- * @module metrics/grid
+ * @module grid
  * The one half-open interval grid shared by captures and logs: bins `[start, start + width)`.
  * Bin math is done in exact integers (seconds + nanoseconds relative to the origin), so a packet
  * exactly on an edge always lands in the bin that starts there, as tshark's io,stat does.
  */
-import { ArgumentError } from '../errors';
-import { isoFromSeconds } from '../time';
+import { ArgumentError } from './errors';
+import { isoFromSeconds } from './time';
 
 export type Align = 'epoch' | 'first';
 

@@ -1,0 +1,73 @@
+/**
+ * @module correlate/model
+ * The analysis document (`alibi analyze --json`, SPEC.md) as types: sources, incidents with
+ * their culprit and evidence, clock estimates, edges, and the timeline columns the HTML report
+ * charts. Made by analyze, read by the reports and watch.
+ */
+import type { Warning } from '../errors';
+import type { Culprit } from './verdict';
+
+export interface SignalDoc {
+  source: string;
+  kind: string;
+  start: string;
+  end: string;
+  baseline: number;
+  observed: number;
+  detail?: string;
+}
+
+export interface IncidentDoc {
+  start: string;
+  end: string;
+  duration: number;
+  culprit: Culprit;
+  /** One sentence: who failed and why we think so. */
+  summary: string;
+  evidence: string[];
+  signals: SignalDoc[];
+}
+
+export interface ClockEstimate {
+  between: [string, string];
+  /** Seconds to add to the second source's times to put them on the first's clock. */
+  offset: number | null;
+  confidence: number;
+  method: string;
+  applied: boolean;
+}
+
+export interface SourceDoc {
+  type: 'capture' | 'log';
+  name: string;
+  file: string;
+  first: string | null;
+  last: string | null;
+  [k: string]: unknown;
+}
+
+export interface AnalyzeDocument {
+  window: { start: string | null; end: string | null };
+  interval: number;
+  sources: SourceDoc[];
+  incidents: IncidentDoc[];
+  clocks: ClockEstimate[];
+  inferred: string[];
+  missing: string[];
+  /**
+   * Traffic that stops with the end of a capture or starts with its beginning (or meets a gap
+   * between rotated files): stated, and not an incident unless other signals say something broke.
+   */
+  edges: { source: string; start: string; end: string; note: string }[];
+  warnings: Warning[];
+  /** Per-bin columns for charts (bin starts + one array per source metric). Not printed by --json. */
+  timeline?: TimelineData;
+}
+
+export interface TimelineData {
+  interval: number;
+  start: number[];
+  series: { source: string; metric: string; values: number[] }[];
+  silences: { source: string; start: number; end: number }[];
+  incidents: { start: number; end: number; culprit: string }[];
+}
