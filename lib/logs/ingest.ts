@@ -118,7 +118,7 @@ export interface LogScanResult {
   interval: number;
   /** The bins were widened from this interval (s) so that every line is kept: the log spans more than 2^20 of them. */
   intervalWidened?: number;
-  /** Entries whose time was far (> 30 days) from their neighbours and which the log then came back from: skipped, counted in `unparsed`. */
+  /** Entries whose time was far (> 180 days) from their neighbours and which the log then came back from: skipped, counted in `unparsed`. */
   outliers: number;
   /** Grid of the bins: bin 0 starts at `grid.origin`; null when there is no entry. */
   grid: IntervalGrid | null;
@@ -160,8 +160,11 @@ const DETECT_BYTES = 1 << 24; // a first line of megabytes (a dumped blob) must 
 const MAX_BINS = 1 << 20;
 /** Bin widths a long log is widened to (µs): 1 s, 10 s, 1 min, 10 min, 1 h, 6 h, 1 day, 1 week. */
 const WIDTHS = [1, 10, 60, 600, 3600, 21600, 86400, 604800].map((x) => x * 1e6);
-/** A time this far (µs) from the entry before it is held as a possible outlier. */
-const FAR_US = 30 * 86400e6;
+/**
+ * A time this far (µs) from the entry before it is held as a possible outlier: half a year, so
+ * that a monthly job's log is never held, while a clock not set (1970) or a flipped year digit is.
+ */
+const FAR_US = 180 * 86400e6;
 /** Far entries held at most: more in a row and the log really moved. */
 const QUARANTINE = 8;
 const EMPTY = Buffer.alloc(0);
@@ -183,6 +186,8 @@ export class LogScanner {
   private interval: number;
   private widenedFrom = 0;
   private readonly winLo: number;
+  /** A window was asked for (analyze): entries outside it are not binned, bins never widened. */
+  private readonly windowed: boolean;
   private readonly winHi: number;
   // the bins' entries' first and last times (entries outside the window are not binned)
   private binLo = Infinity;
@@ -309,6 +314,7 @@ export class LogScanner {
     this.interval = opts.interval;
     this.winLo = opts.window ? opts.window.start * 1e6 : -Infinity;
     this.winHi = opts.window ? opts.window.end * 1e6 : Infinity;
+    this.windowed = opts.window !== undefined;
     this.fmt = opts.format;
     this.detected = opts.format === null;
     this.resolver = new ZoneResolver(opts.zone, opts.repeatTolerance ?? 300);
@@ -648,14 +654,66 @@ export class LogScanner {
       this.keepQuarantine();
     } else if (this.qN > 0) this.dropQuarantine();
     this.anchor = t;
-    this.kept(t, no, b, s, e);
+    if (this.windowed && (t < this.winLo || t > this.winHi)) {
+      this.outside(t, no);
+      return;
+    }
+    // Room in the bins for every parsed time: wider bins when the log spans too many.
+    const abs = Math.floor(t / this.widthUs);
+    const bin = abs - this.binBase;
+    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(!this.windowed && this.widen(t, no) && this.growBins(Math.floor(t / this.widthUs)))) {
+      this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times (use a larger --interval for a longer log)`);
+      return;
+    }
+    if (this.windowed) {
+      if (t < this.binLo) this.binLo = t;
+      if (t > this.binHi) this.binHi = t;
+    }
+    this.parsed++;
+    if (t < this.prevUs) this.backwards++;
+    this.prevUs = t;
+    if (t < this.firstUs) {
+      this.firstUs = t;
+      this.firstLine = no;
+    }
+    if (t >= this.lastUs) {
+      this.lastUs = t;
+      this.lastLine = no;
+    }
+    if (!this.match) {
+      this.count(t, no);
+      return;
+    }
+    if (this.pendUs === this.pendUs && this.pendMatched) this.countPending();
+    this.pendUs = t;
+    this.pendLine = no;
+    this.pendMatched = this.match.test(b.toString('utf8', s, e));
+    this.pendingClass(b, s, e);
+  }
+
+  /** An entry outside the window asked for: read, not binned. */
+  private outside(t: number, no: number): void {
+    this.parsed++;
+    if (t < this.prevUs) this.backwards++;
+    this.prevUs = t;
+    if (t < this.firstUs) {
+      this.firstUs = t;
+      this.firstLine = no;
+    }
+    if (t >= this.lastUs) {
+      this.lastUs = t;
+      this.lastLine = no;
+    }
   }
 
   /** The held far entries were real: counted (without their text: neither matched nor classified). */
   private keepQuarantine(): void {
     const n = this.qN;
     this.qN = 0;
-    for (let k = 0; k < n; k++) this.kept(this.qT[k], this.qLine[k], EMPTY, 0, 0);
+    for (let k = 0; k < n; k++) {
+      this.anchor = NaN; // each passes entry()'s check (a held run may be months apart itself)
+      this.entry(this.qT[k], this.qLine[k], EMPTY, 0, 0);
+    }
     this.anchor = this.qT[n - 1];
   }
 
@@ -691,55 +749,12 @@ export class LogScanner {
     }
     if (times.length < 3) return NaN;
     times.sort((x, y) => x - y);
-    return times[times.length >> 1];
+    const mid = times[times.length >> 1];
+    // Only a log whose first lines lie together has a place to come back to (one line a year has none).
+    const near = times.filter((t) => Math.abs(t - mid) <= FAR_US).length;
+    return near >= 0.75 * times.length ? mid : NaN;
   }
 
-  private kept(t: number, no: number, b: Buffer, s: number, e: number): void {
-    if (t < this.winLo || t > this.winHi) {
-      // Outside the window asked for: read, not binned.
-      this.parsed++;
-      if (t < this.prevUs) this.backwards++;
-      this.prevUs = t;
-      if (t < this.firstUs) {
-        this.firstUs = t;
-        this.firstLine = no;
-      }
-      if (t >= this.lastUs) {
-        this.lastUs = t;
-        this.lastLine = no;
-      }
-      return;
-    }
-    // Room in the bins for every parsed time: wider bins when the log spans too many.
-    const abs = Math.floor(t / this.widthUs);
-    const bin = abs - this.binBase;
-    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(this.winLo === -Infinity && this.widen(t, no) && this.growBins(Math.floor(t / this.widthUs)))) {
-      this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times (use a larger --interval for a longer log)`);
-      return;
-    }
-    if (t < this.binLo) this.binLo = t;
-    if (t > this.binHi) this.binHi = t;
-    this.parsed++;
-    if (t < this.prevUs) this.backwards++;
-    this.prevUs = t;
-    if (t < this.firstUs) {
-      this.firstUs = t;
-      this.firstLine = no;
-    }
-    if (t >= this.lastUs) {
-      this.lastUs = t;
-      this.lastLine = no;
-    }
-    if (!this.match) {
-      this.count(t, no);
-      return;
-    }
-    if (this.pendUs === this.pendUs && this.pendMatched) this.countPending();
-    this.pendUs = t;
-    this.pendLine = no;
-    this.pendMatched = this.match.test(b.toString('utf8', s, e));
-    this.pendingClass(b, s, e);
-  }
 
   /** The class of the entry held for its continuation lines (match mode). */
   private pendingClass(b: Buffer, s: number, e: number): void {
@@ -908,9 +923,11 @@ export class LogScanner {
     let counts = new Uint32Array(0);
     let errorCounts = counts;
     let restartCounts = counts;
-    if (this.binLo <= this.binHi) {
-      const b0 = Math.floor(this.binLo / this.widthUs);
-      const b1 = Math.floor(this.binHi / this.widthUs);
+    const lo = this.windowed ? this.binLo : this.firstUs;
+    const hi = this.windowed ? this.binHi : this.lastUs;
+    if (lo <= hi) {
+      const b0 = Math.floor(lo / this.widthUs);
+      const b1 = Math.floor(hi / this.widthUs);
       counts = this.bins.slice(b0 - this.binBase, b1 - this.binBase + 1);
       errorCounts = this.errBins.slice(b0 - this.binBase, b1 - this.binBase + 1);
       restartCounts = this.rstBins.slice(b0 - this.binBase, b1 - this.binBase + 1);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { logsCommand } from '../../lib/logs/command';
+import { logsCommand } from '../../lib/cli/logs';
 
 const DIR = join(__dirname, '..', 'fixtures', 'logs');
 

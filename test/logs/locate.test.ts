@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from '../../lib/errors';
-import { logsCommand } from '../../lib/logs/command';
+import { logsCommand } from '../../lib/cli/logs';
 import { parseLogText, readLog } from '../../lib/logs';
 
 const WILD = path.join(__dirname, 'wild');

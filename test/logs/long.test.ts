@@ -55,6 +55,13 @@ test('a flipped year in the middle is an outlier; a jump the log stays at is not
   expect([j.parsed, j.outliers]).toEqual([100, 0]);
 });
 
+test('a log of one line a year (each far from the last) keeps every line, in order', () => {
+  const years = Array.from({ length: 12 }, (_, i) => Date.UTC(2010 + i, 5, 1));
+  const r = parseLogText(years.map((t) => `${iso(t)} yearly\n`).join(''), { tz: 'UTC', keepEvents: true });
+  expect([r.parsed, r.outliers, r.backwards]).toEqual([12, 0, 0]);
+  expect(Array.from(r.events!.time)).toEqual(years.map((t) => t / 1000));
+});
+
 test('lines ending in CR alone are lines', () => {
   const r = parseLogText(Array.from({ length: 50 }, (_, i) => `${iso(T0 + i * 1000)} x\r`).join(''), { tz: 'UTC' });
   expect([r.lines, r.parsed]).toEqual([50, 50]);

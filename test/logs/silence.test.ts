@@ -1,6 +1,6 @@
 import { parseLogText, logsDocument } from '../../lib/logs';
 import { GapTracker, adaptiveMinGap, detectSilences } from '../../lib/silence/detect';
-import { IntervalGrid } from '../../lib/metrics/grid';
+import { IntervalGrid } from '../../lib/grid';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0) / 1000;
 /** An ISO-8601 log with entries at the given offsets (seconds, may be fractional) from T0. */

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { flowFilter } from '../../lib/metrics/filter';
+import { flowFilter } from '../../lib/flow/filter';
 import { SeriesAccumulator, type SeriesColumns, type SeriesOptions } from '../../lib/metrics/series';
 import { openCapture, passFile } from '../../lib/node';
 import { CapturePass, type PacketObserver } from '../../lib/pass';

@@ -1,4 +1,4 @@
-import { IntervalGrid } from '../../lib/metrics/grid';
+import { IntervalGrid } from '../../lib/grid';
 import { SeriesAccumulator, seriesBins } from '../../lib/metrics/series';
 import { openCapture } from '../../lib/node';
 import { CapturePass } from '../../lib/pass';
