@@ -838,7 +838,9 @@ export class LogScanner {
     const old = this.widthUs;
     const lo = Math.min(this.binBase * old, t);
     const hi = Math.max((this.binBase + this.bins.length) * old, t + old);
-    const w = WIDTHS.find((x) => x > old && x % old === 0 && (hi - lo) / x + 4096 <= MAX_BINS);
+    // Wide enough for a few times the span so far (no widening again at every step), and at most
+    // 65,536 bins: a 216 KB log over three years is 26,000 hourly bins, not a million empty ones.
+    const w = WIDTHS.find((x) => x > old && x % old === 0 && (hi - lo) / x + 4096 <= MAX_BINS >> 4);
     if (w === undefined) return false;
     const base = Math.floor(lo / w) - 1024;
     const len = Math.min(MAX_BINS, Math.ceil(hi / w) - base + 1024);
