@@ -22,6 +22,8 @@ export const CONFIG_ISSUE_CODES = [
   'bad_host',
   'bad_port',
   'bad_regex',
+  'bad_format',
+  'time_field_and_regex',
   'bad_flag',
   'file_and_files',
   'no_file',

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ConfigIssueCode } from './errors';
-import { durationProblem, hostProblem, nameProblem, regexProblem, show, zoneProblem } from './values';
+import { durationProblem, formatProblem, hostProblem, nameProblem, regexProblem, show, zoneProblem } from './values';
 
 /** The message for a value of the wrong type (or a missing required one). */
 function expected(what: string) {
@@ -108,8 +108,9 @@ export const LogEntrySchema = oneFileKey(
         format: z
           .string({ error: expected('a format name or a luxon format string') })
           .min(1, { error: 'is empty; leave "format" out to detect it' })
+          .superRefine(checked(formatProblem, 'bad_format'))
           .optional()
-          .meta({ description: 'Timestamp format: `auto` (default), `stunnel`, `syslog`, `iso8601`, `clf`, `epoch`, or a luxon format string.', examples: ['auto', 'clf', 'yyyy-MM-dd HH:mm:ss'] }),
+          .meta({ description: 'Timestamp format: `auto` (default: detected, in the first fields of each line), a built-in name (`stunnel`, `syslog`, `iso8601`, `clf`, `epoch`, `ctime`, `json`, `logfmt`, `epoch-ms`, … see `alibi logs --help`), or a luxon format string.', examples: ['auto', 'clf', 'yyyy-MM-dd HH:mm:ss'] }),
         match: z
           .string({ error: expected('a regular expression (as a string)') })
           .superRefine(checked(regexProblem, 'bad_regex'))
@@ -139,6 +140,10 @@ export const LogEntrySchema = oneFileKey(
       },
       { error: expected('a log such as {"component": "stunnel", "file": "stunnel.log"}') },
     )
+    .refine((o) => !(o.timeField !== undefined && o.timeRegex !== undefined), {
+      error: 'has both "timeField" and "timeRegex"; keep one (the field when the time is always there, the regex otherwise)',
+      params: { code: 'time_field_and_regex' },
+    })
     .meta({ description: 'A log and the component that writes it. Exactly one of `file` and `files`.', oneOf: [{ required: ['file'] }, { required: ['files'] }] }),
   'log',
 );

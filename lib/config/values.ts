@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { Info } from 'luxon';
 import { parseDuration } from '../time';
 import { addressToString, parseAddress } from '../flow/address';
+import { formatByName } from '../logs/formats';
 
 /** How a value looks in a message: `"abc"`, `5`, `null`, `an array`, `an object`. */
 export function show(v: unknown): string {
@@ -100,5 +101,15 @@ export function regexProblem(s: string): string | null {
     return null;
   } catch (e) {
     return `${show(s)} is not a regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+}
+
+/** A log format the reader knows: a built-in name, or a luxon format that reads a date or an hour. */
+export function formatProblem(s: string): string | null {
+  try {
+    formatByName(s);
+    return null;
+  } catch (e) {
+    return `${show(s)} is not a usable format: ${(e as Error).message.replace(/^--format "[^"]*" /, '')}`;
   }
 }

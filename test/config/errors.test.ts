@@ -209,3 +209,18 @@ describe('the error', () => {
     expect(configError(() => parseConfig({ ...GOOD, path: ['x'] }, { baseDir: '/tmp' })).field).toBe('path[0]');
   });
 });
+
+describe('log formats in the config (#18)', () => {
+  const base = { captures: [{ file: '/dev/null', vantage: 'fw' }] };
+  test('a format that reads no date or hour is refused, naming the field', () => {
+    expect(() => parseConfig({ ...base, logs: [{ component: 'app', file: '/dev/null', format: 'bogus' }] }, { baseDir: '/tmp' })).toThrow(/logs\[0\]\.format: "bogus" is not a usable format: reads no date or hour/);
+  });
+  test('a built-in name and a luxon format are accepted', () => {
+    for (const format of ['ctime', 'json', 'epoch-ms', 'yyyy-MM-dd HH:mm:ss']) {
+      expect(parseConfig({ ...base, logs: [{ component: 'app', file: '/dev/null', format }] }, { baseDir: '/tmp' }).logs[0].format).toBe(format);
+    }
+  });
+  test('timeField and timeRegex together are refused', () => {
+    expect(() => parseConfig({ ...base, logs: [{ component: 'app', file: '/dev/null', timeField: 2, timeRegex: 'at=(\\S+)' }] }, { baseDir: '/tmp' })).toThrow(/has both "timeField" and "timeRegex"/);
+  });
+});

@@ -107,7 +107,7 @@ describe('normalizing', () => {
           { component: 'web', file: 'web/access.log', format: 'clf' },
           { component: 'web', file: 'web/error.log', match: 'error|crit' },
           { component: 'stunnel', files: 'logs/messages*', program: 'stunnel', year: 2022, timezone: 'UTC+5' },
-          { component: 'app', file: 'app.log', timeField: 3, timeRegex: 'ts=(\\S+)' },
+          { component: 'app', file: 'app.log', timeRegex: 'ts=(\\S+)' },
         ],
         services: [
           { component: 'web', host: '10.0.0.1', port: 80 },
@@ -122,7 +122,7 @@ describe('normalizing', () => {
       { component: 'web', files: [at('web/access.log')], format: 'clf' },
       { component: 'web', files: [at('web/error.log')], match: 'error|crit' },
       { component: 'stunnel', files: [at('logs/messages'), at('logs/messages.1'), at('logs/messages.2.gz')], program: 'stunnel', year: 2022, timezone: 'UTC+5' },
-      { component: 'app', files: [at('app.log')], timeField: 3, timeRegex: 'ts=(\\S+)' },
+      { component: 'app', files: [at('app.log')], timeRegex: 'ts=(\\S+)' },
     ]);
     expect(input.services[2]).toEqual({ component: 'app', host: '2001:db8::1', port: 8080 });
     expect(input.parallel).toBe(false);
