@@ -18,21 +18,6 @@ export function mad(xs: ArrayLike<number>, m = median(xs)): number {
   return 1.4826 * median(d);
 }
 
-export function sum(xs: ArrayLike<number>, from = 0, to = xs.length): number {
-  let s = 0;
-  for (let i = Math.max(0, from); i < Math.min(to, xs.length); i++) s += xs[i];
-  return s;
-}
-
-/** The values of `xs` outside the index ranges in `exclude` (half-open). */
-export function outside(xs: ArrayLike<number>, exclude: readonly [number, number][]): Float64Array {
-  const keep: number[] = [];
-  for (let i = 0; i < xs.length; i++) {
-    if (!exclude.some(([a, b]) => i >= a && i < b)) keep.push(xs[i]);
-  }
-  return Float64Array.from(keep);
-}
-
 /** Pearson correlation of two equal-length arrays (0 when either is constant). */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);

@@ -15,13 +15,13 @@ export function flowFilter(port?: string, host?: string): FlowFilter | undefined
   const core: CoreFilter = { port: -1, version: 0, words: [0, 0, 0, 0] };
   if (port !== undefined) {
     const p = Number(port);
-    if (!(Number.isInteger(p) && p >= 0 && p <= 65535)) throw new ArgumentError(`--port must be 0-65535, got "${port}"`);
+    if (!(Number.isInteger(p) && p >= 0 && p <= 65535)) throw new ArgumentError(`port must be 0-65535, got "${port}"`);
     preds.push((f) => f.cPort === p || f.sPort === p);
     core.port = p;
   }
   if (host !== undefined) {
     const a = parseAddress(host);
-    if (!a) throw new ArgumentError(`--host must be an IPv4 or IPv6 address, got "${host}"`);
+    if (!a) throw new ArgumentError(`host must be an IPv4 or IPv6 address, got "${host}"`);
     const [v, w0, w1, w2, w3] = a;
     preds.push((f) => f.ipVersion === v && ((f.c0 === w0 && f.c1 === w1 && f.c2 === w2 && f.c3 === w3) || (f.s0 === w0 && f.s1 === w1 && f.s2 === w2 && f.s3 === w3)));
     core.version = v;

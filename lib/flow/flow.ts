@@ -170,7 +170,7 @@ export class FlowStore {
         seriesStart: (sec: number, ns: number) => this.seriesStart?.(sec, ns),
         outOfMemory: (bytes: number) => {
           const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-          throw new MemoryLimitError(`the flow table's memory could not grow by ${mib(bytes)} (${mib(this.bytes)} in use): lower --max-flows, or the series' maxBins`);
+          throw new MemoryLimitError(`the flow table's memory could not grow by ${mib(bytes)} (${mib(this.bytes)} in use): lower the flow table's maxFlows (alibi --max-flows), or the series' maxBins`);
         },
       },
     };
@@ -338,8 +338,6 @@ export class Flow {
   /** Float epoch seconds of the first and the latest packet. */
   get startT(): number { return this.store.f(this.idx, F.START_T); }
   get endT(): number { return this.store.f(this.idx, F.END_T); }
-  /** Latest packet time (the idle clock): the same as `endT`. */
-  get lastT(): number { return this.store.f(this.idx, F.END_T); }
   get synT(): number { return this.store.f(this.idx, F.SYN_T); }
   /** Handshake RTT in seconds, or -1. */
   get rtt(): number { return this.store.f(this.idx, F.RTT); }

@@ -115,6 +115,6 @@ test('memory the core cannot get is a typed MemoryLimitError, not a WebAssembly 
   }
   expect(err).toBeInstanceOf(MemoryLimitError);
   expect((err as MemoryLimitError).code).toBe('out_of_memory');
-  expect((err as Error).message).toMatch(/could not grow by 4096 MiB.*lower --max-flows/);
+  expect((err as Error).message).toMatch(/could not grow by 4096 MiB.*lower the flow table.s maxFlows/);
 });
 
