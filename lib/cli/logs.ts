@@ -27,8 +27,11 @@ and reports where the log went silent. <log> is a path ("-" for stdin); .gz is r
 
 Options:
   --format F      auto (default: detected from the first lines) or one of:
-${builtinFormats().map((f) => `                    ${f.name.padEnd(12)} ${f.description}`).join('\n')}
-                  or a luxon format string, e.g. "dd/MM/yyyy HH:mm:ss" (slow path)
+${builtinFormats().map((f) => `                    ${f.name.padEnd(15)} ${f.description}`).join('\n')}
+                    epoch-s, epoch-ms, epoch-us, epoch-ns: an epoch in that unit, any digit count
+                  or a luxon format string, e.g. "dd/MM/yyyy HH:mm:ss" (slow path; "'- 'X" reads
+                  epoch seconds after a literal). Detection tries every format at the start of
+                  each of the first 12 fields; lines another dated format reads are kept too
   --tz ZONE       IANA zone (America/New_York, UTC, UTC+5) of times written without an offset
                   (default: this machine's zone, ${machineZone()}; the report says which was used)
   --time-field N  the time is in field N of each line (1-based; fields split at white space, ",",
