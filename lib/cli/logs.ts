@@ -158,7 +158,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout('start,lines\n' + doc.bins.map((b) => `${b.start},${b.lines}\n`).join(''));
     for (const w of result.warnings) io.stderr(`warning: ${input}: ${w.line ? `line ${w.line}: ` : ''}${w.reason}\n`);
   } else {
-    io.stdout(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined));
+    io.stdout(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined, year !== undefined));
   }
   return 0;
 }
@@ -197,7 +197,7 @@ export const LOG_BIN_ARROW_COLUMNS: ArrowColumn<{ start: string; lines: number }
 ];
 
 /** The default human report. */
-export function humanText(name: string, r: LogScanResult, matchUsed: boolean, match?: string): string {
+export function humanText(name: string, r: LogScanResult, matchUsed: boolean, match?: string, yearGiven = false): string {
   const out: string[] = [];
   const iso = (t: number) => isoSeconds(t, r.fracDigits);
   const zone =
@@ -214,7 +214,13 @@ export function humanText(name: string, r: LogScanResult, matchUsed: boolean, ma
     out.push(`  DST: ${r.dstGap} local times in a spring-forward gap, ${r.dstAmbiguous} in a repeated fall-back hour (see warnings)`);
   }
   if (matchUsed) out.push(`  --match ${JSON.stringify(match)}: ${r.counted} entries match`);
-  if (r.assumedYear !== undefined) out.push(`  the lines carry no year: the first is taken as ${r.assumedYear}'s (so that the last line is not after the file's modification time; --year sets it)`);
+  if (r.assumedYear !== undefined) {
+    out.push(
+      yearGiven
+        ? `  the lines carry no year: the first is read as ${r.assumedYear}'s (--year)`
+        : `  the lines carry no year: the first is taken as ${r.assumedYear}'s (so that the last line is not after the file's modification time; --year sets it)`,
+    );
+  }
   if (r.outliers) out.push(`  ${r.outliers} outlier time${r.outliers > 1 ? 's' : ''} skipped (far from the lines around them: see warnings)`);
   if (r.first !== null && r.last !== null) {
     out.push(`  from ${iso(r.first)} to ${iso(r.last)} (${fmtSec(r.last - r.first)})`);

@@ -195,6 +195,8 @@ export class LogScanner {
   // outliers: entries far from the time the log was at, held until the log shows where it goes
   private anchor = NaN;
   private anchorSet = false;
+  /** The first lines lie together (see sampleAnchor): a far line before 16 entries can be held. */
+  private denseStart = false;
   private readonly qT = new Float64Array(QUARANTINE);
   private readonly qLine = new Uint32Array(QUARANTINE);
   private qN = 0;
@@ -644,8 +646,10 @@ export class LogScanner {
   private entry(t: number, no: number, b: Buffer, s: number, e: number): void {
     // A time far from where the log is (a clock not yet set at boot, a flipped bit) is held: if
     // the log comes back it was an outlier, if it stays there the log moved.
+    // Only in a log in time order: one whose lines step back often (merged or shuffled records,
+    // LogHub's HPC) has no "where the log is" for a far line to be far from.
     const a = this.anchor;
-    if (t - a > FAR_US || a - t > FAR_US) {
+    if ((t - a > FAR_US || a - t > FAR_US) && (this.parsed >= 16 || this.denseStart) && this.backwards * 64 <= this.parsed) {
       if (this.qN < QUARANTINE) {
         this.qT[this.qN] = t;
         this.qLine[this.qN++] = no;
@@ -752,7 +756,8 @@ export class LogScanner {
     const mid = times[times.length >> 1];
     // Only a log whose first lines lie together has a place to come back to (one line a year has none).
     const near = times.filter((t) => Math.abs(t - mid) <= FAR_US).length;
-    return near >= 0.75 * times.length ? mid : NaN;
+    this.denseStart = near >= 0.75 * times.length;
+    return this.denseStart ? mid : NaN;
   }
 
 

@@ -64,6 +64,19 @@ test('a log of one line a year (each far from the last) keeps every line, in ord
   expect(Array.from(r.events!.time)).toEqual(years.map((t) => t / 1000));
 });
 
+test('a log out of time order (records merged from many nodes over two years) has no outliers: every line kept', () => {
+  // As LogHub's HPC log (held-out check): epochs in field 5, 2004-2006, stepping back often; six
+  // lines in a row 500 days from their neighbours were skipped as outliers before this rule.
+  let x = 7;
+  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const times = Array.from({ length: 200 }, () => 1073000000 + Math.floor(rnd() * 2 * 365 * 86400));
+  const text = times.map((t, i) => `${134000 + i} node-${i % 250} unix.hw state_change.unavailable ${t} 1 Component State Change\n`).join('');
+  const r = parseLogText(text, { tz: 'UTC' });
+  expect(r.format).toBe('epoch@5');
+  expect([r.parsed, r.outliers]).toEqual([200, 0]);
+  expect([r.first, r.last]).toEqual([Math.min(...times), Math.max(...times)]);
+});
+
 test('lines ending in CR alone are lines', () => {
   const r = parseLogText(Array.from({ length: 50 }, (_, i) => `${iso(T0 + i * 1000)} x\r`).join(''), { tz: 'UTC' });
   expect([r.lines, r.parsed]).toEqual([50, 50]);
