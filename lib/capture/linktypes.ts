@@ -15,8 +15,8 @@ export const LinkType = {
 } as const;
 
 const NAMES: Record<number, string> = {
-  0: 'NULL', 1: 'ETHERNET', 9: 'PPP', 12: 'RAW(12)', 14: 'RAW(14)', 101: 'RAW', 105: 'IEEE802_11', 108: 'LOOP',
-  113: 'LINUX_SLL', 127: 'IEEE802_11_RADIOTAP', 228: 'IPV4', 229: 'IPV6', 276: 'LINUX_SLL2', 284: 'DSA_TAG_DSA',
+  0: 'NULL', 1: 'ETHERNET', 9: 'PPP', 10: 'FDDI', 12: 'RAW(12)', 14: 'RAW(14)', 101: 'RAW', 105: 'IEEE802_11', 108: 'LOOP',
+  113: 'LINUX_SLL', 127: 'IEEE802_11_RADIOTAP', 228: 'IPV4', 229: 'IPV6', 242: 'IPOIB', 276: 'LINUX_SLL2', 284: 'DSA_TAG_DSA',
 };
 
 /** `ETHERNET`, `LINUX_SLL2`, … or `LINKTYPE_<n>`. */

@@ -4,7 +4,8 @@
  * (gopacket's DecodingLayerParser). Problems are counted issues, never exceptions.
  */
 import { DecodeIssue, IssueCounter } from './issues';
-import { bsdLoopback, ethernet, EtherType, followEtherType, LinkResult, rawIp, sll, sll2 } from './linklayer';
+import { ethernet, EtherType, followEtherType, LinkResult } from './linklayer';
+import { LINK_DECODERS } from './link';
 import { IpProto, IpResult, IpStatus, ipv4, ipv6 } from './ip';
 import { tcp, TcpStatus } from './tcp';
 import { DecodeStatus, TcpSegment } from './segment';
@@ -57,20 +58,13 @@ export class PacketDecoder {
     l.offset = 0;
     l.ieee8023 = false;
     l.truncated = false;
-    switch (linkType) {
-      case 1: ethernet(bytes, offset, end, l); break;
-      case 113: sll(bytes, offset, end, l); break;
-      case 276: sll2(bytes, offset, end, l); break;
-      case 0: bsdLoopback(bytes, offset, end, false, l); break;
-      case 108: bsdLoopback(bytes, offset, end, true, l); break;
-      case 101: case 12: case 14: rawIp(bytes, offset, end, l); break;
-      case 228: l.proto = EtherType.IPV4; l.offset = offset; break;
-      case 229: l.proto = EtherType.IPV6; l.offset = offset; break;
-      default:
-        this.issues.add('unknown_link_type', index, `${linkTypeName(linkType)}`);
-        this.counts.unsupported++;
-        return DecodeStatus.Unsupported;
+    const link = LINK_DECODERS.get(linkType);
+    if (link === undefined) {
+      this.issues.add('unknown_link_type', index, `${linkTypeName(linkType)}`);
+      this.counts.unsupported++;
+      return DecodeStatus.Unsupported;
     }
+    link(bytes, offset, end, l);
     if (l.truncated) {
       this.issues.add('truncated_link', index);
       this.counts.truncated++;

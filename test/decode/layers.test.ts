@@ -1,7 +1,8 @@
 /**
  * The decoder layer by layer (#21: tests that mirror lib/): byte fixtures for each link type and
  * each header shape the flow table relies on — Ethernet II, 802.1Q and QinQ tags, Linux SLL, raw
- * IPv4; IPv4 with options, IPv6 with an extension header; TCP with options — decoded by
+ * IPv4, FDDI and IP over InfiniBand (each one file in lib/decode/link/); IPv4 with options, IPv6
+ * with an extension header; TCP with options — decoded by
  * PacketDecoder and, in the same test, by tshark from a pcap of the same bytes: the two must agree
  * field for field. Frames that are not TCP, not IP or cut short give their status, not a guess.
  */
@@ -96,6 +97,21 @@ const CASES: Case[] = [
     status: 0,
     want: { ipVersion: 4, srcPort: 1234, dstPort: 8080, seq: 1, ack: 2, flags: ACK, window: 65535, payloadLen: 1000 },
   },
+  {
+    name: 'FDDI (LINKTYPE 10): frame control, MACs, LLC/SNAP, IPv4, TCP SYN+ACK',
+    linkType: 10,
+    frame: [0x50, ...MAC_B, ...MAC_A, 0xaa, 0xaa, 0x03, 0, 0, 0, ...be16(0x0800), ...ipv4(B4, A4, 6, tcp({ sport: 443, dport: 40000, seq: 7000, ack: 1001, flags: SYN | ACK, win: 65160, options: [2, 4, 0x05, 0xb4] }))],
+    status: 0,
+    want: { ipVersion: 4, srcPort: 443, dstPort: 40000, seq: 7000, ack: 1001, flags: SYN | ACK, window: 65160, payloadLen: 0, mss: 1460 },
+  },
+  {
+    name: 'IP over InfiniBand (LINKTYPE 242): 40-byte address header, type and reserved, IPv6, TCP with 8 payload bytes',
+    linkType: 242,
+    frame: [...Array(4).fill(0), ...B6, ...Array(20).fill(0), ...be16(0x86dd), 0, 0, ...ipv6(A6, B6, 6, tcp({ sport: 5000, dport: 4791, seq: 42, ack: 43, flags: ACK | PSH, win: 512, payload: [9, 8, 7, 6, 5, 4, 3, 2] }))],
+    status: 0,
+    want: { ipVersion: 6, srcPort: 5000, dstPort: 4791, seq: 42, ack: 43, flags: ACK | PSH, window: 512, payloadLen: 8 },
+  },
+  { name: 'FDDI with plain LLC (no SNAP): not IP', linkType: 10, frame: [0x50, ...MAC_B, ...MAC_A, 0x42, 0x42, 0x03, 0, 0, 0, 0, 0, 0, 0], status: 2 },
   {
     name: 'a snaplen that cuts the TCP header: truncated, not a guessed segment',
     linkType: 1,
