@@ -275,6 +275,12 @@ fx('journal-export', 'systemd journalctl -o export (systemd 252)', 'hand', 'jour
    'records of KEY=VALUE lines separated by blank lines; __REALTIME_TIMESTAMP=<µs epoch> line (2nd of each record) '
    'is the entry',
    r'^__REALTIME_TIMESTAMP=(\d+)$', epoch_us)
+fx('journald-json', 'systemd-journald 252 (Debian bookworm), journalctl -o json', 'real', 'journal.json',
+   '"__REALTIME_TIMESTAMP":"<µs epoch>" among the fields (key order varies per record); logger lines add _SOURCE_REALTIME_TIMESTAMP and SYSLOG_TIMESTAMP',
+   r'"__REALTIME_TIMESTAMP":"(\d+)"', epoch_us)
+fx('journald-export', 'systemd-journald 252 (Debian bookworm), journalctl -o export', 'real', 'journal.export',
+   'records of KEY=VALUE lines separated by blank lines; the __REALTIME_TIMESTAMP=<µs epoch> line is the entry',
+   r'^__REALTIME_TIMESTAMP=(\d+)$', epoch_us)
 fx('aws-elb', 'AWS Classic Load Balancer access log', 'hand',
    '123456789012_elasticloadbalancing_us-west-2_my-loadbalancer_20150513T2340Z_192.0.2.10_5f2a8hx9.log',
    'yyyy-MM-ddTHH:mm:ss.SSSSSSZ at line start',
