@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bench for a vantage captured as a rotated set (issue 16): one capture split into N files
 // (editcap -c, as `tcpdump -C` rotates), analysed as a folder against the single file, in the
-// same run: wall time and peak RSS. Memory must stay that of one file plus the series.
+// same run: wall time and peak RSS, on one thread and on two. Memory must stay that of one file
+// plus the series, and two threads must use both cores.
 // usage: node bench/rotated.js [CAPTURE] [N] [--packets K] [--json]
 //   (npm run build first; needs editcap). --packets K takes the first K packets of CAPTURE
 //   (editcap -r); --json prints one JSON line after the table (bench/run.js reads it).
@@ -39,7 +40,7 @@ analyze({ interval: '1s', parallel: ${parallel}, captures: [${capture}] }).then(
 const rows = [];
 const folder = `{ files: ${JSON.stringify(path.join(tmp, 'set'))}, vantage: 'fw' }`;
 const oneFile = `{ file: ${JSON.stringify(one)}, vantage: 'fw' }`;
-for (const [label, capture, parallel] of [['one file', oneFile, false], ['one file, two threads', oneFile, true], [`${files} files, one thread`, folder, false], [`${files} files, two parts`, folder, true]]) {
+for (const [label, capture, parallel] of [['one file', oneFile, false], ['one file, two threads', oneFile, true], [`${files} files, one thread`, folder, false], [`${files} files, two threads`, folder, true]]) {
   const runs = [];
   for (let i = 0; i < 3; i++) {
     const r = spawnSync(process.execPath, ['-e', child(capture, parallel)], { encoding: 'utf8' });
@@ -52,9 +53,9 @@ for (const [label, capture, parallel] of [['one file', oneFile, false], ['one fi
 console.log(`analyze, one vantage, ${packets} packets of ${path.basename(src)} (median of 3):`);
 for (const r of rows) console.log(`  ${r.input.padEnd(24)} ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB  incidents ${r.incidents}`);
 // Both cores: CPU seconds over wall seconds above 1 means the second core did work.
-// Memory is compared like for like: one thread with the one file on one thread, two parts with
-// the one file on two threads (both hold a worker; two parts also a second flow table).
+// Memory is compared like for like: one thread with the one file on one thread, two threads with
+// the one file on two threads (a worker reads and decodes, this thread keeps the one flow table).
 const [single, single2, serial, split] = rows;
-console.log(`  ${files} files vs one file: peak ${(serial.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more on one thread (target: about 0, one file open at a time), ${(split.maxRssMiB - single2.maxRssMiB).toFixed(0)} MiB more in two parts than the one file on two threads (${(split.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more than on one); two parts use ${(split.cpu / split.seconds).toFixed(2)} cores (CPU/wall), ${(serial.seconds / split.seconds).toFixed(2)}x the one-thread speed`);
+console.log(`  ${files} files vs one file: peak ${(serial.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more on one thread (target: about 0, one file open at a time), ${(split.maxRssMiB - single2.maxRssMiB).toFixed(0)} MiB more on two threads than the one file on two threads (${(split.maxRssMiB - single.maxRssMiB).toFixed(0)} MiB more than on one); two threads use ${(split.cpu / split.seconds).toFixed(2)} cores (CPU/wall), ${(serial.seconds / split.seconds).toFixed(2)}x the one-thread speed`);
 if (asJson) console.log(JSON.stringify({ capture: src, packets, files, rows, coresUsedSplit: split.cpu / split.seconds, speedupSplit: serial.seconds / split.seconds, extraRssSerialMiB: serial.maxRssMiB - single.maxRssMiB, extraRssSplitMiB: split.maxRssMiB - single.maxRssMiB, extraRssSplitVsTwoThreadsMiB: split.maxRssMiB - single2.maxRssMiB }));
 fs.rmSync(tmp, { recursive: true, force: true });

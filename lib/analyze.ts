@@ -4,6 +4,8 @@
  * every log read once, all on one epoch-aligned timeline; clock offsets estimated; signals
  * against each source's own baseline; incidents with a culprit and the evidence.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArgumentError } from './errors';
 import { loadConfigFile, parseConfig } from './config';
@@ -13,7 +15,8 @@ import type { Warning } from './errors';
 import { readLog, readLogSet } from './logs';
 import type { LogScanResult } from './logs';
 import { compareVantages, VantageComparison } from './correlate/ledger';
-import { CaptureScan, ScanRequest, scanCapture, ServiceSpec } from './correlate/scan';
+import { CaptureScan, ScanRequest, scanCapture, scanCaptureThreaded, ServiceSpec } from './correlate/scan';
+import { THREAD_MIN_BYTES } from './passfile';
 import { scanInWorkers } from './correlate/workers';
 import { mergeScans, splitRequests } from './correlate/split';
 import { estimateLag } from './correlate/clock';
@@ -57,10 +60,31 @@ export function normalizeConfig(config: AnalyzeConfig | AnalyzeInput): AnalyzeIn
  */
 async function scanAll(reqs: ScanRequest[], parallel: boolean): Promise<CaptureScan[]> {
   if (!parallel) return reqs.map(scanCapture);
+  // One vantage (a file or a rotated set): read and decoded by a worker, counted here, as
+  // `alibi flows` does: both cores and one flow table. Small inputs stay on this thread (starting
+  // a thread costs more than they take).
+  if (reqs.length === 1 && cpuCount() >= 2 && inputBytes(reqs[0]) >= THREAD_MIN_BYTES) return [await scanCaptureThreaded(reqs[0])];
   const { runs, parts } = splitRequests(reqs);
   if (runs.length === 1) return runs.map(scanCapture);
   const done = await scanInWorkers(runs);
   return parts.map((idx) => mergeScans(idx.map((i) => done[i])));
+}
+
+function cpuCount(): number {
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+/** Bytes of a request's files on disk (0 for what cannot be read: its scan reports it). */
+function inputBytes(r: ScanRequest): number {
+  let n = 0;
+  for (const f of r.files && r.files.length ? r.files : [r.file]) {
+    try {
+      n += fs.statSync(f).size;
+    } catch {
+      // the scan says why
+    }
+  }
+  return n;
 }
 
 /**

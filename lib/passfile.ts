@@ -15,6 +15,8 @@ import type { DecoderSummary } from './decode/decoder';
 import { CTL_OFFSET, CTL_STRIDE, FAILED, handoffBuffers, SLOT_UNITS, SLOTS, UNIT, UnitReader } from './decode/handoff';
 import { ErrorData, errorFromData } from './errors';
 import { openCapture } from './capture/file';
+import { openCaptureSet, type CoverageGap } from './capture/set';
+import { shiftTime } from './capture/record';
 import { compiledScript } from './scripts';
 import type { CapturePass, PassResult } from './pass';
 
@@ -27,6 +29,12 @@ export interface PassFileOptions {
   threads?: boolean;
   /** Called about every 4096 packets with the bytes read so far and the file size (compressed ones for a gzip capture). */
   onProgress?: (offset: number, size: number | undefined) => void;
+  /** A rotated set read as one capture in time order (`openCaptureSet`) instead of `file` alone. */
+  files?: string[];
+  /** The set's coverage-gap threshold (s). */
+  gapThreshold?: number;
+  /** Seconds added to every packet time before it is decoded (a configured clock correction). */
+  clockOffset?: number;
 }
 
 export interface PassFileResult extends PassResult {
@@ -34,6 +42,8 @@ export interface PassFileResult extends PassResult {
   reader: ReaderState;
   /** Whether the packets were decoded in a worker thread. */
   threaded: boolean;
+  /** For a set of several files: their time order and the stretches no file covers. */
+  set?: { files: string[]; gaps: CoverageGap[] };
 }
 
 /** Smallest file decoded in a second thread by default. */
@@ -55,14 +65,15 @@ const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
  */
 export async function passFile(file: string, pass: CapturePass, opts: PassFileOptions = {}): Promise<PassFileResult> {
   const script = opts.threads === false || waitAsync === undefined ? null : compiledScript('decode/worker.js');
-  const size = fileSize(file);
+  const files = opts.files && opts.files.length > 1 ? opts.files : null;
+  const size = files ? files.reduce((n, f) => n + (fileSize(f) ?? 0), 0) : fileSize(file);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   if (script === null || (opts.threads === undefined && (cores < 2 || size === undefined || size < THREAD_MIN_BYTES))) return passInThisThread(file, pass, opts);
 
   const { data, ctl: ctlBuffer } = handoffBuffers();
   const ctl = new Int32Array(ctlBuffer);
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(script, { workerData: { file, data, ctl: ctlBuffer, port: port2 }, transferList: [port2] });
+  const worker = new Worker(script, { workerData: { file, files, gapThreshold: opts.gapThreshold, clockOffset: opts.clockOffset, data, ctl: ctlBuffer, port: port2 }, transferList: [port2] });
   // A worker that dies without a word (it cannot load, runs out of memory) wakes the wait below.
   let crashed: Error | null = null;
   const wake = () => {
@@ -95,11 +106,11 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
       slot = (slot + 1) % SLOTS;
       opts.onProgress?.(Atomics.load(ctl, CTL_OFFSET) * 1024, size);
     }
-    const m = receiveMessageOnPort(port1)?.message as { ok: boolean; state?: ReaderState; decoded?: DecoderSummary; error?: ErrorData } | undefined;
+    const m = receiveMessageOnPort(port1)?.message as { ok: boolean; state?: ReaderState; decoded?: DecoderSummary; error?: ErrorData; set?: PassFileResult['set'] } | undefined;
     if (m === undefined) throw new Error('decoding thread ended without its summary');
     if (end === FAILED || !m.ok) throw errorFromData(m.error ?? { name: 'AlibiError', message: 'decoding thread failed' });
     opts.onProgress?.(size ?? m.state!.offset, size);
-    return { ...pass.finish(m.state!, file, m.decoded!), reader: m.state!, threaded: true };
+    return { ...pass.finish(m.state!, file, m.decoded!), reader: m.state!, threaded: true, ...(m.set ? { set: m.set } : {}) };
   } finally {
     port1.close();
     void worker.terminate();
@@ -128,16 +139,19 @@ function drain(units: UnitReader, pass: CapturePass, o: number, n: number): void
 }
 
 function passInThisThread(file: string, pass: CapturePass, opts: PassFileOptions): PassFileResult {
-  const reader = openCapture(file);
+  const set = opts.files && opts.files.length > 1 ? openCaptureSet(opts.files, { gapThreshold: opts.gapThreshold }) : null;
+  const reader = set ?? openCapture(file);
   const size = reader.inputSize;
   const progress = opts.onProgress;
+  const shift = opts.clockOffset ?? 0;
   let k = 0;
   for (let p = reader.next(); p !== null; p = reader.next()) {
+    if (shift !== 0) shiftTime(p, shift);
     pass.packet(p);
     if (progress !== undefined && (++k & 4095) === 0) progress(reader.inputOffset, size);
   }
   progress?.(reader.inputOffset, size);
-  return { ...pass.finish(reader, file), reader, threaded: false };
+  return { ...pass.finish(reader, file), reader, threaded: false, ...(set ? { set: { files: set.files, gaps: set.gaps } } : {}) };
 }
 
 function fileSize(file: string): number | undefined {

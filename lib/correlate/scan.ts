@@ -4,7 +4,7 @@
  * service (connections whose server is that host:port), and the packet ledger for the
  * vantage comparison — all in a single pass.
  */
-import type { PacketRecord } from '../capture/record';
+import { shiftTime, type PacketRecord } from '../capture/record';
 import type { DecodeStatus } from '../decode/segment';
 import type { Warning } from '../errors';
 import { ServiceMatcher } from '../flow/service';
@@ -13,7 +13,8 @@ import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../capture/file';
-import { openCaptureSet } from '../capture/set';
+import { openCaptureSet, type CoverageGap } from '../capture/set';
+import { passFile } from '../passfile';
 import { CapturePass, PacketObserver } from '../pass';
 import { LedgerColumns, PacketLedger } from './ledger';
 
@@ -109,6 +110,37 @@ export function fileMissingBetween(a: string, b: string): boolean {
 
 /** Scans one capture (sync). Safe to run in a worker thread: input and output are plain data. */
 export function scanCapture(req: ScanRequest): CaptureScan {
+  const scan = startScan(req);
+  const set = req.files && req.files.length > 1 ? openCaptureSet(req.files, { gapThreshold: gapThreshold(req) }) : null;
+  const reader = set ?? openCapture(req.files?.[0] ?? req.file);
+  const shift = req.clockOffset ?? 0;
+  for (let p = reader.next(); p !== null; p = reader.next()) {
+    if (shift !== 0) shiftTime(p, shift);
+    scan.pass.packet(p);
+  }
+  const res = scan.pass.finish(reader, req.file);
+  return scan.result(res.packets, res.warnings, set ? set.files : [req.files?.[0] ?? req.file], set ? set.gaps : []);
+}
+
+/**
+ * The same scan on two cores: a worker thread reads the file or rotated set and decodes it, this
+ * thread keeps the flow table and the series (passFile's handoff). One flow table, so the memory
+ * is one file's, where cutting a set into parts read on two cores needs a table per part.
+ */
+export async function scanCaptureThreaded(req: ScanRequest): Promise<CaptureScan> {
+  const scan = startScan(req);
+  const files = req.files && req.files.length > 0 ? req.files : [req.file];
+  const res = await passFile(files[0], scan.pass, { threads: true, files, gapThreshold: gapThreshold(req), clockOffset: req.clockOffset });
+  return scan.result(res.packets, res.warnings, res.set?.files ?? files.slice(0, 1), res.set?.gaps ?? []);
+}
+
+/** A pause between two files of a set longer than this (s) is a gap in coverage. */
+function gapThreshold(req: ScanRequest): number {
+  return Math.max(2, 2 * req.interval);
+}
+
+/** The observers and the flow table of one scan, and how its result is put together. */
+function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]) => CaptureScan } {
   const grid = new IntervalGrid(0, 0, req.interval);
   const all = new SeriesAccumulator({ grid });
   const matchers = req.services.map((s) => { const sm = new ServiceMatcher(s); return { s, m: sm.flow, sm }; });
@@ -143,21 +175,7 @@ export function scanCapture(req: ScanRequest): CaptureScan {
       }
     },
   });
-  const set = req.files && req.files.length > 1 ? openCaptureSet(req.files, { gapThreshold: Math.max(2, 2 * req.interval) }) : null;
-  const reader = set ?? openCapture(req.files?.[0] ?? req.file);
-  const shift = req.clockOffset ?? 0;
-  for (let p = reader.next(); p !== null; p = reader.next()) {
-    if (shift !== 0) {
-      // Whole microseconds keep the fraction exact for µs and ns captures alike.
-      const total = p.tsFrac / p.tsRes + shift;
-      const whole = Math.floor(total);
-      p.tsSec += whole;
-      p.tsFrac = Math.round((total - whole) * p.tsRes);
-      if (p.tsFrac >= p.tsRes) { p.tsSec++; p.tsFrac -= p.tsRes; }
-    }
-    pass.packet(p);
-  }
-  const res = pass.finish(reader, req.file);
+  const result = (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]): CaptureScan => {
   summary.topServers = [...servers.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
@@ -171,7 +189,7 @@ export function scanCapture(req: ScanRequest): CaptureScan {
   return {
     file: req.file,
     vantage: req.vantage,
-    packets: res.packets,
+    packets,
     first: Number.isFinite(fan.first) ? fan.first : null,
     last: Number.isFinite(fan.last) ? fan.last : null,
     all: all.columns(),
@@ -179,8 +197,10 @@ export function scanCapture(req: ScanRequest): CaptureScan {
     seen,
     flows: summary,
     ledger: ledger ? ledger.columns() : null,
-    warnings: res.warnings,
-    files: set ? set.files : [req.files?.[0] ?? req.file],
-    gaps: set ? set.gaps.filter((g) => fileMissingBetween(g.after, g.before)).map((g) => ({ start: g.start, end: g.end, after: g.after, before: g.before })) : [],
+    warnings,
+    files,
+    gaps: gaps.filter((g) => fileMissingBetween(g.after, g.before)).map((g) => ({ start: g.start, end: g.end, after: g.after, before: g.before })),
   };
+  };
+  return { pass, result };
 }

@@ -7,17 +7,24 @@
 import { MessagePort, workerData } from 'node:worker_threads';
 import { errorData } from '../errors';
 import { openCapture } from '../capture/file';
+import { shiftTime } from '../capture/record';
+import { openCaptureSet } from '../capture/set';
 import { PacketDecoder } from './decoder';
 import { CTL_OFFSET, CTL_STRIDE, END, FAILED, SLOTS, UnitWriter } from './handoff';
 
 export interface DecodeWorkerData {
   file: string;
+  /** A rotated set read as one capture (openCaptureSet), with its gap threshold (s). */
+  files?: string[] | null;
+  gapThreshold?: number;
+  /** Seconds added to every packet time (a configured clock correction). */
+  clockOffset?: number;
   data: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   port: MessagePort;
 }
 
-const { file, data, ctl: ctlBuffer, port } = workerData as DecodeWorkerData;
+const { file, files, gapThreshold, clockOffset, data, ctl: ctlBuffer, port } = workerData as DecodeWorkerData;
 const ctl = new Int32Array(ctlBuffer);
 const out = new UnitWriter(data);
 let slot = 0;
@@ -44,10 +51,13 @@ function publish(value: number): void {
 }
 
 try {
-  const reader = openCapture(file);
+  const set = files && files.length > 1 ? openCaptureSet(files, { gapThreshold }) : null;
+  const reader = set ?? openCapture(file);
+  const shift = clockOffset ?? 0;
   const d = new PacketDecoder();
   claim(slot);
   for (let p = reader.next(); p !== null; p = reader.next()) {
+    if (shift !== 0) shiftTime(p, shift);
     d.issues.offset = p.fileOffset;
     out.put(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
     if (out.full) {
@@ -65,7 +75,7 @@ try {
     packets: reader.packets,
     warningsDropped: reader.warningsDropped,
   };
-  port.postMessage({ ok: true, state, decoded: d.summary() });
+  port.postMessage({ ok: true, state, decoded: d.summary(), ...(set ? { set: { files: set.files, gaps: set.gaps } } : {}) });
   publish(END);
 } catch (e) {
   // What was decoded before the error is still handed over, as the one-thread pass keeps it.
