@@ -47,11 +47,14 @@ for (const [label, capture, parallel] of [['one file', oneFile, false], ['one fi
     if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
     runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }
+  // Peak RSS varies by ±10 MiB from run to run (when the collector runs): its own median, not
+  // the fastest run's.
+  const rss = runs.map((r) => r.maxRssMiB).sort((a, b) => a - b);
   runs.sort((a, b) => a.seconds - b.seconds);
-  rows.push({ input: label, ...runs[1] });
+  rows.push({ input: label, ...runs[1], maxRssMiB: rss[1], maxRssRangeMiB: [rss[0], rss[2]] });
 }
-console.log(`analyze, one vantage, ${packets} packets of ${path.basename(src)} (median of 3):`);
-for (const r of rows) console.log(`  ${r.input.padEnd(24)} ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB  incidents ${r.incidents}`);
+console.log(`analyze, one vantage, ${packets} packets of ${path.basename(src)} (medians of 3; peak RSS range in brackets):`);
+for (const r of rows) console.log(`  ${r.input.padEnd(24)} ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU  ${(r.packets / r.seconds / 1e6).toFixed(2)} M packets/s  peak ${r.maxRssMiB.toFixed(0)} MiB (${r.maxRssRangeMiB.map((x) => x.toFixed(0)).join('-')})  incidents ${r.incidents}`);
 // Both cores: CPU seconds over wall seconds above 1 means the second core did work.
 // Memory is compared like for like: one thread with the one file on one thread, two threads with
 // the one file on two threads (a worker reads and decodes, this thread keeps the one flow table).
