@@ -3,6 +3,7 @@
  * What every subcommand shares: output sinks, argument errors, opening inputs by path or `-`,
  * and turning errors into one clear line and an exit code (SPEC.md: 0 output, 1 unreadable, 2 usage).
  */
+import { forTerminal } from '../report/escape';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AlibiError, ArgumentError } from '../errors';
 import { AsyncCaptureReader, CaptureReader } from '../capture/reader';
@@ -87,7 +88,7 @@ export function warningLines(ws: readonly { file: string | null; offset?: number
   return ws
     .map((w) => {
       const at = w.line !== undefined ? `line ${w.line}` : `offset ${w.offset ?? '?'}, packet ${w.packet ?? '?'}`;
-      return `warning: ${w.file ?? '<input>'}: ${at}: ${w.reason}\n`;
+      return `warning: ${forTerminal(w.file ?? '<input>')}: ${at}: ${forTerminal(w.reason)}\n`;
     })
     .join('');
 }

@@ -33,9 +33,15 @@ export const FLOW_CSV_COLUMNS = [
   'zero_windows_c2s', 'zero_windows_s2c', 'vantage',
 ] as const;
 
-function csvCell(v: unknown): string {
+/**
+ * One CSV cell. Text starting with `=`, `+`, `-`, `@`, a tab or a CR (a vantage name given on the
+ * command line) is prefixed with `'`, so a spreadsheet shows it rather than running it as a
+ * formula (OWASP's CSV injection advice); numbers are left as they are.
+ */
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

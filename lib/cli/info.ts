@@ -2,6 +2,7 @@
  * @module cli/info
  * `alibi info <capture> [--json]`.
  */
+import { forTerminal } from '../report/escape';
 import { InfoCollector } from '../capture/info';
 import { CliIo, EXIT_OK, forEachPacket, json, openInput, parse, warningLines } from './common';
 import { ArgumentError } from '../errors';
@@ -34,7 +35,7 @@ export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const lines = [
-    `file:          ${path}`,
+    `file:          ${forTerminal(path)}`,
     `format:        ${info.format} (${info.byteOrder === 'le' ? 'little' : 'big'}-endian)${reader.compression ? `, ${reader.compression}-compressed` : ''}`,
     `resolution:    ${info.tsResolution}`,
     `link types:    ${info.interfaceDetails.map((d) => `${d.linkTypeName} (${d.linkType})`).filter((v, i, a) => a.indexOf(v) === i).join(', ') || '-'}`,
@@ -46,7 +47,7 @@ export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
   ];
   for (const d of info.interfaceDetails) {
     const drops = d.ifDrop !== undefined || d.osDrop !== undefined ? `, drops: interface ${d.ifDrop ?? '-'}, OS ${d.osDrop ?? '-'}` : '';
-    lines.push(`  if ${d.id}: ${d.linkTypeName}, snaplen ${d.snaplen}, ${d.tsResolution}${d.name ? `, ${d.name}` : ''}, ${d.packets} packets${drops}`);
+    lines.push(`  if ${d.id}: ${d.linkTypeName}, snaplen ${d.snaplen}, ${d.tsResolution}${d.name ? `, ${forTerminal(d.name)}` : ''}, ${d.packets} packets${drops}`);
   }
   io.stdout(lines.join('\n') + '\n');
   io.stderr(warningLines(info.warnings));

@@ -1,0 +1,81 @@
+/**
+ * Hostile text on its way out (#22): a pcapng interface name carrying terminal escapes reaches
+ * `alibi info` as visible `\xNN` (it retitled the window and cleared the screen before), and a
+ * vantage name that reads as a spreadsheet formula is neutralised in `alibi flows --csv`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { csvCell, flowsCommand } from '../../lib/cli/flows';
+import { infoCommand } from '../../lib/cli/info';
+import { forTerminal } from '../../lib/report/escape';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-hostile-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(cmd: typeof infoCommand, args: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = '';
+  let err = '';
+  const code = await cmd(args, { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s) });
+  return { out, err, code };
+}
+
+/** A pcapng block: type, body (padded to 4), lengths. */
+function block(type: number, body: Buffer): Buffer {
+  const pad = (4 - (body.length % 4)) % 4;
+  const len = 12 + body.length + pad;
+  const b = Buffer.alloc(len);
+  b.writeUInt32LE(type, 0);
+  b.writeUInt32LE(len, 4);
+  body.copy(b, 8);
+  b.writeUInt32LE(len, len - 4);
+  return b;
+}
+function option(code: number, value: Buffer): Buffer {
+  const pad = (4 - (value.length % 4)) % 4;
+  const o = Buffer.alloc(4 + value.length + pad);
+  o.writeUInt16LE(code, 0);
+  o.writeUInt16LE(value.length, 2);
+  value.copy(o, 4);
+  return o;
+}
+
+test('an interface name with OSC and CSI escapes is printed as visible escapes by alibi info', async () => {
+  const name = 'eth\u001b]0;PWNED\u0007\u001b[2J\u202egpj.exe';
+  const shb = Buffer.alloc(16);
+  shb.writeUInt32LE(0x1a2b3c4d, 0);
+  shb.writeUInt16LE(1, 4);
+  shb.writeBigInt64LE(-1n, 8);
+  const idbHead = Buffer.alloc(8);
+  idbHead.writeUInt16LE(1, 0); // Ethernet
+  idbHead.writeUInt32LE(65535, 4);
+  const idb = Buffer.concat([idbHead, option(2, Buffer.from(name, 'utf8')), option(0, Buffer.alloc(0))]);
+  const frame = Buffer.alloc(60);
+  const epb = Buffer.alloc(20);
+  epb.writeUInt32LE(0, 0);
+  epb.writeUInt32LE(0, 4);
+  epb.writeUInt32LE(1_000_000, 8);
+  epb.writeUInt32LE(60, 12);
+  epb.writeUInt32LE(60, 16);
+  const f = path.join(tmp, 'evil.pcapng');
+  fs.writeFileSync(f, Buffer.concat([block(0x0a0d0d0a, shb), block(1, idb), block(6, Buffer.concat([epb, frame]))]));
+  const r = await run(infoCommand, [f]);
+  expect(r.code).toBe(0);
+  // eslint-disable-next-line no-control-regex
+  expect(r.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  expect(r.out).toContain('eth\\x1b]0;PWNED\\x07\\x1b[2J\\u{202e}gpj.exe');
+});
+
+test('forTerminal leaves printable text alone and escapes every control and bidi override', () => {
+  expect(forTerminal('fw.pcap: café ✓')).toBe('fw.pcap: café ✓');
+  expect(forTerminal('a\nb\tc\u0085d\u2066e')).toBe('a\\x0ab\\x09c\\x85d\\u{2066}e');
+});
+
+test('a vantage that reads as a formula is neutralised in alibi flows --csv; numbers keep their sign', async () => {
+  const r = await run(flowsCommand, [path.resolve(__dirname, '../../captures/healthy/server.pcap'), '--csv', '--vantage', '=HYPERLINK("http://x")']);
+  expect(r.code).toBe(0);
+  const rows = r.out.trim().split('\n').slice(1);
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) expect(row.endsWith(`"'=HYPERLINK(""http://x"")"`)).toBe(true);
+  expect([csvCell('+1'), csvCell('-cmd'), csvCell('@SUM(A1)'), csvCell(-1), csvCell('10.0.0.1')]).toEqual(["'+1", "'-cmd", "'@SUM(A1)", '-1', '10.0.0.1']);
+});
