@@ -3,6 +3,7 @@
  * What both format parsers share: the step protocol the drivers use, interface descriptions,
  * and resolution names.
  */
+import type { AlibiError } from '../errors';
 import type { PacketRecord } from './record';
 
 /** A capture interface (classic pcap has exactly one). */
@@ -35,6 +36,8 @@ export interface FormatParser {
   readonly interfaces: InterfaceInfo[];
   need: number;
   produced: boolean;
+  /** A record the last step consumed but left out (an impossible time): the reader warns with it. */
+  note?: AlibiError | null;
   step(buf: Uint8Array, pos: number, end: number, fileOffset: number, rec: PacketRecord): number;
   /**
    * After damage at `pos`: find the next offset in `buf[from..end)` where a record/block

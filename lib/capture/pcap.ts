@@ -36,6 +36,7 @@ export class PcapParser implements FormatParser {
   interfaces: InterfaceInfo[] = [];
   need = Hdr.LEN;
   produced = false;
+  note: MalformedRecordError | null = null;
   versionMajor = 0;
   versionMinor = 0;
   snaplen = 0;
@@ -76,11 +77,13 @@ export class PcapParser implements FormatParser {
     const le = this.le;
     const incl = le ? u32le(b, pos + Rec.INCL) : u32be(b, pos + Rec.INCL);
     if (incl > this.limit || end - pos < hl + incl) return 0;
+    const frac = le ? u32le(b, pos + Rec.FRAC) : u32be(b, pos + Rec.FRAC);
+    if (frac >= this.res) return 0; // an impossible time: `step` reports it
     // tsRes, hasTimestamp, linkType, fcsLen and ifaceId are the same for every record of a
     // classic pcap file: `prime` wrote them when the fast path was enabled.
     rec.index = this.index++;
     rec.tsSec = le ? u32le(b, pos + Rec.SEC) : u32be(b, pos + Rec.SEC);
-    rec.tsFrac = le ? u32le(b, pos + Rec.FRAC) : u32be(b, pos + Rec.FRAC);
+    rec.tsFrac = frac;
     rec.capLen = incl;
     rec.origLen = le ? u32le(b, pos + Rec.ORIG) : u32be(b, pos + Rec.ORIG);
     rec.fileOffset = fileOffset;
@@ -113,9 +116,20 @@ export class PcapParser implements FormatParser {
       this.need = hl + incl;
       return 0;
     }
+    const frac = u32(b, pos + Rec.FRAC, le);
+    if (frac >= this.res) {
+      // A fraction of a second of a second or more (a flipped bit): the time cannot be right, so
+      // the record is left out with a warning rather than printed as `…21.4293967295Z`.
+      this.note = new MalformedRecordError(
+        `record timestamp fraction ${frac} is not below one second (${this.res} per second): record left out`,
+        { file: this.file, offset: fileOffset, packet: this.index },
+      );
+      this.index++;
+      return hl + incl;
+    }
     rec.index = this.index++;
     rec.tsSec = u32(b, pos + Rec.SEC, le);
-    rec.tsFrac = u32(b, pos + Rec.FRAC, le);
+    rec.tsFrac = frac;
     rec.tsRes = this.res;
     rec.hasTimestamp = true;
     rec.capLen = incl;

@@ -120,6 +120,11 @@ class ReaderCore {
           this.packets++;
           return this.rec;
         }
+        const note = this.parser.note;
+        if (note) {
+          this.parser.note = null;
+          this.warn(note);
+        }
         continue;
       }
       if (!this.eof) return NEED;

@@ -79,3 +79,35 @@ test('a vantage that reads as a formula is neutralised in alibi flows --csv; num
   for (const row of rows) expect(row.endsWith(`"'=HYPERLINK(""http://x"")"`)).toBe(true);
   expect([csvCell('+1'), csvCell('-cmd'), csvCell('@SUM(A1)'), csvCell(-1), csvCell('10.0.0.1')]).toEqual(["'+1", "'-cmd", "'@SUM(A1)", '-1', '10.0.0.1']);
 });
+
+test('a record whose microseconds field is a second or more is left out with a warning naming it; no time prints as NaN or past a second', async () => {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(65535, 16);
+  head.writeUInt32LE(1, 20);
+  const rec = (sec: number, usec: number) => {
+    const r = Buffer.alloc(16 + 60);
+    r.writeUInt32LE(sec, 0);
+    r.writeUInt32LE(usec, 4);
+    r.writeUInt32LE(60, 8);
+    r.writeUInt32LE(60, 12);
+    return r;
+  };
+  const f = path.join(tmp, 'badfrac.pcap');
+  // The middle record's microseconds: 4,293,967,295 (a flipped high bit), as the issue found.
+  fs.writeFileSync(f, Buffer.concat([head, rec(1764770000, 100), rec(1764770001, 4293967295), rec(1764770002, 300)]));
+  const { CaptureReader } = await import('../../lib/capture/reader');
+  const r = new CaptureReader(new Uint8Array(fs.readFileSync(f)), { file: f });
+  const got: string[] = [];
+  for (let p = r.next(); p !== null; p = r.next()) got.push(`${p.index}:${p.tsSec}.${p.tsFrac}`);
+  expect(got).toEqual(['0:1764770000.100', '2:1764770002.300']);
+  expect(r.warnings).toHaveLength(1);
+  expect(r.warnings[0]).toMatchObject({ code: 'malformed', offset: 24 + 76, packet: 1 });
+  expect(r.warnings[0].reason).toMatch(/fraction 4293967295 is not below one second/);
+  const info = await run(infoCommand, [f]);
+  expect(info.out).toMatch(/packets:\s+2/);
+  expect(info.out).not.toMatch(/NaN|\.\d{10}/);
+  expect(info.err).toMatch(/offset 100, packet 1: record timestamp fraction/);
+});
