@@ -212,7 +212,8 @@ export class LineSink {
   private fd: number;
   lines = 0;
   constructor(readonly path: string) {
-    this.fd = fs.openSync(path, 'w');
+    // A new file only: never an existing one, never through a symbolic link (watch runs as root).
+    this.fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
   }
   write(lines: Buffer[]): void {
     if (this.fd < 0 || !lines.length) return;

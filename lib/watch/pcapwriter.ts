@@ -30,7 +30,8 @@ export class PcapWriter {
   private constructor(private readonly fd: number, readonly path: string) {}
 
   static create(path: string, linkType: number, snaplen = 65535): PcapWriter {
-    const fd = fs.openSync(path, 'w');
+    // A new file only: never an existing one, never through a symbolic link (watch runs as root).
+    const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
     const w = new PcapWriter(fd, path);
     const h = w.buf;
     h.writeUInt32LE(MAGIC_US, 0);

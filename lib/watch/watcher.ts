@@ -294,13 +294,13 @@ export class Watcher extends EventEmitter {
     if (this.opts.out) {
       try {
         const stamp = isoSeconds(startT, 0).replace(/[:]/g, '').replace(/\.\d+/, '');
-        o.dir = path.join(this.opts.out, `incident-${stamp}-${o.id}`);
-        fs.mkdirSync(o.dir, { recursive: true });
+        o.dir = newDir(path.join(this.opts.out, `incident-${stamp}-${o.id}`));
         o.pcap = PcapWriter.create(path.join(o.dir, 'capture.pcap'), this.source?.linkType || 1);
         this.recorder.dump(o.pcap, startT - this.keep);
         o.pcap.flush();
-        o.sinks = this.logs.map((l) => {
-          const s = new LineSink(path.join(o.dir!, logName(l.spec)));
+        const names = logNames(this.logs.map((l) => l.spec));
+        o.sinks = this.logs.map((l, k) => {
+          const s = new LineSink(path.join(o.dir!, names[k]));
           s.write(l.linesSince(startT - this.keep));
           return s;
         });
@@ -352,19 +352,19 @@ export class Watcher extends EventEmitter {
     const cfg: AnalyzeConfig = {
       interval: `${Math.round(this.interval * 1000)}ms`,
       captures: [{ file: 'capture.pcap', vantage: this.vantage }],
-      logs: this.logs.map((l) => ({ file: logName(l.spec), component: l.spec.component, timezone: l.spec.timezone ?? l.timezone, ...(l.spec.format && l.spec.format !== 'auto' ? { format: l.spec.format } : {}) })),
+      logs: this.logs.map((l, k) => ({ file: logNames(this.logs.map((x) => x.spec))[k], component: l.spec.component, timezone: l.spec.timezone ?? l.timezone, ...(l.spec.format && l.spec.format !== 'auto' ? { format: l.spec.format } : {}) })),
       services: this.series.services.map((s) => ({ component: s.component, host: s.host || this.hostOf(s.port), port: s.port })).filter((s) => s.host),
       path: [this.vantage],
     };
     if (!cfg.services!.length) delete cfg.services;
-    fs.writeFileSync(path.join(dir, 'alibi.json'), JSON.stringify(cfg, null, 2) + '\n');
-    fs.writeFileSync(path.join(dir, 'incident.json'), JSON.stringify(inc, null, 2) + '\n');
+    writeNew(path.join(dir, 'alibi.json'), JSON.stringify(cfg, null, 2) + '\n');
+    writeNew(path.join(dir, 'incident.json'), JSON.stringify(inc, null, 2) + '\n');
     const files = ['capture.pcap', ...(cfg.logs ?? []).map((l) => l.file), 'alibi.json', 'incident.json'];
     if (this.opts.analyze !== false) {
       const doc = await analyze({ ...cfg, baseDir: dir, parallel: false });
       const { timeline, ...printed } = doc;
       void timeline;
-      fs.writeFileSync(path.join(dir, 'analyze.json'), JSON.stringify(printed, null, 2) + '\n');
+      writeNew(path.join(dir, 'analyze.json'), JSON.stringify(printed, null, 2) + '\n');
       files.push('analyze.json');
     }
     this.emit('incident-saved', { id: o.id, dir, files });
@@ -401,8 +401,51 @@ export class Watcher extends EventEmitter {
   }
 }
 
-function logName(l: LiveLogSpec): string {
-  return `${l.component.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
+/**
+ * The file names the logs are saved under in an incident folder: the component's name made safe,
+ * and a number after it where two logs would share one (an access and an error log of one
+ * component, or `a/b` and `a_b`), so no two logs are written into one file.
+ */
+export function logNames(specs: readonly LiveLogSpec[]): string[] {
+  const used = new Set<string>();
+  return specs.map((l) => {
+    const base = l.component.replace(/[^A-Za-z0-9._-]/g, '_');
+    let name = `${base}.log`;
+    for (let k = 2; used.has(name); k++) name = `${base}-${k}.log`;
+    used.add(name);
+    return name;
+  });
+}
+
+/** Opens a new file for writing: never an existing one, never through a symbolic link. */
+export function createNew(file: string): number {
+  return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+}
+
+/** Writes a new file (see {@link createNew}). */
+function writeNew(file: string, text: string): void {
+  const fd = createNew(file);
+  try {
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes the incident folder: a new one, never one that exists (it could hold links planted to
+ * make a root-run watch overwrite other files); `-2`, `-3`, … after the name when it is taken.
+ */
+export function newDir(base: string): string {
+  for (let k = 1; ; k++) {
+    const dir = k === 1 ? base : `${base}-${k}`;
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || k >= 100) throw e;
+    }
+  }
 }
 
 /**
