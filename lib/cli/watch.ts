@@ -36,7 +36,10 @@ function bytesArg(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(k|m|g|kib|mib|gib|kb|mb|gb)?b?$/i.exec(s.trim());
   if (!m) throw new ArgumentError(`--max-memory: expected e.g. 256MiB, got "${s}"`);
   const u = (m[2] ?? '').toLowerCase()[0];
-  return Math.round(Number(m[1]) * (u === 'k' ? 1024 : u === 'm' ? 1 << 20 : u === 'g' ? 1 << 30 : 1));
+  const n = Math.round(Number(m[1]) * (u === 'k' ? 1024 : u === 'm' ? 1 << 20 : u === 'g' ? 1 << 30 : 1));
+  // The arena is one buffer: Node allocates at most 4 GiB at once.
+  if (!(n >= 1 << 16 && n <= 2 ** 32)) throw new ArgumentError(`--max-memory must be between 64KiB and 4GiB, got "${s}"`);
+  return n;
 }
 
 /** One alert line. */

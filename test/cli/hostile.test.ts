@@ -111,3 +111,11 @@ test('a record whose microseconds field is a second or more is left out with a w
   expect(info.out).not.toMatch(/NaN|\.\d{10}/);
   expect(info.err).toMatch(/offset 100, packet 1: record timestamp fraction/);
 });
+
+test('watch --max-memory past what one buffer can hold is a usage error, not an internal error', async () => {
+  const { optionsFromFlags } = await import('../../lib/cli/watch');
+  const { ArgumentError } = await import('../../lib/errors');
+  expect(() => optionsFromFlags({ iface: 'lo', 'max-memory': '99999999999' })).toThrow(ArgumentError);
+  expect(() => optionsFromFlags({ iface: 'lo', 'max-memory': '99999999999' })).toThrow(/--max-memory must be between 64KiB and 4GiB/);
+  expect(optionsFromFlags({ iface: 'lo', 'max-memory': '256MiB' }).maxBytes).toBe(256 * 2 ** 20);
+});
