@@ -35,6 +35,11 @@ export interface PassFileOptions {
   gapThreshold?: number;
   /** Seconds added to every packet time before it is decoded (a configured clock correction). */
   clockOffset?: number;
+  /**
+   * Called after each slot of decoded packets (threaded pass): a promise it returns is awaited
+   * before the next, so a caller streaming output as flows finish can wait for a slow reader.
+   */
+  onSlot?: () => Promise<void> | undefined;
 }
 
 export interface PassFileResult extends PassResult {
@@ -105,6 +110,8 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
       Atomics.notify(ctl, at);
       slot = (slot + 1) % SLOTS;
       opts.onProgress?.(Atomics.load(ctl, CTL_OFFSET) * 1024, size);
+      const wait = opts.onSlot?.();
+      if (wait) await wait;
     }
     const m = receiveMessageOnPort(port1)?.message as { ok: boolean; state?: ReaderState; decoded?: DecoderSummary; error?: ErrorData; set?: PassFileResult['set'] } | undefined;
     if (m === undefined) throw new Error('decoding thread ended without its summary');

@@ -44,7 +44,7 @@ export function openInput(path: string, io: CliIo): CaptureReader | AsyncCapture
  * One pass of a capture path into `pass` (a file: decoded on a second core, see `passFile`;
  * `-`: stdin), with a progress bar on a TTY unless `quiet`.
  */
-export async function runPass(path: string, pass: CapturePass, io: CliIo, quiet: boolean): Promise<PassResult> {
+export async function runPass(path: string, pass: CapturePass, io: CliIo, quiet: boolean, onSlot?: () => Promise<void> | undefined): Promise<PassResult> {
   if (path === '-') {
     const reader = openInput(path, io);
     await forEachPacket(reader, (p) => pass.packet(p));
@@ -52,7 +52,7 @@ export async function runPass(path: string, pass: CapturePass, io: CliIo, quiet:
   }
   let bar: Progress | null = null;
   try {
-    return await passFile(path, pass, { onProgress: (done, size) => (bar ??= progressBar(io, path, size, { quiet })).update(done) });
+    return await passFile(path, pass, { onProgress: (done, size) => (bar ??= progressBar(io, path, size, { quiet })).update(done), onSlot });
   } finally {
     (bar as Progress | null)?.end();
   }

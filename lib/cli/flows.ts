@@ -20,7 +20,9 @@ SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts
                     finished early and a warning says how many (250000; at most 8000000)
   --vantage NAME    vantage name copied into each record
   --json            {flows: [...], warnings: [...]}
-  --csv             a header line and one row per connection
+  --csv             a header line and one row per connection, written as each connection
+                    finishes (as Zeek writes conn.log): memory stays that of the live table,
+                    whatever the capture holds; the other outputs sort by start
   --arrow FILE      also write the rows as an Apache Arrow IPC file (CSV column names; times as
                     timestamp[ns, UTC]) for pandas, polars, DuckDB
 `;
@@ -102,12 +104,41 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const maxFlows = values['max-flows'] !== undefined ? Number(values['max-flows']) : undefined;
   if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0 && maxFlows <= MAX_FLOWS_LIMIT)) throw new ArgumentError(`--max-flows must be an integer from 1 to ${MAX_FLOWS_LIMIT}, got "${values['max-flows']}"`);
   const path = positionals[0];
+  // CSV rows go out as their connections finish, in the order they always had: the records are
+  // not kept, so a SYN flood of millions of connections costs the live table, not its history.
+  const streamCsv = values.csv === true && values.arrow === undefined;
+  let rows: string[] = [];
+  let headerDone = false;
+  // stdout said it is full (a pipe read slowly): the pass waits for it between slots.
+  let full = false;
+  const flushRows = () => {
+    const head = headerDone ? '' : FLOW_CSV_COLUMNS.join(',') + '\n';
+    headerDone = true;
+    if (head || rows.length) full = io.stdout(head + rows.join('')) === false || full;
+    rows = [];
+  };
+  const waitForReader = (): Promise<void> | undefined => {
+    if (!full || !io.drained) return undefined;
+    full = false;
+    return io.drained();
+  };
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
     vantage: values.vantage,
+    keepFlows: !streamCsv,
+    onFlow: streamCsv
+      ? (f) => {
+          if (rows.push(flowCsvRow(f) + '\n') >= 4096) flushRows();
+        }
+      : undefined,
   });
-  const res = await runPass(path, pass, io, values.json === true);
+  const res = await runPass(path, pass, io, values.json === true || values.csv === true, streamCsv ? waitForReader : undefined);
+  if (streamCsv) {
+    flushRows();
+    io.stderr(warningLines(res.warnings));
+    return EXIT_OK;
+  }
   if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.
