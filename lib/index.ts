@@ -39,6 +39,9 @@ export { LinkType, linkTypeName } from './capture/linktypes';
  */
 export { CapturePass } from './pass';
 export type { PassOptions, PassResult, PacketObserver } from './pass';
+// What a PacketObserver is handed: the decode status, the flow table, its segment.
+export type { DecodeStatus, TcpSegment } from './decode/segment';
+export type { FlowTable } from './flow/table';
 export type { FlowRecord, Endpoint, Pair } from './flow/record';
 export type { ConnState } from './flow/state';
 export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
@@ -58,6 +61,11 @@ export type { LogClass } from './logs';
 export { analyze, loadConfig } from './analyze';
 export type { AnalyzeConfig, AnalyzeDocument, IncidentDoc, SignalDoc, SourceDoc, ClockEstimate, TimelineData } from './analyze';
 export type { Culprit, CulpritKind } from './correlate/verdict';
+// The stages under it, for a script that builds its own views (watch re-runs findIncidents on a
+// rolling window): the shared timeline, the views the verdict reads, the reasoning itself.
+export { findIncidents, type IncidentSearch } from './correlate/incidents';
+export { Timeline } from './correlate/timeline';
+export type { CaptureView, LogView, ServiceView, VerdictInput } from './correlate/views';
 
 /** Reports of an analysis: the text `alibi analyze` prints and the `--html` page. */
 export { textReport } from './report/text';

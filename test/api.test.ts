@@ -1,0 +1,35 @@
+/**
+ * The public entry points carry what a user's code needs (#21): a PacketObserver written with the
+ * types `pcap-alibi` exports (its compile is part of the test), and the verdict's stages —
+ * Timeline, findIncidents and their views — used from the main entry, not from lib/ paths the
+ * package's `exports` map blocks.
+ */
+import * as path from 'node:path';
+import { CapturePass, findIncidents, Timeline, type DecodeStatus, type FlowTable, type PacketObserver, type PacketRecord, type TcpSegment, type VerdictInput } from '../lib';
+import { openCapture } from '../lib/node';
+
+test('a PacketObserver written against the exported types sees every packet and its segment', () => {
+  class Ports implements PacketObserver {
+    seen = 0;
+    ports = new Set<number>();
+    packet(_rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+      this.seen++;
+      const seg: TcpSegment | null = table.segment;
+      if (status === 0 && seg) this.ports.add(seg.dstPort);
+    }
+  }
+  const obs = new Ports();
+  const pass = new CapturePass({ observer: obs });
+  const r = openCapture(path.resolve(__dirname, '../captures/healthy/server.pcap'));
+  for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+  const res = pass.finish(r, 'server.pcap');
+  expect(obs.seen).toBe(res.packets);
+  expect(obs.ports.has(443)).toBe(true);
+});
+
+test('findIncidents and Timeline from the main entry: an empty timeline has no incident', () => {
+  const timeline = Timeline.spanning(1, [1764770000, 1764770060]);
+  const input: VerdictInput = { timeline, captures: [], logs: [], services: [], path: [], comparisons: [] };
+  expect(findIncidents(input).incidents).toEqual([]);
+  expect(timeline.length).toBeGreaterThan(59);
+});
