@@ -87,3 +87,9 @@ export class IntervalGrid {
     return this.originSec === o.originSec && this.originNs === o.originNs && this.widthNs === o.widthNs;
   }
 }
+
+/**
+ * Bin widths (s) a source spanning more bins than it may keep is widened to, the first that fits:
+ * `alibi logs` and `alibi series` widen on the same ladder so their bins stay comparable.
+ */
+export const WIDER_INTERVALS: readonly number[] = [1, 10, 60, 600, 3600, 21600, 86400, 604800];

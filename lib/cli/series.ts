@@ -8,6 +8,7 @@ import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '.
 import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { openCapture } from '../capture/file';
+import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { writeArrowFile } from './arrow';
@@ -39,10 +40,7 @@ export const SERIES_ARROW_COLUMNS: ArrowColumn<SeriesBin>[] = [
   { name: 'resetsPer100Syn', type: 'float', get: (b) => b.resetsPer100Syn },
 ];
 
-/** Widths a long capture's bins are widened to (s), as a long log's (logs/ingest). */
-const WIDTHS = [1, 10, 60, 600, 3600, 21600, 86400, 604800];
-
-/** The first width of {@link WIDTHS} above `interval` at which the capture's span fits in `maxBins`. */
+/** The first width of {@link WIDER_INTERVALS} above `interval` at which the capture's span fits in `maxBins`. */
 function widerInterval(path: string, interval: number, maxBins: number): number | null {
   let lo = Infinity;
   let hi = -Infinity;
@@ -59,7 +57,7 @@ function widerInterval(path: string, interval: number, maxBins: number): number 
     r.close();
   }
   if (!(hi >= lo)) return null;
-  return WIDTHS.find((w) => w > interval && (hi - lo) / w + 2 <= maxBins) ?? null;
+  return WIDER_INTERVALS.find((w) => w > interval && (hi - lo) / w + 2 <= maxBins) ?? null;
 }
 
 export async function seriesCommand(argv: string[], io: CliIo): Promise<number> {

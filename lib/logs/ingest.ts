@@ -29,7 +29,7 @@ import { Readable, pipeline } from 'node:stream';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
-import { IntervalGrid } from '../grid';
+import { IntervalGrid, WIDER_INTERVALS } from '../grid';
 import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
 import { builtinFormats, detectFormat, fallbackFormats, lineBreak, type LogFormat } from './formats';
 import { LineClass, lineClassifier, StunnelBody, stunnelClassifier, stunnelMaybe, type LineClassifier } from './lineclass';
@@ -158,8 +158,8 @@ const DETECT_BYTES = 1 << 24; // a first line of megabytes (a dumped blob) must 
  * die out of memory after 220 s (fuzz finding log:9:12076).
  */
 const MAX_BINS = 1 << 20;
-/** Bin widths a long log is widened to (µs): 1 s, 10 s, 1 min, 10 min, 1 h, 6 h, 1 day, 1 week. */
-const WIDTHS = [1, 10, 60, 600, 3600, 21600, 86400, 604800].map((x) => x * 1e6);
+/** WIDER_INTERVALS in µs. */
+const WIDTHS = WIDER_INTERVALS.map((x) => x * 1e6);
 /**
  * A time this far (µs) from the entry before it is held as a possible outlier: half a year, so
  * that a monthly job's log is never held, while a clock not set (1970) or a flipped year digit is.
@@ -659,7 +659,7 @@ export class LogScanner {
     } else if (this.qN > 0) this.dropQuarantine();
     this.anchor = t;
     if (this.windowed && (t < this.winLo || t > this.winHi)) {
-      this.outside(t, no);
+      this.read(t, no); // outside the window asked for: read, not binned
       return;
     }
     // Room in the bins for every parsed time: wider bins when the log spans too many.
@@ -673,17 +673,7 @@ export class LogScanner {
       if (t < this.binLo) this.binLo = t;
       if (t > this.binHi) this.binHi = t;
     }
-    this.parsed++;
-    if (t < this.prevUs) this.backwards++;
-    this.prevUs = t;
-    if (t < this.firstUs) {
-      this.firstUs = t;
-      this.firstLine = no;
-    }
-    if (t >= this.lastUs) {
-      this.lastUs = t;
-      this.lastLine = no;
-    }
+    this.read(t, no);
     if (!this.match) {
       this.count(t, no);
       return;
@@ -695,8 +685,8 @@ export class LogScanner {
     this.pendingClass(b, s, e);
   }
 
-  /** An entry outside the window asked for: read, not binned. */
-  private outside(t: number, no: number): void {
+  /** An entry read: counted as parsed, and the log's first and last times (binned or not). */
+  private read(t: number, no: number): void {
     this.parsed++;
     if (t < this.prevUs) this.backwards++;
     this.prevUs = t;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { csvCell, flowsCommand } from '../../lib/cli/flows';
 import { infoCommand } from '../../lib/cli/info';
 import { forTerminal } from '../../lib/report/escape';
+import { pcapHeader, pcapRecord } from '../helpers/pcap';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-hostile-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -81,20 +82,8 @@ test('a vantage that reads as a formula is neutralised in alibi flows --csv; num
 });
 
 test('a record whose microseconds field is a second or more is left out with a warning naming it; no time prints as NaN or past a second', async () => {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(65535, 16);
-  head.writeUInt32LE(1, 20);
-  const rec = (sec: number, usec: number) => {
-    const r = Buffer.alloc(16 + 60);
-    r.writeUInt32LE(sec, 0);
-    r.writeUInt32LE(usec, 4);
-    r.writeUInt32LE(60, 8);
-    r.writeUInt32LE(60, 12);
-    return r;
-  };
+  const head = pcapHeader(1);
+  const rec = (sec: number, usec: number) => pcapRecord(sec, usec, new Uint8Array(60));
   const f = path.join(tmp, 'badfrac.pcap');
   // The middle record's microseconds: 4,293,967,295 (a flipped high bit), as the issue found.
   fs.writeFileSync(f, Buffer.concat([head, rec(1764770000, 100), rec(1764770001, 4293967295), rec(1764770002, 300)]));
@@ -124,12 +113,9 @@ test('flows --csv on a SYN flood streams its rows: 300,000 connections under a 9
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const n = 300_000;
   const frame = 14 + 20 + 20;
+  // One buffer written in place (300,000 records): the header from the helper, the records here.
   const out = Buffer.alloc(24 + n * (16 + frame));
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  out.writeUInt32LE(65535, 16);
-  out.writeUInt32LE(1, 20);
+  pcapHeader(1).copy(out, 0);
   for (let i = 0, o = 24; i < n; i++, o += 16 + frame) {
     out.writeUInt32LE(1764770000 + Math.floor(i / 10000), o);
     out.writeUInt32LE((i % 10000) * 100, o + 4);

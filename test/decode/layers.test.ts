@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PacketDecoder } from '../../lib/decode/decoder';
+import { pcapHeader, pcapRecord } from '../helpers/pcap';
 
 const HAVE_TSHARK = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
@@ -142,22 +143,7 @@ describe('PacketDecoder on one frame per layer shape', () => {
 
 /** A classic pcap of frames of one link type. */
 function pcap(linkType: number, frames: { bytes: number[]; capLen: number }[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(linkType, 20);
-  const recs = frames.map((f, i) => {
-    const r = Buffer.alloc(16 + f.capLen);
-    r.writeUInt32LE(1764770000 + i, 0);
-    r.writeUInt32LE(0, 4);
-    r.writeUInt32LE(f.capLen, 8);
-    r.writeUInt32LE(f.bytes.length, 12);
-    Buffer.from(f.bytes.slice(0, f.capLen)).copy(r, 16);
-    return r;
-  });
-  return Buffer.concat([head, ...recs]);
+  return Buffer.concat([pcapHeader(linkType, 262144), ...frames.map((f, i) => pcapRecord(1764770000 + i, 0, Uint8Array.from(f.bytes), f.capLen))]);
 }
 
 (HAVE_TSHARK ? describe : describe.skip)('the same frames through tshark', () => {

@@ -1,0 +1,23 @@
+/** Classic pcap files written by tests (µs resolution, little-endian, snaplen 65535 or more). */
+
+/** The 24-byte file header. */
+export function pcapHeader(linkType: number, snaplen = 65535): Buffer {
+  const h = Buffer.alloc(24);
+  h.writeUInt32LE(0xa1b2c3d4, 0);
+  h.writeUInt16LE(2, 4);
+  h.writeUInt16LE(4, 6);
+  h.writeUInt32LE(snaplen, 16);
+  h.writeUInt32LE(linkType, 20);
+  return h;
+}
+
+/** One record: its 16-byte header and the captured bytes (`capLen` of `data`, default all). */
+export function pcapRecord(sec: number, usec: number, data: Uint8Array, capLen = data.length): Buffer {
+  const r = Buffer.alloc(16 + capLen);
+  r.writeUInt32LE(sec, 0);
+  r.writeUInt32LE(usec, 4);
+  r.writeUInt32LE(capLen, 8);
+  r.writeUInt32LE(data.length, 12);
+  Buffer.from(data.buffer, data.byteOffset, capLen).copy(r, 16);
+  return r;
+}
