@@ -2,6 +2,7 @@
 /**
  * @module fuzz/run
  * `npm run fuzz [-- --seconds N] [--seed S] [--workers W] [--case-ms T] [--heap-mb M] [--save]`
+ * `npm run fuzz -- --target config [--seconds N] [--seed S]`: config and command lines (fuzz/config.js)
  *
  * Mutates the real corpus (../shared/corpus, read in place) and test/fixtures/captures/*.pcap*,
  * plus the log fixtures, and runs every case through the built library (dist/: run `npm run
@@ -208,4 +209,12 @@ async function main() {
   process.exitCode = findings.length ? 1 : 0;
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+// `npm run fuzz -- --target config`: the config and command-line fuzzer (fuzz/config.js) instead.
+const targetAt = process.argv.indexOf('--target');
+if (require.main === module && targetAt >= 0) {
+  const target = process.argv[targetAt + 1];
+  if (target !== 'config' && target !== 'captures') { console.error(`fuzz: --target must be captures or config, got ${target}`); process.exit(2); }
+  process.argv.splice(targetAt, 2);
+  if (target === 'config') require('./config').main();
+  else main().catch((e) => { console.error(e); process.exit(1); });
+} else if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

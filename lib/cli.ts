@@ -3,6 +3,7 @@
  * @module cli
  * The `alibi` command: dispatches to one module per subcommand.
  */
+import { forTerminal } from './report/escape';
 import { CliIo, EXIT_OK, EXIT_USAGE, reportError } from './cli/common';
 import { infoCommand } from './cli/info';
 import { flowsCommand } from './cli/flows';
@@ -43,7 +44,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const entry = COMMANDS[cmd];
   if (!entry) {
-    io.stderr(`alibi: unknown command "${cmd}"\n${HELP()}`);
+    io.stderr(`alibi: unknown command "${forTerminal(cmd)}"\n${HELP()}`);
     return EXIT_USAGE;
   }
   try {

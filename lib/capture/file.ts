@@ -16,6 +16,11 @@ export function fileSource(path: string): SyncByteSource {
     throw new InputError(`cannot open: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }, { cause: e });
   }
   const st = fs.fstatSync(fd);
+  if (st.isDirectory()) {
+    // open() succeeds on a folder; the first read would fail with EISDIR.
+    fs.closeSync(fd);
+    throw new InputError('is a folder, not a capture (give the files in it, or a glob for a rotated set)', { file: path });
+  }
   let closed = false;
   return {
     size: st.isFile() ? st.size : undefined,

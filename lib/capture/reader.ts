@@ -14,6 +14,7 @@ import { GunzipChunks, GunzipSource, gunzipIfGzip, isGzip, memorySource } from '
 import { PcapParser, sniffPcap } from './pcap';
 import { PcapngParser, sniffPcapng } from './pcapng';
 import { PacketRecord } from './record';
+import { TimeGuard } from './timeguard';
 
 export interface ReaderOptions {
   /** Name used in errors and warnings (a path). */
@@ -22,6 +23,11 @@ export interface ReaderOptions {
   resync?: boolean;
   /** Cap on warnings kept (damage can repeat); later ones are counted only. Default 1000. */
   maxWarnings?: number;
+  /**
+   * Leave out a record more than a day from the records on both sides of it (a damaged
+   * timestamp), with a warning (default true). `false` hands out every record as stored.
+   */
+  timeCheck?: boolean;
 }
 
 export type { SourceDamage, SyncByteSource } from './source';
@@ -75,9 +81,16 @@ class ReaderCore {
    * order however far ahead the source was read.
    */
   sourceEnd: { damage: SourceDamage; offset: number } | null = null;
+  /** Leaves out records with impossible times (null when `timeCheck: false`). */
+  readonly guard: TimeGuard | null;
 
   constructor(buf: Uint8Array, readonly opts: ReaderOptions) {
     this.buf = buf;
+    this.guard = opts.timeCheck === false ? null : new TimeGuard(opts.file, (w) => {
+      // A left-out record was counted when it was read: `packets` counts what is handed out.
+      this.packets--;
+      this.pushWarning(w);
+    });
   }
 
   get offset(): number {
@@ -215,7 +228,7 @@ class ReaderCore {
     this.sourceEnd = null;
     this.warn(sourceDamage(damage, { file: this.opts.file, offset, packet: this.packets }));
   }
-  private pushWarning(w: Warning): void {
+  pushWarning(w: Warning): void {
     if (this.warnings.length < (this.opts.maxWarnings ?? 1000)) this.warnings.push(w);
     else this.warningsDropped++;
   }
@@ -315,6 +328,22 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
 
   /** The next packet, or null at the end. Header damage throws a typed AlibiError. */
   next(): PacketRecord | null {
+    const g = this.core.guard;
+    if (g === null) return this.read();
+    if (g.ready.length > 0) return g.ready.shift()!;
+    for (;;) {
+      const r = this.read();
+      if (r === null) {
+        g.end();
+        return g.ready.length > 0 ? g.ready.shift()! : null;
+      }
+      if (g.pass(r)) return r;
+      if (g.ready.length > 0) return g.ready.shift()!;
+    }
+  }
+
+  /** The next record as stored. */
+  private read(): PacketRecord | null {
     const core = this.core;
     const fast = core.fast;
     if (fast !== null) {
@@ -416,6 +445,22 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
   }
 
   async next(): Promise<PacketRecord | null> {
+    const g = this.core.guard;
+    if (g === null) return this.read();
+    if (g.ready.length > 0) return g.ready.shift()!;
+    for (;;) {
+      const r = await this.read();
+      if (r === null) {
+        g.end();
+        return g.ready.length > 0 ? g.ready.shift()! : null;
+      }
+      if (g.pass(r)) return r;
+      if (g.ready.length > 0) return g.ready.shift()!;
+    }
+  }
+
+  /** The next record as stored. */
+  private async read(): Promise<PacketRecord | null> {
     const core = this.core;
     for (;;) {
       const r = core.pull();

@@ -13,6 +13,7 @@ import { htmlReport } from '../report/html';
 import { textReport } from '../report/text';
 import { CliIo, EXIT_OK, json, parse } from './common';
 import { progressNote } from './progress';
+import { forTerminalLines } from '../report/escape';
 
 export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--interval 1s] [--json] [--html report.html]
        alibi analyze --capture FILE@VANTAGE ... --log FILE@COMPONENT[:TZ] ...
@@ -190,6 +191,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   }
   const { timeline, ...printed } = doc;
   void timeline;
-  io.stdout(values.json ? json(printed) : textReport(doc));
+  // Names, file names and log text come from the input: shown, never obeyed, by a terminal.
+  io.stdout(values.json ? json(printed) : forTerminalLines(textReport(doc)));
   return EXIT_OK;
 }

@@ -9,7 +9,8 @@ import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
 import { writeArrowFile } from './arrow';
-import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { forTerminal } from '../report/escape';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
 
@@ -131,7 +132,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
       ? (f) => {
           if (rows.push(flowCsvRow(f) + '\n') >= 4096) flushRows();
         }
-      : undefined,
+      : heldRecordsGuard(path, values.json ? 'the JSON document' : values.arrow !== undefined ? 'the Arrow file' : 'sorting', values.arrow !== undefined ? 'write --csv instead (streamed: each connection written as it finishes, none held)' : 'use --csv (streamed: each connection written as it finishes, none held)'),
   });
   const res = await runPass(path, pass, io, values.json === true || values.csv === true, streamCsv ? waitForReader : undefined);
   if (streamCsv) {
@@ -154,7 +155,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   await writePieces(io, (function* () {
-    yield `${res.flows.length} TCP connections in ${path} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
+    yield `${res.flows.length} TCP connections in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
     for (const f of res.flows) {
       yield `${f.start}  ${`${f.client.ip}:${f.client.port}`.padEnd(24)} -> ${`${f.server.ip}:${f.server.port}`.padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
         `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;

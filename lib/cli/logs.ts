@@ -12,6 +12,7 @@ import { writeArrowFile } from './arrow';
 import type { ArrowColumn } from '../report/arrow';
 import { builtinFormats } from '../logs/formats';
 import { logsDocument, machineZone, readLog, type LogScanResult } from '../logs';
+import { forTerminal, forTerminalLines } from '../report/escape';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -57,6 +58,8 @@ Exit codes: 0 report produced (even from a partly damaged log), 1 log unreadable
 
 /** Runs `alibi logs`; returns the exit code. */
 export async function logsCommand(argv: string[], io: CommandIo): Promise<number> {
+  // Messages quote what the user gave (a zone, a pattern, a file name): shown, never obeyed.
+  const say = (t: string) => io.stderr(forTerminalLines(t));
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
@@ -80,7 +83,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
       },
     }));
   } catch (err) {
-    io.stderr(`alibi logs: ${(err as Error).message}\n\n${LOGS_HELP}`);
+    say(`alibi logs: ${(err as Error).message}\n\n${LOGS_HELP}`);
     return 2;
   }
   if (values.help) {
@@ -88,15 +91,15 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     return 0;
   }
   if (positionals.length !== 1) {
-    io.stderr(`alibi logs: expected one log file (or -), got ${positionals.length}\n\n${LOGS_HELP}`);
+    say(`alibi logs: expected one log file (or -), got ${positionals.length}\n\n${LOGS_HELP}`);
     return 2;
   }
   if (values.json && values.csv) {
-    io.stderr(`alibi logs: choose one of --json and --csv\n`);
+    say(`alibi logs: choose one of --json and --csv\n`);
     return 2;
   }
   if (values.arrow === '') {
-    io.stderr(`alibi logs: --arrow needs a file name\n`);
+    say(`alibi logs: --arrow needs a file name\n`);
     return 2;
   }
   const input = positionals[0];
@@ -104,7 +107,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   if (values.year !== undefined) {
     year = Number(values.year);
     if (!Number.isInteger(year) || year < 1970 || year > 2200) {
-      io.stderr(`alibi logs: --year must be a year like 2026, got "${values.year}"\n`);
+      say(`alibi logs: --year must be a year like 2026, got "${values.year}"\n`);
       return 2;
     }
   }
@@ -112,7 +115,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
   if (values['time-field'] !== undefined) {
     timeField = Number(values['time-field']);
     if (!Number.isInteger(timeField) || timeField < 1) {
-      io.stderr(`alibi logs: --time-field must be a field number (1 = the first), got "${values['time-field']}"\n`);
+      say(`alibi logs: --time-field must be a field number (1 = the first), got "${values['time-field']}"\n`);
       return 2;
     }
   }
@@ -134,10 +137,10 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     });
   } catch (err) {
     if (err instanceof ArgumentError) {
-      io.stderr(`alibi logs: ${err.message}\n`);
+      say(`alibi logs: ${err.message}\n`);
       return 2;
     }
-    io.stderr(`alibi logs: ${err instanceof AlibiError ? err.describe() : (err as Error).message}\n`);
+    say(`alibi logs: ${err instanceof AlibiError ? err.describe() : (err as Error).message}\n`);
     return 1;
   } finally {
     progress.end();
@@ -148,7 +151,7 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     try {
       await writeArrowFile(values.arrow, doc.bins, LOG_BIN_ARROW_COLUMNS);
     } catch (err) {
-      io.stderr(`alibi logs: ${(err as Error).message}\n`);
+      say(`alibi logs: ${(err as Error).message}\n`);
       return 1;
     }
   }
@@ -156,9 +159,9 @@ export async function logsCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout(JSON.stringify(doc) + '\n');
   } else if (values.csv) {
     io.stdout('start,lines\n' + doc.bins.map((b) => `${b.start},${b.lines}\n`).join(''));
-    for (const w of result.warnings) io.stderr(`warning: ${input}: ${w.line ? `line ${w.line}: ` : ''}${w.reason}\n`);
+    for (const w of result.warnings) io.stderr(forTerminal(`warning: ${input}: ${w.line ? `line ${w.line}: ` : ''}${w.reason}`) + '\n');
   } else {
-    io.stdout(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined, year !== undefined));
+    io.stdout(forTerminalLines(humanText(input === '-' ? '<stdin>' : input, result, matchUsed, values.match as string | undefined, year !== undefined)));
   }
   return 0;
 }

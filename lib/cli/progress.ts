@@ -5,6 +5,7 @@
  * which is cleared when the input is done so the report starts on a clean line.
  */
 import type { CliIo } from './io';
+import { forTerminal } from '../report/escape';
 
 /** Inputs smaller than this finish before a bar would be worth drawing. */
 export const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
@@ -54,7 +55,7 @@ export function progressBar(io: Pick<CliIo, 'stderr' | 'isTTY'>, label: string, 
       last = t;
       const f = Math.max(0, Math.min(1, done / total));
       const full = Math.round(f * width);
-      io.stderr(`\r${name} [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}% ${mb(done)} of ${mb(total)}\x1b[K`);
+      io.stderr(`\r${forTerminal(name)} [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}% ${mb(done)} of ${mb(total)}\x1b[K`);
       drawn = true;
     },
     end() {
@@ -67,7 +68,7 @@ export function progressBar(io: Pick<CliIo, 'stderr' | 'isTTY'>, label: string, 
 /** A one-line note on a TTY (e.g. while analyze reads in worker threads), cleared by `end()`. */
 export function progressNote(io: Pick<CliIo, 'stderr' | 'isTTY'>, text: string, opts: { quiet?: boolean } = {}): Progress {
   if (!io.isTTY || opts.quiet) return SILENT;
-  io.stderr(`${text}\x1b[K`);
+  io.stderr(`${forTerminal(text)}\x1b[K`);
   return { update() {}, end() { io.stderr('\r\x1b[K'); } };
 }
 

@@ -12,6 +12,7 @@ import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { writeArrowFile } from './arrow';
+import { forTerminal } from '../report/escape';
 
 export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE]
 
@@ -116,7 +117,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const lines = bins.map((b) =>
     `${b.start.padEnd(24)} ${String(b.packets).padStart(8)} ${String(b.bytes).padStart(11)} ${String(b.synOnly).padStart(6)} ${String(b.resets).padStart(5)} ${`${b.resetsByClient}/${b.resetsByServer}`.padStart(9)} ${String(b.retransmissions).padStart(5)} ${String(b.zeroWindows).padStart(5)} ${String(b.activeFlows).padStart(7)}`,
   );
-  await writePieces(io, [`${path}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n`, ...lines.map((l) => l + '\n')]);
+  await writePieces(io, [`${forTerminal(path)}: ${bins.length} bins of ${interval} s (align ${align})\n${head}\n`, ...lines.map((l) => l + '\n')]);
   io.stderr(warningLines(warnings));
   return EXIT_OK;
 }

@@ -6,6 +6,7 @@ import { ArgumentError } from '../errors';
 import { parseDuration } from '../time';
 import { watch, Watcher, WatchIncident, WatchOptions } from '../watch/watcher';
 import { CliIo, EXIT_OK, parse } from './common';
+import { forTerminal } from '../report/escape';
 
 export const WATCH_HELP = `usage: alibi watch --iface IF [--filter BPF] [--port P] --log FILE@COMPONENT[:TZ] ...
                    [--keep 10m] [--out DIR] [--json]
@@ -49,7 +50,7 @@ export function alertLine(kind: 'start' | 'end', i: WatchIncident): string {
   const head = kind === 'start'
     ? `${i.at} INCIDENT ${i.id} STARTED at ${i.start}: suspect ${who}`
     : `${i.at} INCIDENT ${i.id} ENDED ${i.start} – ${i.end} (${i.duration} s${i.interrupted ? ', watch stopped' : ''}): ${who}`;
-  return `${head} — ${i.summary} Evidence: ${i.evidence.join('; ')}${i.dir ? ` [${i.dir}]` : ''}\n`;
+  return forTerminal(`${head} — ${i.summary} Evidence: ${i.evidence.join('; ')}${i.dir ? ` [${i.dir}]` : ''}`) + '\n';
 }
 
 export function optionsFromFlags(v: Record<string, unknown>): WatchOptions {
@@ -101,12 +102,12 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
   const emit = (kind: 'start' | 'end') => (i: WatchIncident) => io.stdout(asJson ? JSON.stringify({ event: `incident-${kind}`, ...i }) + '\n' : alertLine(kind, i));
   w.on('incident-start', emit('start'));
   w.on('incident-end', emit('end'));
-  w.on('incident-saved', (s: { dir: string; files: string[] }) => io.stderr(`alibi watch: saved ${s.dir}: ${s.files.join(', ')}\n`));
-  w.on('error', (e: Error) => io.stderr(`alibi watch: ${e.message}\n`));
+  w.on('incident-saved', (s: { dir: string; files: string[] }) => io.stderr(forTerminal(`alibi watch: saved ${s.dir}: ${s.files.join(', ')}`) + '\n'));
+  w.on('error', (e: Error) => io.stderr(forTerminal(`alibi watch: ${e.message}`) + '\n'));
   if (values.stats) {
     w.on('stats', (s) => io.stderr(`${s.at} ${s.packets} packets, recorder ${s.recorder.packets} packets / ${(s.recorder.bytes / 1048576).toFixed(1)} MiB${s.openIncident ? `, incident ${s.openIncident} open` : ''}\n`));
   }
-  io.stderr(`alibi watch: capturing on ${opts.iface} (filter "${opts.filter ?? (opts.port ? `tcp port ${opts.port}` : 'tcp')}"); ${opts.logs!.length} log(s); Ctrl-C to stop\n`);
+  io.stderr(forTerminal(`alibi watch: capturing on ${opts.iface} (filter "${opts.filter ?? (opts.port ? `tcp port ${opts.port}` : 'tcp')}"); ${opts.logs!.length} log(s); Ctrl-C to stop`) + '\n');
   await new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done);

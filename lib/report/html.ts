@@ -13,10 +13,19 @@
  */
 import * as fs from 'node:fs';
 import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../correlate/model';
+import { showBidi } from './escape';
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/**
+ * Escapes text for HTML element content and quoted attribute values; bidi controls are shown as
+ * `\u{NNNN}` (`showBidi`), so no input can reverse the text it sits in.
+ */
 export function escapeHtml(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return showBidi(String(s ?? '')).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A name from the input (a vantage, component, file): escaped and isolated, so right-to-left letters in it cannot reorder the text around it. */
+export function nameHtml(s: unknown): string {
+  return `<bdi>${escapeHtml(s)}</bdi>`;
 }
 
 /**
@@ -26,7 +35,7 @@ export function escapeHtml(s: unknown): string {
  * scriptJson({ s: '</script>' }) //=> '{"s":"\\u003c/script\\u003e"}'
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? showBidi(v) : v)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 let assets: { js: string; css: string } | undefined;
@@ -140,7 +149,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
   const sameDay = inc.start.slice(0, 10) === inc.end.slice(0, 10);
   const range = sameDay ? `${escapeHtml(inc.start.slice(0, 10))} ${escapeHtml(clock(inc.start))} → ${escapeHtml(clock(inc.end))} UTC` : `${escapeHtml(when(inc.start))} → ${escapeHtml(when(inc.end))}`;
   const signals = inc.signals
-    .map((s) => `<tr><td>${escapeHtml(s.kind)}</td><td>${escapeHtml(s.source)}</td><td>${escapeHtml(clock(s.start))}</td><td>${escapeHtml(clock(s.end))}</td><td class="n">${num(s.baseline)}</td><td class="n">${num(s.observed)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`)
+    .map((s) => `<tr><td>${escapeHtml(s.kind)}</td><td>${nameHtml(s.source)}</td><td>${escapeHtml(clock(s.start))}</td><td>${escapeHtml(clock(s.end))}</td><td class="n">${num(s.baseline)}</td><td class="n">${num(s.observed)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`)
     .join('');
   return `<section class="incident kind-${escapeHtml(c.kind)}" id="incident-${i + 1}">
 <div class="inc-head"><h3>Incident ${i + 1} <span class="range">${range} (${num(inc.duration)} s)</span></h3>
@@ -148,7 +157,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
 <p class="verdict"><span class="label">Verdict</span> <strong class="culprit">${escapeHtml(verdictSentence(inc))}</strong>
 <span class="conf" title="confidence"><span class="bar"><span style="width:${pct}%"></span></span> ${pct}% confidence</span></p>
 ${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
-${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${escapeHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
+${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${nameHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
 <h4>Evidence</h4>
 <ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
@@ -157,14 +166,14 @@ ${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspe
 }
 
 function sourceRow(s: SourceDoc): string {
-  const file = escapeHtml(s.file);
+  const file = nameHtml(s.file);
   if (s.type === 'capture') {
     const states = s.states && typeof s.states === 'object' ? Object.entries(s.states as Record<string, number>).map(([k, v]) => `${escapeHtml(k)} ${num(v)}`).join(', ') : '';
-    return `<tr><td>capture</td><td>${escapeHtml(s.name)}</td><td class="file">${file}</td><td>${num(s.packets)} packets, ${num(s.connections)} connections${states ? ` (${states})` : ''}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
+    return `<tr><td>capture</td><td>${nameHtml(s.name)}</td><td class="file">${file}</td><td>${num(s.packets)} packets, ${num(s.connections)} connections${states ? ` (${states})` : ''}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
   }
   const sil = Array.isArray(s.silences) ? (s.silences as { start: string; end: string; duration: number }[]) : [];
   const silText = sil.length ? `; silent ${sil.map((x) => `${escapeHtml(clock(x.start))}–${escapeHtml(clock(x.end))} (${num(x.duration)} s)`).join(', ')}` : '; no silence';
-  return `<tr><td>log</td><td>${escapeHtml(s.name)}</td><td class="file">${file}</td><td>${escapeHtml(s.format)}, read in ${escapeHtml(s.timezone)}, ${num(s.lines)} lines${silText}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
+  return `<tr><td>log</td><td>${nameHtml(s.name)}</td><td class="file">${file}</td><td>${escapeHtml(s.format)}, read in ${escapeHtml(s.timezone)}, ${num(s.lines)} lines${silText}</td><td>${escapeHtml(when(s.first))}</td><td>${escapeHtml(when(s.last))}</td></tr>`;
 }
 
 function listSection(title: string, items: string[], cls: string): string {
@@ -185,11 +194,11 @@ export function htmlReport(doc: AnalyzeDocument): string {
   const headline = n === 0 ? 'No incident' : n === 1 ? '1 incident' : `${n} incidents`;
   const summary = doc.incidents.map((inc) => verdictSentence(inc)).join('; ');
   const clocks = doc.clocks
-    .map((c) => `<tr><td>${escapeHtml(c.between[0])}</td><td>${escapeHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${c.applied ? 'applied' : 'not applied'}</td><td>${escapeHtml(c.method)}</td></tr>`)
+    .map((c) => `<tr><td>${nameHtml(c.between[0])}</td><td>${nameHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${c.applied ? 'applied' : 'not applied'}</td><td>${escapeHtml(c.method)}</td></tr>`)
     .join('');
   const warnings = doc.warnings
     .slice(0, MAX_WARNINGS)
-    .map((w) => `<tr><td class="file">${escapeHtml(w.file ?? '')}</td><td>${w.line !== undefined ? `line ${num(w.line)}` : `offset ${num(w.offset ?? '?')}, packet ${num(w.packet ?? '?')}`}</td><td>${escapeHtml(w.code)}</td><td>${escapeHtml(w.reason)}</td></tr>`)
+    .map((w) => `<tr><td class="file">${nameHtml(w.file ?? '')}</td><td>${w.line !== undefined ? `line ${num(w.line)}` : `offset ${num(w.offset ?? '?')}, packet ${num(w.packet ?? '?')}`}</td><td>${escapeHtml(w.code)}</td><td>${escapeHtml(w.reason)}</td></tr>`)
     .join('');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -67,7 +67,7 @@ export function textReport(doc: AnalyzeDocument): string {
   if (doc.warnings.length) {
     out.push(`Warnings (${doc.warnings.length}${doc.warnings.length > 5 ? ', first 5; all in --json' : ''}):`);
     for (const w of doc.warnings.slice(0, 5)) {
-      const at = w.line !== undefined ? `line ${w.line}` : w.offset !== undefined && w.offset !== null ? `offset ${w.offset}` : '';
+      const at = w.line !== undefined ? `line ${w.line}` : w.offset !== undefined && w.offset !== null ? `offset ${w.offset}${w.packet !== undefined && w.packet !== null ? `, packet ${w.packet}` : ''}` : '';
       out.push(`  ${w.file ?? ''}${at ? `: ${at}` : ''}: ${w.reason}`);
     }
   }

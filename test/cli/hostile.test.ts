@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { csvCell, flowsCommand } from '../../lib/cli/flows';
 import { infoCommand } from '../../lib/cli/info';
 import { forTerminal } from '../../lib/report/escape';
-import { pcapHeader, pcapRecord } from '../helpers/pcap';
+import { pcapHeader, pcapngBlock, pcapRecord } from '../helpers/pcap';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-hostile-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -21,17 +21,7 @@ async function run(cmd: typeof infoCommand, args: string[]): Promise<{ out: stri
   return { out, err, code };
 }
 
-/** A pcapng block: type, body (padded to 4), lengths. */
-function block(type: number, body: Buffer): Buffer {
-  const pad = (4 - (body.length % 4)) % 4;
-  const len = 12 + body.length + pad;
-  const b = Buffer.alloc(len);
-  b.writeUInt32LE(type, 0);
-  b.writeUInt32LE(len, 4);
-  body.copy(b, 8);
-  b.writeUInt32LE(len, len - 4);
-  return b;
-}
+const block = pcapngBlock;
 function option(code: number, value: Buffer): Buffer {
   const pad = (4 - (value.length % 4)) % 4;
   const o = Buffer.alloc(4 + value.length + pad);
@@ -109,37 +99,56 @@ test('watch --max-memory past what one buffer can hold is a usage error, not an 
   expect(optionsFromFlags({ iface: 'lo', 'max-memory': '256MiB' }).maxBytes).toBe(256 * 2 ** 20);
 });
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { writeFlood } = require('../../bench/flood.js') as { writeFlood: (file: string, n: number) => void };
+const floodFile = path.join(tmp, 'flood.pcap');
+const FLOOD = 300_000;
+
 test('flows --csv on a SYN flood streams its rows: 300,000 connections under a 96 MB heap (the records were all kept before)', () => {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const n = 300_000;
-  const frame = 14 + 20 + 20;
-  // One buffer written in place (300,000 records): the header from the helper, the records here.
-  const out = Buffer.alloc(24 + n * (16 + frame));
-  pcapHeader(1).copy(out, 0);
-  for (let i = 0, o = 24; i < n; i++, o += 16 + frame) {
-    out.writeUInt32LE(1764770000 + Math.floor(i / 10000), o);
-    out.writeUInt32LE((i % 10000) * 100, o + 4);
-    out.writeUInt32LE(frame, o + 8);
-    out.writeUInt32LE(frame, o + 12);
-    const f = o + 16;
-    out.writeUInt16BE(0x0800, f + 12);
-    out[f + 14] = 0x45;
-    out.writeUInt16BE(40, f + 16);
-    out[f + 22] = 64;
-    out[f + 23] = 6;
-    out.writeUInt32BE((10 << 24) | i, f + 26); // a distinct source per SYN
-    out.writeUInt32BE(0x0aff0001, f + 30);
-    out.writeUInt16BE(1024 + (i % 60000), f + 34);
-    out.writeUInt16BE(443, f + 36);
-    out.writeUInt32BE(i, f + 38);
-    out[f + 46] = 5 << 4;
-    out[f + 47] = 0x02;
-    out.writeUInt16BE(1024, f + 48);
-  }
-  const file = path.join(tmp, 'flood.pcap');
-  fs.writeFileSync(file, out);
+  writeFlood(floodFile, FLOOD);
   const cli = path.resolve(__dirname, '../../dist/cli.js');
-  const r = spawnSync('bash', ['-c', `set -o pipefail; node --max-old-space-size=96 ${JSON.stringify(cli)} flows --csv ${JSON.stringify(file)} | wc -l`], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node --max-old-space-size=96 ${JSON.stringify(cli)} flows --csv ${JSON.stringify(floodFile)} | wc -l`], { encoding: 'utf8' });
   expect(r.stderr).not.toMatch(/heap out of memory/);
-  expect([r.status, Number(r.stdout.trim())]).toEqual([0, n + 1]);
+  expect([r.status, Number(r.stdout.trim())]).toEqual([0, FLOOD + 1]);
 }, 60_000);
+
+test('flows --json, which holds every record, stops with a MemoryLimitError (exit 1, what to do) before V8 aborts at its heap limit', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  if (!fs.existsSync(floodFile)) writeFlood(floodFile, FLOOD);
+  const cli = path.resolve(__dirname, '../../dist/cli.js');
+  // Before: "FATAL ERROR: Reached heap limit", SIGABRT, exit 134.
+  const r = spawnSync(process.execPath, ['--max-old-space-size=96', cli, 'flows', '--json', floodFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  expect(r.stderr).not.toMatch(/heap out of memory/);
+  expect(r.stderr.startsWith(`alibi: ${floodFile}: `)).toBe(true);
+  expect(r.stderr).toMatch(/: [\d,]+ connections held for the JSON document fill \d+ MiB of the \d+ MiB heap: use --csv \(streamed: each connection written as it finishes, none held\), or give Node more heap/);
+  expect(r.stdout).toBe('');
+  expect(r.status).toBe(1);
+}, 60_000);
+
+describe('names and file names from the input on their way out of analyze', () => {
+  const { alibi } = require('../helpers/cli') as typeof import('../helpers/cli');
+  const lab = path.resolve(__dirname, '../../captures/stunnel-freeze');
+  // A file name carrying a screen clear and a right-to-left override, and a right-to-left name.
+  const evil = path.join(tmp, 'srv\u001b[2J\u202egpj.pcap');
+  fs.copyFileSync(path.join(lab, 'server.pcap'), evil);
+  const args = ['analyze', '--capture', `${evil}@שרת`, '--log', `${path.join(lab, 'stunnel.log')}@stunnel:America/New_York`, '--service', 'stunnel=10.0.2.2:443'];
+
+  test('the text report shows them as escapes: no raw control or bidi character reaches the terminal', () => {
+    const r = alibi(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('srv\\x1b[2J\\u{202e}gpj.pcap');
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  test('the HTML page isolates names in <bdi> and shows bidi overrides as escapes, in markup and chart data', () => {
+    const html = path.join(tmp, 'r.html');
+    const r = alibi([...args, '--html', html]);
+    expect(r.code).toBe(0);
+    const page = fs.readFileSync(html, 'utf8');
+    expect(page).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(page).toContain('<bdi>שרת</bdi>');
+    expect(page).toMatch(/<bdi>[^<]*srv\x1b\[2J\\u\{202e\}gpj\.pcap<\/bdi>/);
+  });
+});

@@ -146,7 +146,8 @@ describe('bounded state', () => {
     const base = used();
     const series = new SeriesAccumulator({ interval: 1 });
     const pass = new CapturePass({ observer: series });
-    const r = new CaptureReader(new Uint8Array(b), { file: 'years.pcap' });
+    // Every record as stored: the reader's time check would leave out the lone years-away ones.
+    const r = new CaptureReader(new Uint8Array(b), { file: 'years.pcap', timeCheck: false });
     for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
     pass.finish(r, 'years.pcap');
     const cols = series.columns();

@@ -108,7 +108,8 @@ describe('fuzz regression fixtures (test/fixtures/fuzz)', () => {
       if (c.expect.overflow !== undefined) {
         const series = new SeriesAccumulator({ interval: 1 });
         const pass = new CapturePass({ observer: series });
-        const rd = new CaptureReader(bytes, { file: c.file });
+        // Every record as stored, the years-away one included: these fixtures hold the series' bound.
+        const rd = new CaptureReader(bytes, { file: c.file, timeCheck: false });
         for (let p = rd.next(); p !== null; p = rd.next()) pass.packet(p);
         pass.finish(rd, c.file);
         expect(series.overflow).toBe(c.expect.overflow);

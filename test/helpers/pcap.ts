@@ -21,3 +21,15 @@ export function pcapRecord(sec: number, usec: number, data: Uint8Array, capLen =
   Buffer.from(data.buffer, data.byteOffset, capLen).copy(r, 16);
   return r;
 }
+
+/** One pcapng block (little-endian): type, body padded to 32 bits, both length fields. */
+export function pcapngBlock(type: number, body: Buffer): Buffer {
+  const pad = (4 - (body.length % 4)) % 4;
+  const len = 12 + body.length + pad;
+  const b = Buffer.alloc(len);
+  b.writeUInt32LE(type, 0);
+  b.writeUInt32LE(len, 4);
+  body.copy(b, 8);
+  b.writeUInt32LE(len, len - 4);
+  return b;
+}

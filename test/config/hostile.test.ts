@@ -1,0 +1,49 @@
+/**
+ * What a user types, made to break it (#22): the issue's hostile configs, kept as fixtures, each a
+ * usage error naming its field through the built CLI; and a short fixed-seed run of the config and
+ * command-line fuzzer (`npm run fuzz -- --target config`), which must find nothing.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { alibi } from '../helpers/cli';
+import { REPO } from '../helpers/corpus';
+
+const fixtures: { name: string; config: unknown; field: string }[] = JSON.parse(fs.readFileSync(path.join(REPO, 'test/fixtures/hostile/configs.json'), 'utf8'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-hostile-config-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+fs.copyFileSync(path.join(REPO, 'captures/healthy/server.pcap'), path.join(dir, 'a.pcap'));
+fs.writeFileSync(path.join(dir, 'a.log'), '2026-11-25T13:37:07Z hello\n');
+
+describe('hostile configs are usage errors naming the field', () => {
+  test.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, f) => {
+    const file = path.join(dir, 'alibi.json');
+    fs.writeFileSync(file, JSON.stringify(f.config));
+    const r = alibi(['analyze', file]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toContain(`alibi.json: ${f.field}`);
+    expect(r.code).toBe(2);
+  });
+});
+
+test('the config and command-line fuzzer, seed 20261203, finds nothing in 400 cases of each kind', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fuzzConfig } = require('../../fuzz/config.js');
+  const r = await fuzzConfig({ seed: 20261203, cases: 400, seconds: 60 });
+  expect(r.findings).toEqual([]);
+  expect(r.cases).toEqual({ config: 400, cli: 400, watch: 400 });
+}, 120_000);
+
+test('a folder given as a capture is an input error naming it, not an internal error (the fuzzer found it)', () => {
+  const r = alibi(['info', dir]);
+  expect(r.stderr).toBe(`alibi: ${dir}: is a folder, not a capture (give the files in it, or a glob for a rotated set)\n`);
+  expect(r.code).toBe(1);
+});
+
+test('a zone carrying a bidi override is shown escaped in the logs command\'s error (the fuzzer found it)', () => {
+  const r = alibi(['logs', path.join(dir, 'a.log'), '--tz', '\u202eevil']);
+  expect(r.stderr).toContain('--tz "\\u{202e}evil" is not a time zone');
+  expect(r.stderr).not.toContain('\u202e');
+  expect(r.code).toBe(2);
+});
