@@ -77,13 +77,27 @@ export const FLOW_ARROW_COLUMNS: ArrowColumn<FlowRecord>[] = [
 
 /** One CSV row per flow, columns as FLOW_CSV_COLUMNS. */
 export function flowCsvRow(f: FlowRecord): string {
-  return [
-    f.id, f.client.ip, f.client.port, f.server.ip, f.server.port, f.start, f.end, f.duration,
-    f.packets.c2s, f.packets.s2c, f.bytes.c2s, f.bytes.s2c, f.payload.c2s, f.payload.s2c,
-    f.syn.c2s, f.syn.s2c, f.synAck.c2s, f.synAck.s2c, f.fin.c2s, f.fin.s2c, f.rst.c2s, f.rst.s2c,
-    f.state, f.history, f.handshakeRtt, f.retransmissions.c2s, f.retransmissions.s2c,
-    f.zeroWindows.c2s, f.zeroWindows.s2c, f.vantage,
-  ].map(csvCell).join(',');
+  // One template, not 30 csvCell calls: every field but the vantage is a number or text the
+  // decoder wrote (addresses, ISO times, Zeek letters), none of which needs quoting or can start
+  // a formula; the vantage is the user's and goes through csvCell (cached: one per capture).
+  // 10 M rows: 51 s → see bench/flood.js.
+  const c = f.client;
+  const v = f.server;
+  const p = f.packets, b = f.bytes, y = f.payload, r = f.retransmissions, z = f.zeroWindows;
+  return `${f.id},${c.ip},${c.port},${v.ip},${v.port},${f.start},${f.end},${f.duration},${p.c2s},${p.s2c},${b.c2s},${b.s2c},${y.c2s},${y.s2c},` +
+    `${f.syn.c2s},${f.syn.s2c},${f.synAck.c2s},${f.synAck.s2c},${f.fin.c2s},${f.fin.s2c},${f.rst.c2s},${f.rst.s2c},${f.state},${f.history},${f.handshakeRtt ?? ''},` +
+    `${r.c2s},${r.s2c},${z.c2s},${z.s2c},${vantageCell(f.vantage)}`;
+}
+
+let lastVantage: string | undefined;
+let lastVantageCell = '';
+function vantageCell(v: string | undefined): string {
+  if (v === undefined) return '';
+  if (v !== lastVantage) {
+    lastVantage = v;
+    lastVantageCell = csvCell(v);
+  }
+  return lastVantageCell;
 }
 
 export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -108,15 +122,19 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   // CSV rows go out as their connections finish, in the order they always had: the records are
   // not kept, so a SYN flood of millions of connections costs the live table, not its history.
   const streamCsv = values.csv === true && values.arrow === undefined;
-  let rows: string[] = [];
+  // Rows are encoded into a 1 MiB buffer as they are made and leave as one string per MiB: an
+  // array of 4,096 row strings lived long enough to be promoted and cost the old generation's
+  // collector a third of a 10 M-connection run (53 s → 40 s).
+  let block = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
   let headerDone = false;
   // stdout said it is full (a pipe read slowly): the pass waits for it between slots.
   let full = false;
   const flushRows = () => {
     const head = headerDone ? '' : FLOW_CSV_COLUMNS.join(',') + '\n';
     headerDone = true;
-    if (head || rows.length) full = io.stdout(head + rows.join('')) === false || full;
-    rows = [];
+    if (head || used) full = io.stdout(head + block.toString('utf8', 0, used)) === false || full;
+    used = 0;
   };
   const waitForReader = (): Promise<void> | undefined => {
     if (!full || !io.drained) return undefined;
@@ -130,7 +148,13 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     keepFlows: !streamCsv,
     onFlow: streamCsv
       ? (f) => {
-          if (rows.push(flowCsvRow(f) + '\n') >= 4096) flushRows();
+          const row = flowCsvRow(f) + '\n';
+          // Three bytes per UTF-16 unit at most; a row longer than the block gets a block of its own.
+          if (used + row.length * 3 > block.length) {
+            flushRows();
+            if (row.length * 3 > block.length) block = Buffer.allocUnsafe(row.length * 3);
+          }
+          used += block.write(row, used);
         }
       : heldRecordsGuard(path, values.json ? 'the JSON document' : values.arrow !== undefined ? 'the Arrow file' : 'sorting', values.arrow !== undefined ? 'write --csv instead (streamed: each connection written as it finishes, none held)' : 'use --csv (streamed: each connection written as it finishes, none held)'),
   });
