@@ -2,7 +2,7 @@
 /**
  * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
  *
- *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--no-build]
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--skip-flood] [--no-build]
  *
  * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
  * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
@@ -84,7 +84,7 @@ async function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, skipRotated: false, rotatedPackets: 1000000, build: true };
+  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, skipRotated: false, rotatedPackets: 1000000, skipFlood: false, floodConnections: 10000000, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
@@ -95,9 +95,11 @@ function parseArgs(argv) {
     else if (a === '--skip-analyze') o.skipAnalyze = true;
     else if (a === '--skip-rotated') o.skipRotated = true;
     else if (a === '--rotated-packets') o.rotatedPackets = Number(argv[++i]);
+    else if (a === '--skip-flood') o.skipFlood = true;
+    else if (a === '--flood-connections') o.floodConnections = Number(argv[++i]);
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--skip-flood] [--flood-connections N] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -404,6 +406,20 @@ function main() {
     } catch {
       doc.rows.rotated = { error: `bench/rotated.js exited ${r.status}` };
       console.log(`bench/rotated.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
+    }
+    fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  }
+  if (!opts.skipFlood) {
+    // A SYN flood of 10 M connections (issue 22): memory of the live table, not of the flood.
+    console.log('');
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'flood.js'), '--connections', String(opts.floodConnections), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const lines = (r.stdout || '').trimEnd().split('\n');
+    try {
+      doc.rows.flood = JSON.parse(lines[lines.length - 1]);
+      console.log(lines.slice(0, -1).join('\n'));
+    } catch {
+      doc.rows.flood = { error: `bench/flood.js exited ${r.status}` };
+      console.log(`bench/flood.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
     }
     fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }

@@ -22,6 +22,9 @@ export const enum BlockType {
 const BOM = 0x1a2b3c4d;
 const KNOWN_BLOCKS = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 0xa, 0xb, 0xbad, 0x40000bad, 0x0a0d0d0a]);
 
+/** 9999-12-31T23:59:59Z: the last second an ISO-8601 date with a four-digit year can show. */
+export const MAX_TIME_SEC = 253_402_300_799;
+
 /** Is this the start of a pcapng Section Header Block? */
 export function sniffPcapng(b: Uint8Array, o = 0): boolean {
   return b.length - o >= 4 && u32le(b, o) === BlockType.SHB;
@@ -75,6 +78,8 @@ export class PcapngParser implements FormatParser {
   interfaces: InterfaceInfo[] = [];
   need = 12;
   produced = false;
+  /** A record left out (an impossible time): the reader turns it into a warning. */
+  note: MalformedRecordError | null = null;
   sections = 0;
   /** Counts of blocks skipped by type (NRB, DSB, custom, unknown). */
   skippedBlocks = new Map<number, number>();
@@ -118,7 +123,8 @@ export class PcapngParser implements FormatParser {
     if (f === undefined) return 0;
     const capLen = le ? u32le(b, pos + 20) : u32be(b, pos + 20);
     if (capLen > len - 32) return 0;
-    this.stamp(rec, f, le ? u32le(b, pos + 12) : u32be(b, pos + 12), le ? u32le(b, pos + 16) : u32be(b, pos + 16));
+    // A time no date can show: `step` reports it.
+    if (!this.stamp(rec, f, le ? u32le(b, pos + 12) : u32be(b, pos + 12), le ? u32le(b, pos + 16) : u32be(b, pos + 16))) return 0;
     this.fill(rec, f, b, pos + 28, capLen, le ? u32le(b, pos + 24) : u32be(b, pos + 24), fileOffset);
     return len;
   }
@@ -197,7 +203,21 @@ export class PcapngParser implements FormatParser {
     this.produced = true;
   }
 
-  private stamp(rec: PacketRecord, f: InterfaceInfo, hi: number, lo: number) {
+  /**
+   * A record whose time is before 1970 or past 9999 (a damaged timestamp, or an if_tsresol /
+   * if_tsoffset that cannot be right): left out with a warning, as no date can show it.
+   */
+  private impossibleTime(rec: PacketRecord, len: number, fileOffset: number): number {
+    this.note = new MalformedRecordError(
+      `record time ${rec.tsSec} s since 1970 is outside the years 1970-9999 (a damaged timestamp, or an interface's if_tsresol or if_tsoffset): record left out`,
+      this.where(fileOffset),
+    );
+    this.index++;
+    return len;
+  }
+
+  /** Writes the record's time; false (nothing else changed) when it is outside 1970-9999. */
+  private stamp(rec: PacketRecord, f: InterfaceInfo, hi: number, lo: number): boolean {
     const D = f.tsRes;
     // Packets of the same second (most of them) share its start: no division for them.
     if (hi === this.cHi && D === this.cD && lo >= this.cLo && lo < this.cEnd) {
@@ -217,10 +237,12 @@ export class PcapngParser implements FormatParser {
       } else this.cD = -1;
     }
     rec.tsRes = f.tsRes;
+    if (!(rec.tsSec >= 0 && rec.tsSec <= MAX_TIME_SEC)) return false;
     rec.hasTimestamp = true;
     this.lastSec = rec.tsSec;
     this.lastFrac = rec.tsFrac;
     this.lastRes = rec.tsRes;
+    return true;
   }
 
   private epb(b: Uint8Array, pos: number, len: number, fileOffset: number, rec: PacketRecord): number {
@@ -231,7 +253,7 @@ export class PcapngParser implements FormatParser {
     if (capLen > len - 32) {
       throw new BadLengthError(`total block length ${len} of an EPB is too small for ${capLen} bytes of packet data`, this.where(fileOffset));
     }
-    this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le));
+    if (!this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le))) return this.impossibleTime(rec, len, fileOffset);
     this.fill(rec, f, b, pos + 28, capLen, u32(b, pos + 24, le), fileOffset);
     return len;
   }
@@ -244,7 +266,7 @@ export class PcapngParser implements FormatParser {
     if (capLen > len - 32) {
       throw new BadLengthError(`total block length ${len} of a packet block is too small for ${capLen} bytes of packet data`, this.where(fileOffset));
     }
-    this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le));
+    if (!this.stamp(rec, f, u32(b, pos + 12, le), u32(b, pos + 16, le))) return this.impossibleTime(rec, len, fileOffset);
     this.fill(rec, f, b, pos + 28, capLen, u32(b, pos + 24, le), fileOffset);
     return len;
   }

@@ -101,6 +101,43 @@ describe('records with impossible times', () => {
   });
 });
 
+test('pcapng times no date can show (past 9999 through if_tsresol, before 1970 through if_tsoffset) are left out: nothing prints NaN', () => {
+  const opt = (code: number, v: Buffer) => Buffer.concat([Buffer.from([code & 0xff, code >> 8, v.length & 0xff, v.length >> 8]), v, Buffer.alloc((4 - (v.length % 4)) % 4)]);
+  const shb = Buffer.alloc(16);
+  shb.writeUInt32LE(0x1a2b3c4d, 0);
+  shb.writeUInt16LE(1, 4);
+  shb.writeBigInt64LE(-1n, 8);
+  const idb = (opts: Buffer) => pcapngBlock(1, Buffer.concat([Buffer.from([1, 0, 0, 0, 0xff, 0xff, 0, 0]), opts, opt(0, Buffer.alloc(0))]));
+  const epb = (ts: bigint) => {
+    const h = Buffer.alloc(20);
+    h.writeUInt32LE(Number(ts >> 32n), 4);
+    h.writeUInt32LE(Number(ts & 0xffffffffn), 8);
+    h.writeUInt32LE(60, 12);
+    h.writeUInt32LE(60, 16);
+    return pcapngBlock(6, Buffer.concat([h, Buffer.from(frame)]));
+  };
+  const off = Buffer.alloc(8);
+  off.writeBigInt64LE(-(2n ** 62n));
+  const cases = [
+    { opts: opt(9, Buffer.from([0])), ts: [2n ** 60n, 2n ** 60n + 1n] }, // if_tsresol 10^0: 2^60 seconds
+    { opts: opt(14, off), ts: [5_000_000n, 6_000_000n] }, // if_tsoffset -2^62 s
+  ];
+  for (const c of cases) {
+    const bytes = new Uint8Array(Buffer.concat([pcapngBlock(0x0a0d0d0a, shb), idb(c.opts), ...c.ts.map(epb)]));
+    const got = read(bytes);
+    expect(got.secs).toEqual([]);
+    expect(got.warnings.map((w) => [w.code, w.packet])).toEqual([['malformed', 0], ['malformed', 1]]);
+    expect(got.warnings[0].reason).toMatch(/^record time -?\d+ s since 1970 is outside the years 1970-9999 \(a damaged timestamp, or an interface's if_tsresol or if_tsoffset\): record left out$/);
+    const f = path.join(os.tmpdir(), `alibi-nan-${process.pid}.pcapng`);
+    fs.writeFileSync(f, bytes);
+    const info = alibi(['info', f]);
+    fs.rmSync(f);
+    expect(info.code).toBe(0);
+    expect(info.stdout).not.toMatch(/NaN/);
+    expect(info.stdout).toMatch(/first packet:\s+-\n/);
+  }
+});
+
 describe('analyze on a lab capture with one flipped bit', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-flip-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
