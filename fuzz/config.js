@@ -203,7 +203,7 @@ const ARG_VALUES = [
   '=HYPERLINK("x")', '\u001b[2J', '\u202eevil', '--', '-h',
 ];
 
-function cliProperty(dir, lib, flagsOf) {
+function cliProperty(dir, lib, flagsOf, exits) {
   const out = path.join(dir, 'out');
   const token = (cmd) => {
     const flags = flagsOf[cmd] ?? [];
@@ -215,7 +215,14 @@ function cliProperty(dir, lib, flagsOf) {
       { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => [s]) },
     );
   };
+  // Mostly runs that do work: the command, an input it reads, and a few flags.
+  const inputOf = { analyze: ['ok.json', '--capture', 'a.pcap@server'], flows: ['a.pcap'], series: ['a.pcap'], info: ['a.pcap'], logs: ['a.log'] };
+  const working = fc.constantFrom('analyze', 'flows', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 3 }).map((ts) => {
+    const inp = inputOf[cmd];
+    return cmd === 'analyze' ? [cmd, ...(ts.length % 2 ? [inp[0]] : inp.slice(1)), ...ts.flat()] : [cmd, inp[0], ...ts.flat()];
+  }));
   const argv = fc.oneof(
+    { weight: 6, arbitrary: working },
     { weight: 9, arbitrary: fc.constantFrom('analyze', 'flows', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 6 }).map((ts) => [cmd, ...ts.flat()])) },
     { weight: 1, arbitrary: fc.array(fc.constantFrom(...ARG_VALUES, 'help', '--version', 'bogus'), { maxLength: 3 }) },
   );
@@ -235,6 +242,7 @@ function cliProperty(dir, lib, flagsOf) {
       process.chdir(cwd);
     }
     if (![0, 1, 2].includes(code)) throw new Error(`exit ${code}`);
+    exits[code]++;
     if (/internal error/.test(stderr)) throw new Error(`internal error: ${stderr.slice(0, 500)}`);
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/.test(stderr)) throw new Error(`raw control or bidi character on stderr: ${JSON.stringify(stderr.slice(0, 300))}`);
@@ -278,7 +286,7 @@ function libs() {
 
 /**
  * Runs the three properties for `seconds` (or `cases` each), seed `seed`.
- * @returns {Promise<{seed: number, cases: {config: number, cli: number, watch: number}, findings: string[]}>}
+ * @returns {Promise<{seed: number, cases: {config: number, cli: number, watch: number}, exits: Record<number, number>, findings: string[]}>}
  */
 async function fuzzConfig({ seconds = 60, seed = Date.now() % 2 ** 31, cases } = {}) {
   const lib = libs();
@@ -286,9 +294,11 @@ async function fuzzConfig({ seconds = 60, seed = Date.now() % 2 ** 31, cases } =
   const flagsOf = commandFlags();
   const findings = [];
   const counts = { config: 0, cli: 0, watch: 0 };
+  /** Command lines by exit code: 0 ran and wrote its output, 1 unreadable input, 2 usage error. */
+  const exits = { 0: 0, 1: 0, 2: 0 };
   const share = { config: 0.35, cli: 0.55, watch: 0.1 };
   try {
-    for (const [name, prop] of [['config', configProperty(dir, lib)], ['watch', watchProperty(lib, flagsOf)], ['cli', cliProperty(dir, lib, flagsOf)]]) {
+    for (const [name, prop] of [['config', configProperty(dir, lib)], ['watch', watchProperty(lib, flagsOf)], ['cli', cliProperty(dir, lib, flagsOf, exits)]]) {
       const params = { seed, interruptAfterTimeLimit: Math.round(seconds * 1000 * share[name]), numRuns: cases ?? 1e9, endOnFailure: false, markInterruptAsFailure: false };
       const r = name === 'cli' ? await fc.check(prop, params) : fc.check(prop, params);
       counts[name] = r.numRuns;
@@ -297,7 +307,7 @@ async function fuzzConfig({ seconds = 60, seed = Date.now() % 2 ** 31, cases } =
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return { seed, cases: counts, findings };
+  return { seed, cases: counts, exits, findings };
 }
 
 async function main() {
@@ -309,7 +319,7 @@ async function main() {
   const r = await fuzzConfig({ seconds: opt('--seconds', 60), seed: opt('--seed', Date.now() % 2 ** 31), cases: argv.includes('--cases') ? opt('--cases') : undefined });
   if (argv.includes('--json')) console.log(JSON.stringify(r));
   else {
-    console.log(`config/CLI fuzz: seed ${r.seed}; cases: ${r.cases.config} configs, ${r.cases.cli} command lines, ${r.cases.watch} watch flag sets; ${r.findings.length} findings`);
+    console.log(`config/CLI fuzz: seed ${r.seed}; cases: ${r.cases.config} configs, ${r.cases.cli} command lines (exit 0: ${r.exits[0]}, 1: ${r.exits[1]}, 2: ${r.exits[2]}; counted over every run, shrinking included), ${r.cases.watch} watch flag sets; ${r.findings.length} findings`);
     for (const f of r.findings) console.log(`  ${f}`);
   }
   process.exitCode = r.findings.length ? 1 : 0;
