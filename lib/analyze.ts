@@ -14,7 +14,7 @@ import type { RawAnalyzeConfig } from './config/schema';
 import type { Warning } from './errors';
 import { readLog, readLogSet } from './logs';
 import type { LogScanResult } from './logs';
-import { compareVantages, VantageComparison } from './correlate/ledger';
+import { clockOffsetSeconds, compareVantages, VantageComparison } from './correlate/ledger';
 import { CaptureScan, ScanRequest, scanCapture, scanCaptureThreaded, ServiceSpec } from './correlate/scan';
 import { THREAD_MIN_BYTES } from './passfile';
 import { scanInWorkers } from './correlate/workers';
@@ -28,6 +28,7 @@ import type { AnalyzeDocument, ClockEstimate, SourceDoc, TimelineData } from './
 export type { AnalyzeDocument, ClockEstimate, IncidentDoc, SignalDoc, SourceDoc, TimelineData } from './correlate/model';
 export { findIncidents, isSteadyLog, type IncidentSearch } from './correlate/incidents';
 import { isoSeconds } from './time';
+import { endpoint } from './flow/address';
 
 /**
  * The analyze configuration as a user writes it (SPEC.md, `schema/analyze-config.json`): captures
@@ -152,7 +153,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     if (top) {
       const component = logsCfg[0]?.component ?? 'service';
       services = [{ component, host: top.host, port: top.port }];
-      inferred.push(`service: ${component} = ${top.host}:${top.port} (the busiest server in the captures, ${top.connections} connections)`);
+      inferred.push(`service: ${component} = ${endpoint(top.host, top.port)} (the busiest server in the captures, ${top.connections} connections)`);
       // The per-service series need the service during the pass: read again with it known.
       scans = await scanAll(reqs.map((r) => ({ ...r, services })), cfg.parallel !== false);
     }
@@ -218,7 +219,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     // clock (the path's first capture is the reference); a smaller one only matches packets.
     const move = c.offset !== null && conf >= 0.8 ? Math.round(c.offset / interval) : 0;
     shiftOf.set(down.vantage, (shiftOf.get(up.vantage) ?? 0) - move);
-    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : -ROUND(c.offset, 6), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms); used to match packets between them${move ? `; ${down.vantage}'s series moved by ${ROUND(-move * interval, 3)} s` : ''}`, applied: c.offset !== null && conf >= 0.8 });
+    clocks.push({ between: [up.vantage, down.vantage], offset: c.offset === null ? null : clockOffsetSeconds(c.offset), confidence: ROUND(conf, 2), method: `${c.matched} packets seen at both (median difference, MAD ${ROUND((c.offsetMad ?? 0) * 1000, 3)} ms); used to match packets between them${move ? `; ${down.vantage}'s series moved by ${ROUND(-move * interval, 3)} s` : ''}`, applied: c.offset !== null && conf >= 0.8 });
   }
 
   // Captures and logs on the timeline.
@@ -256,7 +257,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
       const est = estimateLag(ref, p.cover, v.services[behind.component].synOnly, interval, 900);
       clocks.push({
         between: [p.vantage, v.vantage], offset: est.r >= 0.5 ? ROUND(est.lag * interval, 3) : null, confidence: ROUND(Math.max(0, est.r), 2),
-        method: `connections to ${behind.host}:${behind.port} at ${v.vantage} against connections ${front.component} accepted at ${p.vantage}, lags ±900 s (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
+        method: `connections to ${endpoint(behind.host, behind.port)} at ${v.vantage} against connections ${front.component} accepted at ${p.vantage}, lags ±900 s (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
         applied: est.confident,
       });
       if (est.confident) captureViews[idx] = viewOf(scans[idx], (shiftOf.get(v.vantage) ?? 0) + est.lag);
@@ -281,7 +282,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
       clocks.push({
         // An estimate is only given where the match is strong; otherwise what was tried is in `method`.
         between: [view.vantage, `${cfg.component} log`], offset: est.r >= 0.5 ? ROUND(est.lag * interval, 3) : null, confidence: ROUND(Math.max(0, est.r), 2),
-        method: `log lines per ${interval} s against accepted connections, ServerHellos and HTTP responses from ${svc.host}:${svc.port} at ${view.vantage}, lags ±900 s coarse to fine (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
+        method: `log lines per ${interval} s against accepted connections, ServerHellos and HTTP responses from ${endpoint(svc.host, svc.port)} at ${view.vantage}, lags ±900 s coarse to fine (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
         applied: est.confident,
       });
       // Applied only when the match is strong, clearly better than no shift and alone: an outage
@@ -322,11 +323,11 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
 
   for (const s of services) {
     if (!scans.length || scans.some((sc) => (sc.flows.perService[s.component]?.connections ?? 0) > 0)) continue;
-    missing.push(`no capture saw ${s.component}'s service ${s.host}:${s.port}: its input cannot be checked`);
+    missing.push(`no capture saw ${s.component}'s service ${endpoint(s.host, s.port)}: its input cannot be checked`);
     // A loopback service is only seen by a loopback capture; elsewhere no packet at all is a mistake to check.
     const busiest = scans.flatMap((sc) => sc.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
     if (!isLoopbackHost(s.host) || scans.some((sc) => !pathNames.includes(sc.vantage))) {
-      warnings.push({ file: null, offset: null, packet: null, code: 'service_unseen', reason: `no packet in any capture matches ${s.component}'s service ${s.host}:${s.port}${busiest ? ` (the busiest server in the captures is ${busiest.host}:${busiest.port}, ${busiest.connections} connections)` : ''}: check "services" — without it, ${s.component}'s input and answers cannot be seen` });
+      warnings.push({ file: null, offset: null, packet: null, code: 'service_unseen', reason: `no packet in any capture matches ${s.component}'s service ${endpoint(s.host, s.port)}${busiest ? ` (the busiest server in the captures is ${endpoint(busiest.host, busiest.port)}, ${busiest.connections} connections)` : ''}: check "services" — without it, ${s.component}'s input and answers cannot be seen` });
     }
   }
   for (const s of services) if (!logResults.some((l) => l.cfg.component === s.component)) missing.push(`no log for ${s.component}`);

@@ -10,7 +10,7 @@ import { ArgumentError } from '../errors';
 import * as fs from 'node:fs';
 import { AnalyzeInput, ConfigError, ConfigIssue, intervalSeconds, loadConfigFile, parseConfig } from '../config';
 import { htmlReport } from '../report/html';
-import { textReport } from '../report/text';
+import { textReport, verdictLines } from '../report/text';
 import { CliIo, EXIT_OK, json, parse } from './common';
 import { progressNote } from './progress';
 import { forTerminalLines } from '../report/escape';
@@ -32,6 +32,8 @@ which component failed — network segment, proxy, backend or the clients — wi
   --path V1,V2                vantage points from the clients towards the service
   --interval D                bin width (default 1s; with a config file, overrides its "interval")
   --json                      the analysis document on stdout
+  --quiet                     the verdict alone: one line per incident, or "no incident …" (for
+                              scripts and alerts; no progress line)
   --html FILE                 also write a self-contained HTML report: every source on one zoomable
                               time axis, silences and incidents shaded, verdict and evidence
 
@@ -151,6 +153,7 @@ const INPUT_FLAGS = ['capture', 'log', 'service', 'path'] as const;
 export async function analyzeCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
     capture: { type: 'string', multiple: true },
     log: { type: 'string', multiple: true },
     service: { type: 'string', multiple: true },
@@ -173,9 +176,10 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     input = configFromFlags(values);
   } else throw new ArgumentError(`analyze takes one config file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.html === '') throw new ArgumentError('--html needs a file name');
+  if (values.json && values.quiet) throw new ArgumentError('choose one of --json and --quiet');
   const nCap = input.captures.length;
   const nLog = input.logs.length;
-  const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json });
+  const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json || values.quiet });
   let doc;
   try {
     doc = await analyze(input);
@@ -192,6 +196,6 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   const { timeline, ...printed } = doc;
   void timeline;
   // Names, file names and log text come from the input: shown, never obeyed, by a terminal.
-  io.stdout(values.json ? json(printed) : forTerminalLines(textReport(doc)));
+  io.stdout(values.json ? json(printed) : forTerminalLines(values.quiet ? verdictLines(doc) : textReport(doc)));
   return EXIT_OK;
 }

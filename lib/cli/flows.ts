@@ -11,6 +11,7 @@ import { parseDuration } from '../time';
 import { writeArrowFile } from './arrow';
 import { CliIo, EXIT_OK, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
+import { endpoint } from '../flow/address';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
 
@@ -181,7 +182,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   await writePieces(io, (function* () {
     yield `${res.flows.length} TCP connections in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
     for (const f of res.flows) {
-      yield `${f.start}  ${`${f.client.ip}:${f.client.port}`.padEnd(24)} -> ${`${f.server.ip}:${f.server.port}`.padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
+      yield `${f.start}  ${endpoint(f.client.ip, f.client.port).padEnd(24)} -> ${endpoint(f.server.ip, f.server.port).padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
         `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;
     }
   })());

@@ -1,8 +1,9 @@
 /**
  * @module cli/progress
  * A progress bar on stderr for long inputs: bytes read of the total. Only when stderr is a TTY,
- * never under --json (SPEC.md), never for small inputs; redrawn at most every 100 ms on one line,
- * which is cleared when the input is done so the report starts on a clean line.
+ * never under --json (SPEC.md), never for small inputs; redrawn at most every 100 ms on one line
+ * with the rate and the time left, and cleared when the input is done (so the report starts on a
+ * clean line) or on Ctrl-C (so the prompt does).
  */
 import type { CliIo } from './io';
 import { forTerminal } from '../report/escape';
@@ -46,8 +47,23 @@ export function progressBar(io: Pick<CliIo, 'stderr' | 'isTTY'>, label: string, 
   const now = opts.now ?? Date.now;
   const width = opts.width ?? 30;
   const name = label.length > 40 ? `…${label.slice(-39)}` : label;
+  const t0 = now();
   let last = -Infinity;
   let drawn = false;
+  // Ctrl-C while the bar is drawn: clear it, so the shell prompt does not start after it. The
+  // listener only clears; the signal's default (exit) is restored by re-raising it.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (drawn) io.stderr('\r\x1b[K');
+    drawn = false;
+    detach();
+    process.kill(process.pid, sig);
+  };
+  const detach = () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     update(done: number) {
       const t = now();
@@ -55,21 +71,47 @@ export function progressBar(io: Pick<CliIo, 'stderr' | 'isTTY'>, label: string, 
       last = t;
       const f = Math.max(0, Math.min(1, done / total));
       const full = Math.round(f * width);
-      io.stderr(`\r${forTerminal(name)} [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}% ${mb(done)} of ${mb(total)}\x1b[K`);
+      io.stderr(`\r${forTerminal(name)} [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}% ${mb(done)} of ${mb(total)}${rateAndEta(done, total, t - t0)}\x1b[K`);
       drawn = true;
     },
     end() {
       if (drawn) io.stderr('\r\x1b[K');
       drawn = false;
+      detach();
     },
   };
+}
+
+/**
+ * `, 312 MB/s, 0:07 left` once a second has passed (before, a rate would be noise); empty before.
+ * @example rateAndEta(500e6, 1000e6, 2000) //=> ', 250 MB/s, 0:02 left'
+ */
+export function rateAndEta(done: number, total: number, elapsedMs: number): string {
+  if (elapsedMs < 1000 || done <= 0) return '';
+  const rate = done / (elapsedMs / 1000);
+  const left = Math.max(0, Math.ceil((total - done) / rate));
+  const eta = left >= 3600 ? `${Math.floor(left / 3600)}:${String(Math.floor((left % 3600) / 60)).padStart(2, '0')}:${String(left % 60).padStart(2, '0')}` : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  return `, ${rate >= 1e9 ? `${(rate / 1e9).toFixed(2)} GB/s` : `${Math.round(rate / 1e6)} MB/s`}, ${eta} left`;
 }
 
 /** A one-line note on a TTY (e.g. while analyze reads in worker threads), cleared by `end()`. */
 export function progressNote(io: Pick<CliIo, 'stderr' | 'isTTY'>, text: string, opts: { quiet?: boolean } = {}): Progress {
   if (!io.isTTY || opts.quiet) return SILENT;
   io.stderr(`${forTerminal(text)}\x1b[K`);
-  return { update() {}, end() { io.stderr('\r\x1b[K'); } };
+  let drawn = true;
+  const clear = () => {
+    if (drawn) io.stderr('\r\x1b[K');
+    drawn = false;
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    clear();
+    process.kill(process.pid, sig);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { update() {}, end: clear };
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { ConfigIssue } from './errors';
 import { didYouMean } from './suggest';
 import { normalizeHost } from './values';
+import { endpoint } from '../flow/address';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,7 +78,7 @@ export function crossCheck(raw: unknown): ConfigIssue[] {
     if (typeof s.host === 'string' && typeof s.port === 'number') {
       const addr = `${normalizeHost(s.host)}|${s.port}`;
       const first = addresses.get(addr);
-      const shown = s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
+      const shown = endpoint(s.host, s.port);
       if (first !== undefined) issues.push({ code: 'duplicate_address', field: `services[${i}]`, message: `${shown} is already services[${first}]; one address and port is one component` });
       else addresses.set(addr, i);
     }

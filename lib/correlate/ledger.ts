@@ -156,3 +156,13 @@ export function compareVantages(up: LedgerColumns, down: LedgerColumns, names: [
   }
   return res;
 }
+
+
+/**
+ * A vantage comparison's clock offset as the document's `clocks` gives it: seconds to add to the
+ * downstream capture's times, to the microsecond (the comparison measures downstream − upstream,
+ * hence the sign), so evidence and the Clocks table show one number.
+ */
+export function clockOffsetSeconds(downMinusUp: number | null): number {
+  return downMinusUp === null ? 0 : Math.round(-downMinusUp * 1e6) / 1e6 + 0;
+}

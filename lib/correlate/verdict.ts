@@ -7,11 +7,13 @@
  */
 import type { SeriesColumns } from '../metrics/series';
 import type { Signal, SignalKind } from './signals';
+import { clockOffsetSeconds } from './ledger';
 import type { VantageComparison } from './ledger';
 import { baselinePerBin, ComponentFacts, componentFacts, sumRange, Window } from './chain';
 
 export type { CaptureView, LogView, ServiceView, VerdictInput } from './views';
 import type { VerdictInput } from './views';
+import { endpoint } from '../flow/address';
 
 export type CulpritKind = 'application' | 'network' | 'clients' | 'unknown';
 
@@ -106,7 +108,7 @@ type Judgement =
 
 function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs: number): Judgement {
   const s = f.service;
-  const where = `${s.host}:${s.port}`;
+  const where = endpoint(s.host, s.port);
   const lines: string[] = [];
   const L = f.log;
   // Log facts first: they are stated whatever the wire says.
@@ -272,7 +274,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     const frac = seen > 0 ? missing / seen : 0;
     const baseFrac = sBase > 0 ? mBase / sBase : 0;
     if (missing >= 5 && frac >= 0.05 && frac > 3 * baseFrac && (!worst || frac > worst.missing / worst.seen)) worst = { c, missing, seen };
-    else noLossLines.push(`${c.upstream} and ${c.downstream} captures agree packet for packet: ${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services missing between them during the incident (${fmt(c.matched, 0)} matched packets give a clock offset of ${fmt((c.offset ?? 0) * 1000, 3)} ms)`);
+    else noLossLines.push(`${c.upstream} and ${c.downstream} captures agree packet for packet: ${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services missing between them during the incident (${fmt(c.matched, 0)} matched packets give ${c.downstream} a clock offset of ${clockOffsetSeconds(c.offset)} s, as under Clocks)`);
   }
   if (worst) {
     const { c, missing, seen } = worst;
@@ -313,14 +315,14 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
         } else if (gj.state === 'unseen' && gj.quietLog) {
           evidence.push(...before, ...j.lines, ...gj.lines);
           deferred = { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects: [
-            { component: g.service.component, why: `its log went silent while ${f.service.component} logged errors, maybe about reaching it; a capture of ${g.service.host}:${g.service.port} would decide` },
+            { component: g.service.component, why: `its log went silent while ${f.service.component} logged errors, maybe about reaching it; a capture of ${endpoint(g.service.host, g.service.port)} would decide` },
             { component: f.service.component, why: 'its logs filled with errors' },
-          ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it went quiet: a capture of ${g.service.host}:${g.service.port} would tell which failed.` };
+          ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it went quiet: a capture of ${endpoint(g.service.host, g.service.port)} would tell which failed.` };
         } else if (gj.state === 'unseen') {
           // What its errors are about is not seen: the component behind it may be the one failing.
           evidence.push(...before, ...j.lines, ...gj.lines);
           deferred = { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects: [
-            { component: g.service.component, why: `${f.service.component}${j.workSeen ? ' answered its own handshakes while its' : `'s`} logs filled with errors, maybe about reaching ${g.service.component}, which nothing here shows working: its log or a capture of ${g.service.host}:${g.service.port} would decide` },
+            { component: g.service.component, why: `${f.service.component}${j.workSeen ? ' answered its own handshakes while its' : `'s`} logs filled with errors, maybe about reaching ${g.service.component}, which nothing here shows working: its log or a capture of ${endpoint(g.service.host, g.service.port)} would decide` },
             { component: f.service.component, why: 'its logs filled with errors' },
           ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it is not seen working: its log or a capture of its port would tell which failed.` };
         } else if (gj.state !== 'working') break;
@@ -357,7 +359,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       break;
     }
     // Unseen: nothing shows whether its input arrived.
-    suspects.push({ component: f.service.component, why: j.quietLog ? `its log went silent, but no capture shows whether its input still arrived (a capture in front of ${f.service.host}:${f.service.port} would decide)` : `no capture of ${f.service.host}:${f.service.port} and no log that shows its work` });
+    suspects.push({ component: f.service.component, why: j.quietLog ? `its log went silent, but no capture shows whether its input still arrived (a capture in front of ${endpoint(f.service.host, f.service.port)} would decide)` : `no capture of ${endpoint(f.service.host, f.service.port)} and no log that shows its work` });
     if (j.quietLog) break;
     clearedByWire = false;
   }

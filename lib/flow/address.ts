@@ -62,3 +62,13 @@ export function parseAddress(text: string): [number, number, number, number, num
   const w = [0, 1, 2, 3].map((i) => ((groups[2 * i] << 16) | groups[2 * i + 1]) >>> 0);
   return [6, w[0], w[1], w[2], w[3]];
 }
+
+/**
+ * `host:port` as people and tools write it: an IPv6 address in brackets, so the port cannot be
+ * read as the last group of the address.
+ * @example endpoint('2001:db8::1', 443) //=> '[2001:db8::1]:443'
+ * @example endpoint('10.0.2.2', 443) //=> '10.0.2.2:443'
+ */
+export function endpoint(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../correlate/model';
 import { showBidi } from './escape';
+import { clockStatus } from './text';
 
 /**
  * Escapes text for HTML element content and quoted attribute values; bidi controls are shown as
@@ -194,7 +195,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
   const headline = n === 0 ? 'No incident' : n === 1 ? '1 incident' : `${n} incidents`;
   const summary = doc.incidents.map((inc) => verdictSentence(inc)).join('; ');
   const clocks = doc.clocks
-    .map((c) => `<tr><td>${nameHtml(c.between[0])}</td><td>${nameHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${c.applied ? 'applied' : 'not applied'}</td><td>${escapeHtml(c.method)}</td></tr>`)
+    .map((c) => `<tr><td>${nameHtml(c.between[0])}</td><td>${nameHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${clockStatus(c)}</td><td>${escapeHtml(c.method)}</td></tr>`)
     .join('');
   const warnings = doc.warnings
     .slice(0, MAX_WARNINGS)
@@ -212,7 +213,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
 <body>
 <header>
 <h1>pcap-alibi <span class="sub">${escapeHtml(headline)}${summary ? `: ${escapeHtml(summary)}` : ''}</span></h1>
-<p class="window">${escapeHtml(when(doc.window.start))} → ${escapeHtml(when(doc.window.end))} · ${num(doc.interval)} s bins · ${doc.sources.length} sources</p>
+<p class="window">${escapeHtml(when(doc.window.start))} → ${escapeHtml(when(doc.window.end))} · ${num(doc.interval)} s bins · ${doc.sources.length} source${doc.sources.length === 1 ? '' : 's'}</p>
 </header>
 <main>
 <section id="verdicts">

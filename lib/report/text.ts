@@ -2,10 +2,37 @@
  * @module report/text
  * The human report of `alibi analyze`: the verdict first, then its evidence, then what was read.
  */
-import type { AnalyzeDocument } from '../correlate/model';
+import type { AnalyzeDocument, ClockEstimate } from '../correlate/model';
 
 function hm(iso: string | null): string {
   return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '-';
+}
+
+/**
+ * What became of a clock estimate: `applied`; `nothing to correct` (a reliable best match at 0 s);
+ * or `not applied` (an offset, but not a confident one). A 0 s estimate said "not applied",
+ * which read as if a correction had been refused.
+ */
+export function clockStatus(c: ClockEstimate): 'applied' | 'nothing to correct' | 'not applied' {
+  return c.applied ? 'applied' : c.offset === 0 && c.confidence >= 0.8 ? 'nothing to correct' : 'not applied';
+}
+
+/** Who failed, as the report's verdict line says it. */
+function culpritWords(c: AnalyzeDocument['incidents'][number]['culprit']): string {
+  return c.kind === 'application' ? `${c.component} failed (application)` :
+    c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}` :
+    c.kind === 'clients' ? 'the clients stopped sending (demand stopped)' :
+    `undecided: the data does not single out one component${c.suspects?.length ? ` (suspects: ${c.suspects.map((x) => x.component).join(', ')})` : ''}`;
+}
+
+/**
+ * The verdict alone, one line per incident (or one saying there was none): `alibi analyze
+ * --quiet`, for scripts and alerts.
+ * @example verdictLines(doc) //=> 'incident 1: 2026-11-25 13:37:58 UTC → 2026-11-25 13:38:52 UTC (54 s): stunnel failed (application); confidence 97%\n'
+ */
+export function verdictLines(doc: AnalyzeDocument): string {
+  if (doc.incidents.length === 0) return `no incident between ${hm(doc.window.start)} and ${hm(doc.window.end)}\n`;
+  return doc.incidents.map((inc, i) => `incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s): ${culpritWords(inc.culprit)}; confidence ${Math.round(inc.culprit.confidence * 100)}%\n`).join('');
 }
 
 export function textReport(doc: AnalyzeDocument): string {
@@ -22,11 +49,7 @@ export function textReport(doc: AnalyzeDocument): string {
   }
   doc.incidents.forEach((inc, i) => {
     const c = inc.culprit;
-    const who =
-      c.kind === 'application' ? `${c.component} failed (application)` :
-      c.kind === 'network' ? `the network failed: ${c.component.replace(/^network:/, '')}` :
-      c.kind === 'clients' ? 'the clients stopped sending (demand stopped)' :
-      `undecided: the data does not single out one component${c.suspects?.length ? ` (suspects: ${c.suspects.map((x) => x.component).join(', ')})` : ''}`;
+    const who = culpritWords(c);
     out.push(`Incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s)`);
     out.push(`  Verdict: ${who}; confidence ${Math.round(c.confidence * 100)}%`);
     out.push(`  In short: ${inc.summary}`);
@@ -49,7 +72,7 @@ export function textReport(doc: AnalyzeDocument): string {
     out.push('Clocks:');
     for (const c of doc.clocks) {
       const est = c.offset === null || c.confidence < 0.8 ? `no reliable estimate` : `offset ${c.offset} s`;
-      out.push(`  ${c.between[0]} vs ${c.between[1]}: ${est} (confidence ${c.confidence}; ${c.method})${c.applied ? ' — applied' : ' — not applied'}`);
+      out.push(`  ${c.between[0]} vs ${c.between[1]}: ${est} (confidence ${c.confidence}; ${c.method})${` — ${clockStatus(c)}`}`);
     }
   }
   if (doc.inferred.length) {

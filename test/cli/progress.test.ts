@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { captureProgress, progressBar, PROGRESS_MIN_BYTES } from '../../lib/cli/progress';
+import { captureProgress, progressBar, PROGRESS_MIN_BYTES, rateAndEta } from '../../lib/cli/progress';
 import { alibi } from '../helpers/cli';
 import { REPO } from '../helpers/corpus';
 
@@ -25,12 +25,42 @@ describe('progressBar', () => {
     bar.update(60e6); // within 100 ms: not drawn
     t += 100;
     bar.update(100e6);
+    t += 1850; // two seconds in: a rate and the time left
+    bar.update(150e6);
     bar.end();
     expect(err).toEqual([
       '\rbig.pcap [###-------]  25% 50.0 MB of 200.0 MB\x1b[K',
       '\rbig.pcap [#####-----]  50% 100.0 MB of 200.0 MB\x1b[K',
+      '\rbig.pcap [########--]  75% 150.0 MB of 200.0 MB, 75 MB/s, 0:01 left\x1b[K',
       '\r\x1b[K',
     ]);
+  });
+  it('gives a rate and the time left once a second has passed', () => {
+    expect(rateAndEta(500e6, 1000e6, 999)).toBe('');
+    expect(rateAndEta(500e6, 1000e6, 2000)).toBe(', 250 MB/s, 0:02 left');
+    expect(rateAndEta(10e6, 40e9, 1000)).toBe(', 10 MB/s, 1:06:39 left');
+    expect(rateAndEta(3e9, 9e9, 1000)).toBe(', 3.00 GB/s, 0:02 left');
+  });
+  it('clears its line on Ctrl-C, and the process still ends by the signal', async () => {
+    // A child draws a bar on a pretend TTY, says so on stdout, and waits: SIGINT must clear the line.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-sigint-'));
+    const script = path.join(dir, 'bar.js');
+    fs.writeFileSync(script, `const { progressBar } = require(${JSON.stringify(path.join(REPO, 'dist/cli/progress.js'))});
+const bar = progressBar({ isTTY: true, stderr: (s) => process.stderr.write(s) }, 'big.pcap', 200e6);
+bar.update(50e6);
+process.stdout.write('drawn\\n');
+setTimeout(() => {}, 20000);
+`);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, sg) => resolve([c, sg])));
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(err).toBe('\rbig.pcap [########----------------------]  25% 50.0 MB of 200.0 MB\x1b[K\r\x1b[K');
+    expect([code, signal]).toEqual([null, 'SIGINT']);
   });
   it('is silent when stderr is not a TTY, under --json, for small inputs and for unknown sizes', () => {
     for (const [tty, total, quiet] of [[false, 1e9, false], [true, 1e9, true], [true, PROGRESS_MIN_BYTES - 1, false], [true, undefined, false]] as const) {
