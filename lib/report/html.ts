@@ -212,7 +212,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
 </head>
 <body>
 <header>
-<h1>pcap-alibi <span class="sub">${escapeHtml(headline)}${summary ? `: ${escapeHtml(summary)}` : ''}</span></h1>
+<h1>pcap-alibi <span class="sub ${n === 0 ? 'ok' : 'alarm'}">${escapeHtml(headline)}${summary ? `: ${escapeHtml(summary)}` : ''}</span></h1>
 <p class="window">${escapeHtml(when(doc.window.start))} → ${escapeHtml(when(doc.window.end))} · ${num(doc.interval)} s bins · ${doc.sources.length} source${doc.sources.length === 1 ? '' : 's'}</p>
 </header>
 <main>
@@ -245,13 +245,14 @@ ${doc.warnings.length ? `<h3>Warnings (${doc.warnings.length}${doc.warnings.leng
 }
 
 const PAGE_CSS = `
-:root { --fg:#1d2330; --muted:#5b6577; --line:#d9dee7; --bg:#f6f7f9; --card:#fff; --accent:#c0392b; }
+:root { --fg:#1d2330; --muted:#5b6577; --line:#d9dee7; --bg:#f6f7f9; --card:#fff; --accent:#c0392b; --ok:#2a9d3c; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--fg); background:var(--bg); }
 header, main, footer { max-width:1280px; margin:0 auto; padding:0 20px; }
 header { padding-top:18px; }
 h1 { font-size:22px; margin:0 0 2px; }
 h1 .sub { font-weight:500; color:var(--accent); }
+h1 .sub.ok { color:var(--ok); }
 h2 { font-size:17px; margin:22px 0 8px; }
 h3 { font-size:15px; margin:16px 0 6px; }
 h4 { font-size:13px; margin:10px 0 4px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
@@ -271,7 +272,7 @@ table { border-collapse:collapse; width:100%; background:var(--card); font-size:
 th, td { border:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
 th { background:#eef1f5; font-weight:600; } td.n { text-align:right; font-variant-numeric:tabular-nums; }
 td.file { word-break:break-all; font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:12px; }
-.healthy { background:var(--card); border:1px solid var(--line); border-left:5px solid #2a9d3c; padding:12px 16px; border-radius:6px; }
+.healthy { background:var(--card); border:1px solid var(--line); border-left:5px solid var(--ok); padding:12px 16px; border-radius:6px; }
 button { font:inherit; font-size:12px; padding:2px 8px; border:1px solid var(--line); background:#fff; border-radius:4px; cursor:pointer; }
 button:hover { background:#eef1f5; }
 .tl-head { display:flex; align-items:baseline; gap:16px; flex-wrap:wrap; } .tl-head h2 { margin-bottom:4px; }

@@ -135,6 +135,21 @@ describe('alibi analyze --html on the stunnel freeze', () => {
   });
 });
 
+describe('colours mean the same everywhere (#23)', () => {
+  it('"No incident" is drawn in the healthy colour, an incident in the alarm colour; one source is "1 source"', () => {
+    const healthy = path.join(tmp, 'healthy.html');
+    expect(alibi(['analyze', path.join(REPO, 'captures/healthy/alibi.json'), '--html', healthy]).code).toBe(0);
+    const page = fs.readFileSync(healthy, 'utf8');
+    expect(page).toContain('<h1>pcap-alibi <span class="sub ok">No incident</span></h1>');
+    expect(page).toMatch(/h1 \.sub\.ok \{ color:var\(--ok\); \}/);
+    const one = path.join(tmp, 'one.html');
+    expect(alibi(['analyze', '--capture', `${path.join(REPO, 'captures/stunnel-freeze/server.pcap')}@server`, '--html', one]).code).toBe(0);
+    expect(fs.readFileSync(one, 'utf8')).toMatch(/ · 1 source<\/p>/);
+    const freeze = fs.readFileSync(path.join(tmp, 'cli.html'), 'utf8');
+    expect(freeze).toMatch(/<h1>pcap-alibi <span class="sub alarm">1 incident: /);
+  });
+});
+
 /** A document whose every text field carries markup, as a hostile log or capture name could. */
 function hostileDoc(): AnalyzeDocument {
   const evil = `${SCRIPT} ${IMG}`;
