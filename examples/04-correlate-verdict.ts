@@ -17,7 +17,7 @@ export async function main(scenarios = SCENARIOS): Promise<string> {
     const doc = await analyze(loadConfig(capture(name, 'alibi.json')));
     if (doc.incidents.length === 0) rows.push([name, '-', '-', 'none', '-', '-', 'no incident']);
     for (const inc of doc.incidents) {
-      rows.push([name, inc.start.slice(11, 19), inc.duration, inc.culprit.component, inc.culprit.kind, Math.round(inc.culprit.confidence * 100), inc.evidence[0] ?? '']);
+      rows.push([name, inc.start.slice(11, 19), inc.duration, inc.culprit.component, inc.culprit.kind, Math.round(inc.culprit.confidence * 100), inc.evidence[0]?.text ?? '']);
     }
   }
   return table(['scenario', 'start', 'seconds', 'culprit', 'kind', 'conf %', 'first evidence'], rows);

@@ -33,8 +33,8 @@ describe('who stopped answering during the stunnel freeze', () => {
 
   it('backs the verdict with the log silence and rules out the network between the vantage points', () => {
     const [inc] = doc.incidents;
-    expect(inc.evidence.some((e) => /^stunnel log silent/.test(e))).toBe(true);
-    expect(inc.evidence.some((e) => /firewall and server captures agree/.test(e))).toBe(true);
+    expect(inc.evidence.some((e) => /^stunnel log silent/.test(e.text))).toBe(true);
+    expect(inc.evidence.some((e) => /firewall and server captures agree/.test(e.text))).toBe(true);
     expect(inc.signals.map((s) => s.kind)).toEqual(expect.arrayContaining(['log-silence', 'throughput-drop', 'syn-unanswered']));
   });
 

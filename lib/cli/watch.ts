@@ -50,7 +50,7 @@ export function alertLine(kind: 'start' | 'end', i: WatchIncident): string {
   const head = kind === 'start'
     ? `${i.at} INCIDENT ${i.id} STARTED at ${i.start}: suspect ${who}`
     : `${i.at} INCIDENT ${i.id} ENDED ${i.start} – ${i.end} (${i.duration} s${i.interrupted ? ', watch stopped' : ''}): ${who}`;
-  return forTerminal(`${head} — ${i.summary} Evidence: ${i.evidence.join('; ')}${i.dir ? ` [${i.dir}]` : ''}`) + '\n';
+  return forTerminal(`${head} — ${i.summary} Evidence: ${i.evidence.map((e) => e.text).join('; ')}${i.dir ? ` [${i.dir}]` : ''}`) + '\n';
 }
 
 export function optionsFromFlags(v: Record<string, unknown>): WatchOptions {

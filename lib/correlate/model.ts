@@ -6,6 +6,7 @@
  */
 import type { Warning } from '../errors';
 import type { Culprit } from './verdict';
+import type { EvidenceItem } from './evidence';
 
 export interface SignalDoc {
   source: string;
@@ -24,7 +25,8 @@ export interface IncidentDoc {
   culprit: Culprit;
   /** One sentence: who failed and why we think so. */
   summary: string;
-  evidence: string[];
+  /** Each line `{text, facts}`: the sentence, and the values it states by name (SPEC's extension). */
+  evidence: EvidenceItem[];
   signals: SignalDoc[];
 }
 

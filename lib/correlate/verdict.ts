@@ -14,6 +14,9 @@ import { baselinePerBin, ComponentFacts, componentFacts, sumRange, Window } from
 export type { CaptureView, LogView, ServiceView, VerdictInput } from './views';
 import type { VerdictInput } from './views';
 import { endpoint } from '../flow/address';
+import { EvidenceItem, fmt, name, NOTHING, num, prefixed, say, time } from './evidence';
+
+export type { EvidenceItem } from './evidence';
 
 export type CulpritKind = 'application' | 'network' | 'clients' | 'unknown';
 
@@ -27,7 +30,8 @@ export interface Culprit {
 
 export interface Decision {
   culprit: Culprit;
-  evidence: string[];
+  /** What decided it, each line with its measured values (`{text, facts}`). */
+  evidence: EvidenceItem[];
   /** One sentence for people: who failed and the fact that decided it. */
   summary: string;
 }
@@ -83,33 +87,26 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
 }
 
 
-function fmt(n: number, digits = 1): string {
-  if (!Number.isFinite(n)) return String(n);
-  const r = Math.abs(n) >= 100 ? Math.round(n) : Number(n.toFixed(digits));
-  return r.toLocaleString('en-US');
-}
-
-function hms(t: number): string {
-  return new Date(Math.round(t * 1000)).toISOString().slice(11, 19);
-}
 
 /** What the data says one component did in the window. */
 type Judgement =
   /** It failed at its own work while its input arrived (or its own log shows the failure). */
-  | { state: 'failed'; how: 'stopped' | 'refused' | 'slow' | 'errors' | 'restarted' | 'quiet'; confidence: number; lines: string[]; summary: string; workSeen?: boolean }
+  | { state: 'failed'; how: 'stopped' | 'refused' | 'slow' | 'errors' | 'restarted' | 'quiet'; confidence: number; lines: EvidenceItem[]; summary: string; workSeen?: boolean }
   /** It did its own work (its answers were seen, or its steady log kept writing). */
-  | { state: 'working'; byWire: boolean; lines: string[] }
+  | { state: 'working'; byWire: boolean; lines: EvidenceItem[] }
   /** Its input did not arrive: whatever it did, the cause is in front of it. */
-  | { state: 'starved'; lines: string[] }
+  | { state: 'starved'; lines: EvidenceItem[] }
   /** Asked at a vantage in front of its host, and nothing at all came back from that host. */
-  | { state: 'dark'; lines: string[] }
+  | { state: 'dark'; lines: EvidenceItem[] }
   /** Nothing shows whether its input arrived or whether it worked. */
-  | { state: 'unseen'; quietLog: boolean; lines: string[] };
+  | { state: 'unseen'; quietLog: boolean; lines: EvidenceItem[] };
 
 function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs: number): Judgement {
   const s = f.service;
   const where = endpoint(s.host, s.port);
-  const lines: string[] = [];
+  const comp = name('component', s.component);
+  const svc = name('service', where);
+  const lines: EvidenceItem[] = [];
   const L = f.log;
   // Log facts first: they are stated whatever the wire says.
   let logQuiet = false, logWriting = false;
@@ -117,17 +114,17 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     if (L.steady.length && L.silentFrac !== null) {
       logQuiet = L.silentFrac >= 0.5;
       logWriting = L.silentFrac < 0.2 && (L.base ?? 0) > 0 && (L.rate ?? 0) >= 0.3 * (L.base ?? 0);
-      if (L.longestSilence && L.silentFrac > 0) lines.push(`${s.component} log silent ${hms(L.longestSilence.start)}–${hms(L.longestSilence.end)} (${fmt(L.longestSilence.end - L.longestSilence.start, 0)} s); usually ${fmt(L.base ?? 0, 2)} lines/s`);
-      else lines.push(`${s.component} log kept writing: ${fmt(L.rate ?? 0, 2)} lines/s during the incident (usually ${fmt(L.base ?? 0, 2)} lines/s)`);
+      if (L.longestSilence && L.silentFrac > 0) lines.push(say`${comp} log silent ${time('from', L.longestSilence.start)}–${time('to', L.longestSilence.end)} (${num('silent_seconds', L.longestSilence.end - L.longestSilence.start, 0)} s); usually ${num('baseline_lines_per_s', L.base ?? 0, 2)} lines/s`);
+      else lines.push(say`${comp} log kept writing: ${num('lines_per_s', L.rate ?? 0, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', L.base ?? 0, 2)} lines/s)`);
     }
   }
   const errorRate = L ? L.errors / secs : 0;
   // Errors while the component kept writing are its work failing (502s); errors in the burst
   // after its own silence are the aftermath of a stop (resets of connections that died waiting).
   const errorSpike = L !== null && L.errors >= 5 && errorRate > Math.max(3 * L.errorBase, 0.05) && (L.errorShare === null || L.errorShare >= 0.3) && (L.silentFrac ?? 0) < 0.5;
-  if (L && L.errors > 0) lines.push(`${s.component} logs: ${fmt(L.errors, 0)} error lines during the incident (${fmt(errorRate, 2)}/s; usually ${fmt(L.errorBase, 3)}/s${L.errorShare !== null ? `; ${fmt(100 * L.errorShare, 0)}% of its lines` : ''})`);
+  if (L && L.errors > 0) lines.push(say`${comp} logs: ${num('error_lines', L.errors, 0)} error lines during the incident (${num('error_lines_per_s', errorRate, 2)}/s; usually ${num('baseline_error_lines_per_s', L.errorBase, 3)}/s${L.errorShare !== null ? say`; ${num('error_percent_of_lines', 100 * L.errorShare, 0)}% of its lines` : NOTHING})`);
   const restarted = L !== null && L.restarts > 0 && (L.silentFrac ?? 0) >= 0.3;
-  if (L && L.restarts > 0) lines.push(`${s.component} logs show ${fmt(L.restarts, 0)} startup line${L.restarts === 1 ? '' : 's'} at the end of the incident: the process was started again`);
+  if (L && L.restarts > 0) lines.push(say`${comp} logs show ${num('startup_lines', L.restarts, 0)} startup line${L.restarts === 1 ? '' : 's'} at the end of the incident: the process was started again`);
 
   const W = f.wire;
   // The wire's facts lead when they decide; the log's follow them.
@@ -136,23 +133,24 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
   if (W) {
     const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || W.synUnansweredSignal;
     const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
-    lines.push(`${W.vantage} saw ${fmt(W.syn, 0)} client SYNs to ${where} (retransmissions included; ${fmt(W.synAck, 0)} answered with SYN-ACK${W.serverResets ? `, ${fmt(W.serverResets, 0)} resets from the server side` : ''}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${fmt(W.c2sRate, 0)} client payload bytes/s (usually ${fmt(W.c2sBase, 0)}/s)`);
+    const at = name('vantage', W.vantage);
+    lines.push(say`${at} saw ${num('syn', W.syn, 0)} client SYNs to ${svc} (retransmissions included; ${num('syn_ack', W.synAck, 0)} answered with SYN-ACK${W.serverResets ? say`, ${num('server_resets', W.serverResets, 0)} resets from the server side` : NOTHING}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${num('client_payload_bytes_per_s', W.c2sRate, 0)} client payload bytes/s (usually ${num('baseline_client_payload_bytes_per_s', W.c2sBase, 0)}/s)`);
     // A zero window: a receiver's buffer was full (it stopped reading). Stated; which side it was
     // is in the flow records (zeroWindows c2s/s2c), not in the series.
-    if (W.zeroWindows >= 3 && W.zeroWindows / secs > 3 * W.zeroWindowBase) lines.push(`${fmt(W.zeroWindows, 0)} zero-window advertisements on connections to ${where} at ${W.vantage} (usually ${fmt(W.zeroWindowBase, 3)}/s): a receiver stopped reading`);
+    if (W.zeroWindows >= 3 && W.zeroWindows / secs > 3 * W.zeroWindowBase) lines.push(say`${num('zero_windows', W.zeroWindows, 0)} zero-window advertisements on connections to ${svc} at ${at} (usually ${num('baseline_zero_windows_per_s', W.zeroWindowBase, 3)}/s): a receiver stopped reading`);
     if (!offered) {
       const pct = Math.max(W.synBase > 0 ? W.synRate / W.synBase : 0, W.c2sBase > 0 ? W.c2sRate / W.c2sBase : 0);
-      lines.push(`its input stopped: ${fmt(pct * 100, 0)}% of the usual connections and requests reached ${where}, so a quiet ${s.component} is explained in front of it`);
+      lines.push(say`its input stopped: ${num('percent_of_usual', pct * 100, 0)}% of the usual connections and requests reached ${svc}, so a quiet ${comp} is explained in front of it`);
       return { state: 'starved', lines };
     }
     // Nothing listens: the kernel resets every SYN (a crashed process).
     if (W.serverResets >= 3 && W.syn >= 3 && W.synAck <= 0.2 * W.syn) {
       wireFirst();
-      lines.unshift(`${W.vantage}: ${fmt(W.serverResets, 0)} resets from ${where} answered ${fmt(W.syn, 0)} SYNs, with ${fmt(W.synAck, 0)} SYN-ACKs: nothing listened on the port — the host was up, ${s.component} was not`);
+      lines.unshift(say`${at}: ${num('server_resets', W.serverResets, 0)} resets from ${svc} answered ${num('syn', W.syn, 0)} SYNs, with ${num('syn_ack', W.synAck, 0)} SYN-ACKs: nothing listened on the port — the host was up, ${comp} was not`);
       return { state: 'failed', how: 'refused', confidence: restarted ? 0.93 : 0.88, lines, summary: `${s.component} was down: its host answered every connection attempt with a reset (nothing listened on ${where})${restarted ? ', and its log shows it starting again' : ''}.` };
     }
     if (!hostSpoke && !W.atHost) {
-      lines.push(`nothing came back from ${s.host} at ${W.vantage}: no SYN-ACK, no reset, no payload for ${fmt(W.syn, 0)} SYNs`);
+      lines.push(say`nothing came back from ${name('host', s.host)} at ${at}: no SYN-ACK, no reset, no payload for ${num('syn', W.syn, 0)} SYNs`);
       return { state: 'dark', lines };
     }
     const tls = W.clientHello >= 3 || W.clientHelloBase > 0;
@@ -161,25 +159,25 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     let workSeen = false;
     if (tls && W.clientHello >= 3) {
       const ratio = W.serverHello / W.clientHello;
-      lines.push(`${fmt(W.clientHello, 0)} TLS ClientHellos reached ${where} and ${fmt(W.serverHello, 0)} ServerHellos came back${W.quietSeconds >= 3 * iv ? ` (no payload from it for ${fmt(W.quietSeconds, 0)} s while it was asked)` : ''}`);
+      lines.push(say`${num('client_hellos', W.clientHello, 0)} TLS ClientHellos reached ${svc} and ${num('server_hellos', W.serverHello, 0)} ServerHellos came back${W.quietSeconds >= 3 * iv ? say` (no payload from it for ${num('quiet_seconds', W.quietSeconds, 0)} s while it was asked)` : NOTHING}`);
       if (ratio < 0.3) {
         failure = { state: 'failed', how: 'stopped', confidence: 0.9, lines, summary: `${s.component} stopped answering: TLS handshakes reached it (its host's kernel still took the connections) and it sent no ServerHello.` };
       } else if (ratio >= 0.7) workSeen = true;
     }
     if (!failure && http && W.requests >= 3) {
       const ratio = W.responses / W.requests;
-      lines.push(`${fmt(W.requests, 0)} HTTP requests reached ${where} and ${fmt(W.responses, 0)} responses came back`);
+      lines.push(say`${num('http_requests', W.requests, 0)} HTTP requests reached ${svc} and ${num('http_responses', W.responses, 0)} responses came back`);
       const slow = W.answered >= 3 && W.latency !== null && W.latency > Math.max(1, 10 * (W.latencyBase ?? 0));
       const gaveUp = W.unanswered >= 3 && W.unanswered >= 0.3 * W.requests;
-      if (W.latency !== null && W.latencyBase !== null) lines.push(`answers took ${fmt(W.latency, 2)} s on average (usually ${fmt(W.latencyBase, 3)} s)`);
-      if (gaveUp) lines.push(`${fmt(W.unanswered, 0)} connections to ${where} closed with a request still unanswered (the clients gave up)`);
+      if (W.latency !== null && W.latencyBase !== null) lines.push(say`answers took ${num('response_seconds', W.latency, 2)} s on average (usually ${num('baseline_response_seconds', W.latencyBase, 3)} s)`);
+      if (gaveUp) lines.push(say`${num('unanswered_connections', W.unanswered, 0)} connections to ${svc} closed with a request still unanswered (the clients gave up)`);
       if (ratio < 0.5) failure = { state: 'failed', how: 'stopped', confidence: 0.9, lines, summary: `${s.component} stopped answering: requests reached it and no responses came back.` };
       else if (slow || gaveUp) failure = { state: 'failed', how: 'slow', confidence: 0.85, lines, summary: `${s.component} answered too slowly: requests kept arriving, responses took ${fmt(W.latency ?? 0, 1)} s on average, and clients gave up.` };
       else workSeen = true;
     }
     if (!failure && !tls && !http && W.s2cBase > 0) {
       if (W.s2cRate < 0.2 * W.s2cBase) {
-        lines.push(`payload from ${where} fell to ${fmt(W.s2cRate, 0)} bytes/s (usually ${fmt(W.s2cBase, 0)}/s) while its input kept arriving`);
+        lines.push(say`payload from ${svc} fell to ${num('server_payload_bytes_per_s', W.s2cRate, 0)} bytes/s (usually ${num('baseline_server_payload_bytes_per_s', W.s2cBase, 0)}/s) while its input kept arriving`);
         failure = { state: 'failed', how: 'stopped', confidence: 0.7, lines, summary: `${s.component} stopped sending while its input kept arriving.` };
       } else workSeen = true;
     }
@@ -199,7 +197,7 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
   if (errorSpike && keptPace) return { state: 'failed', how: 'errors', confidence: 0.8, lines, summary: `${s.component}'s logs show it failing: ${fmt(L!.errors, 0)} error lines in the incident.` };
   if (restarted) return { state: 'failed', how: 'restarted', confidence: 0.75, lines, summary: `${s.component} went silent and then logged its own start: the process died and was started again.` };
   if (logQuiet && frontClearedByWire) {
-    return { state: 'failed', how: 'quiet', confidence: 0.7, lines: [...lines, `the component in front of ${s.component} kept doing its own work, and ${s.component} (no capture sees its port) went silent`], summary: `${s.component} went silent while the component in front of it kept working: no capture sees its port, so this rests on its log.` };
+    return { state: 'failed', how: 'quiet', confidence: 0.7, lines: [...lines, say`the component in front of ${comp} kept doing its own work, and ${s.component} (no capture sees its port) went silent`], summary: `${s.component} went silent while the component in front of it kept working: no capture sees its port, so this rests on its log.` };
   }
   if (logWriting) return { state: 'working', byWire: false, lines };
   return { state: 'unseen', quietLog: logQuiet, lines };
@@ -210,7 +208,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   const { timeline, captures, logs, path, comparisons } = input;
   const iv = timeline.interval;
   const secs = Math.max(iv, (b - a) * iv);
-  const evidence: string[] = [];
+  const evidence: EvidenceItem[] = [];
   const t0 = timeline.startOf(a);
   const t1 = timeline.startOf(b);
   const exclude = incidents.map(([x, y]) => [x - 2, y + 2] as [number, number]);
@@ -220,7 +218,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   const logLines = () => {
     for (const l of logs) {
       if (l.steady === false) continue;
-      evidence.push(`${l.component} log: ${fmt(sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${fmt(baselinePerBin(l.lines, l.cover, exclude) / iv, 2)}/s)`);
+      evidence.push(say`${name('component', l.component)} log: ${num('lines_per_s', sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', baselinePerBin(l.lines, l.cover, exclude) / iv, 2)}/s)`);
     }
   };
 
@@ -250,13 +248,14 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       for (let i = ia; i < ib; i++) if (front.all.retransmissions[i] > 0) stallBins++;
       const retx = stallBins >= 3 ? sumRange(front.all.retransmissions, ia, ib) : 0;
       const rstS = sumRange(front.all.resetsByServer, da, db);
-      const line = `${front.vantage} saw ${fmt(synW, 2)} new connection attempts/s and ${fmt(pktW, 2)} packets/s during ${hms(timeline.startOf(da))}–${hms(timeline.startOf(db))} (usually ${fmt(synB, 2)} and ${fmt(pktB, 1)}/s)`;
+      const fv = name('vantage', front.vantage);
+      const line = say`${fv} saw ${num('connection_attempts_per_s', synW, 2)} new connection attempts/s and ${num('packets_per_s', pktW, 2)} packets/s during ${time('from', timeline.startOf(da))}–${time('to', timeline.startOf(db))} (usually ${num('baseline_connection_attempts_per_s', synB, 2)} and ${num('baseline_packets_per_s', pktB, 1)}/s)`;
       if (retx >= 3) {
-        evidence.push(`${line}: traffic stopped before ${front.vantage}`, `but ${fmt(retx, 0)} retransmissions (and ${fmt(rstS, 0)} server resets) at ${front.vantage}: connections were open and stalled, so the path upstream of ${front.vantage} was cut`);
+        evidence.push(say`${line}: traffic stopped before ${front.vantage}`, say`but ${num('retransmissions', retx, 0)} retransmissions (and ${num('server_resets', rstS, 0)} server resets) at ${fv}: connections were open and stalled, so the path upstream of ${front.vantage} was cut`);
         logLines();
         return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence, summary: `Traffic stopped reaching ${front.vantage} while connections were still open and stalled: the network upstream of ${front.vantage} failed.` };
       }
-      evidence.push(`${line}: demand stopped before the first vantage point`, `no retransmissions, no stalled connections, no unanswered SYNs at ${front.vantage} (${fmt(retx, 0)} retransmissions): the clients themselves stopped`);
+      evidence.push(say`${line}: demand stopped before the first vantage point`, say`no retransmissions, no stalled connections, no unanswered SYNs at ${fv} (${num('retransmissions', retx, 0)} retransmissions): the clients themselves stopped`);
       logLines();
       // With a vantage behind the first one, "before the first vantage" is where the clients are.
       const conf = onPath.length >= 2 ? 0.85 : 0.7;
@@ -266,7 +265,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
 
   // 2. Packets that passed one vantage and not the next.
   let worst: { c: VantageComparison; missing: number; seen: number } | null = null;
-  const noLossLines: string[] = [];
+  const noLossLines: EvidenceItem[] = [];
   for (const c of comparisons) {
     let missing = 0, seen = 0, mBase = 0, sBase = 0;
     for (const [bin, n] of c.missingPerBin) if (bin >= a && bin < b) missing += n; else mBase += n;
@@ -274,16 +273,16 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     const frac = seen > 0 ? missing / seen : 0;
     const baseFrac = sBase > 0 ? mBase / sBase : 0;
     if (missing >= 5 && frac >= 0.05 && frac > 3 * baseFrac && (!worst || frac > worst.missing / worst.seen)) worst = { c, missing, seen };
-    else noLossLines.push(`${c.upstream} and ${c.downstream} captures agree packet for packet: ${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services missing between them during the incident (${fmt(c.matched, 0)} matched packets give ${c.downstream} a clock offset of ${clockOffsetSeconds(c.offset)} s, as under Clocks)`);
+    else noLossLines.push(say`${name('upstream', c.upstream)} and ${name('downstream', c.downstream)} captures agree packet for packet: ${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services missing between them during the incident (${num('matched_packets', c.matched, 0)} matched packets give ${c.downstream} a clock offset of ${num('clock_offset_seconds', clockOffsetSeconds(c.offset), 6)} s, as under Clocks)`);
   }
   if (worst) {
     const { c, missing, seen } = worst;
     const pct = (100 * missing) / seen;
-    evidence.push(`${fmt(missing, 0)} of ${fmt(seen, 0)} packets to/from the services (${fmt(pct, 1)}%) passed ${c.upstream} and never reached ${c.downstream} (or the reverse) during ${hms(t0)}–${hms(t1)}; outside the incident ${fmt(c.missingDownstream + c.missingUpstream - missing, 0)} were missing`);
+    evidence.push(say`${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services (${num('missing_percent', pct, 1)}%) passed ${name('upstream', c.upstream)} and never reached ${name('downstream', c.downstream)} (or the reverse) during ${time('from', t0)}–${time('to', t1)}; outside the incident ${num('missing_packets_outside', c.missingDownstream + c.missingUpstream - missing, 0)} were missing`);
     const up = byName.get(c.upstream);
     if (up) {
       const syn = sumRange(up.all.synOnly, a, b), sa = sumRange(up.all.synAck, a, b), retx = sumRange(up.all.retransmissions, a, b);
-      evidence.push(`${c.upstream} saw ${fmt(syn, 0)} SYNs (${fmt(sa, 0)} SYN-ACKs back) and ${fmt(retx, 0)} retransmissions in that window: the clients kept trying`);
+      evidence.push(say`${name('vantage', c.upstream)} saw ${num('syn', syn, 0)} SYNs (${num('syn_ack', sa, 0)} SYN-ACKs back) and ${num('retransmissions', retx, 0)} retransmissions in that window: the clients kept trying`);
     }
     logLines();
     return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: pct >= 90 ? 0.92 : 0.85 }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
@@ -295,7 +294,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   const facts = componentFacts(input, w, signals);
   const suspects: { component: string; why: string }[] = [];
   let clearedByWire = false;
-  const before: string[] = [];
+  const before: EvidenceItem[] = [];
   for (let k = 0; k < facts.length; k++) {
     const f = facts[k];
     const j = judge(f, clearedByWire, iv, secs);
@@ -309,7 +308,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
         const g = facts[m];
         const gj = judge(g, j.workSeen === true, iv, secs);
         if (gj.state === 'failed' && gj.how !== 'errors') {
-          evidence.push(...gj.lines, ...[...before, ...j.lines].map((l) => `in front: ${l}`), `${f.service.component}'s errors are about ${g.service.component} behind it, which failed`);
+          evidence.push(...gj.lines, ...[...before, ...j.lines].map((l) => prefixed('in front: ', l)), say`${name('component', f.service.component)}'s errors are about ${name('failed', g.service.component)} behind it, which failed`);
           evidence.push(...noLossLines);
           deferred = { culprit: { component: g.service.component, kind: 'application', confidence: Math.round(Math.min(0.97, gj.confidence + (noLossLines.length ? 0.02 : 0)) * 100) / 100 }, evidence, summary: gj.summary };
         } else if (gj.state === 'unseen' && gj.quietLog) {
@@ -330,10 +329,10 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       if (deferred) return deferred;
     }
     if (j.state === 'failed') {
-      evidence.push(...j.lines, ...before.map((l) => `in front: ${l}`));
+      evidence.push(...j.lines, ...before.map((l) => prefixed('in front: ', l)));
       for (const g of facts.slice(k + 1)) {
         const gj = judge(g, false, iv, secs);
-        evidence.push(...gj.lines.map((l) => `behind: ${l}`));
+        evidence.push(...gj.lines.map((l) => prefixed('behind: ', l)));
       }
       evidence.push(...noLossLines);
       const conf = Math.min(0.97, j.confidence + (noLossLines.length ? 0.02 : 0));
@@ -371,11 +370,11 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   const lossy = captures
     .map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), pk: sumRange(c.all.packets, a, b), base: baselinePerBin(c.all.retransmissions, c.cover, exclude) / iv }))
     .filter((r) => r.n >= 20 && r.n >= 0.05 * r.pk && r.n / secs > 3 * r.base);
-  for (const r of lossy) evidence.push(`${r.v}: ${fmt(r.n, 0)} retransmissions (${fmt(r.n / secs, 2)}/s, usually ${fmt(r.base, 2)}/s): packets are being lost`);
+  for (const r of lossy) evidence.push(say`${name('vantage', r.v)}: ${num('retransmissions', r.n, 0)} retransmissions (${num('retransmissions_per_s', r.n / secs, 2)}/s, usually ${num('baseline_retransmissions_per_s', r.base, 2)}/s): packets are being lost`);
   const allWorking = suspects.length === 0;
   if (front && allWorking && lossy.some((r) => r.v === front.vantage)) {
     if (onPath.length >= 2 && comparisons.length) {
-      evidence.unshift(`every component kept answering while ${front.vantage} saw retransmissions far above usual, and no packet was lost between the vantage points: packets were lost before ${front.vantage}`);
+      evidence.unshift(say`every component kept answering while ${name('vantage', front.vantage)} saw retransmissions far above usual, and no packet was lost between the vantage points: packets were lost before ${front.vantage}`);
       evidence.push(...noLossLines);
       return { culprit: { component: `network:before-${front.vantage}`, kind: 'network', confidence: 0.7 }, evidence, summary: `Packets were lost on the way to ${front.vantage} (retransmissions spiked while every component kept answering).` };
     }
@@ -386,12 +385,12 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   }
   evidence.push(...noLossLines);
   const kinds = [...new Set(signals.filter((s) => s.to > a && s.from < b).map((s) => `${s.kind} at ${s.source}`))];
-  evidence.push(`signals without a decisive pattern: ${kinds.join(', ') || 'none'}`);
-  if (!captures.length) evidence.push('no capture was given: without packets it cannot be told whether the input of a quiet component still arrived');
+  evidence.push(say`signals without a decisive pattern: ${kinds.join(', ') || 'none'}`);
+  if (!captures.length) evidence.push(say`no capture was given: without packets it cannot be told whether the input of a quiet component still arrived`);
   if (!suspects.length) {
     const last = facts[facts.length - 1];
     if (last) {
-      evidence.push(`${last.service.component} kept doing its own work and its input kept arriving; if answers fell, the cause is behind ${last.service.component}, where no capture or log was given`);
+      evidence.push(say`${name('component', last.service.component)} kept doing its own work and its input kept arriving; if answers fell, the cause is behind ${last.service.component}, where no capture or log was given`);
       suspects.push({ component: `behind ${last.service.component}`, why: `${last.service.component} was seen working; what it forwards to is not in the configuration (add it as a service, with its log or a capture of its port)` });
     } else suspects.push({ component: 'unknown', why: 'no service was identified: name the services (host:port) so their inputs and answers can be checked' });
   }

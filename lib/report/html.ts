@@ -160,7 +160,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
 ${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
 ${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${nameHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
 <h4>Evidence</h4>
-<ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>
+<ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e.text)}</li>`).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
 <table class="signals"><thead><tr><th>kind</th><th>source</th><th>from</th><th>to</th><th>baseline</th><th>observed</th><th>detail</th></tr></thead><tbody>${signals}</tbody></table></details>
 </section>`;

@@ -58,7 +58,7 @@ export function textReport(doc: AnalyzeDocument): string {
       for (const x of c.suspects) out.push(`    - ${x.component}: ${x.why}`);
     }
     out.push('  Evidence:');
-    for (const e of inc.evidence) out.push(`    - ${e}`);
+    for (const e of inc.evidence) out.push(`    - ${e.text}`);
     const kinds = [...new Set(inc.signals.map((s) => `${s.kind} (${s.source})`))];
     out.push(`  Signals: ${kinds.join(', ')}`);
     out.push('');

@@ -27,6 +27,7 @@ import { LiveSource } from './live';
 import { PcapWriter } from './pcapwriter';
 import { FlightRecorder } from './recorder';
 import { RollingSeries, WatchService } from './series';
+import type { EvidenceItem } from '../correlate/evidence';
 
 /** Where packets come from: {@link LiveSource}, or a replay in tests. */
 export interface PacketSource {
@@ -85,7 +86,7 @@ export interface WatchIncident {
   at: string;
   culprit: IncidentDoc['culprit'];
   summary: string;
-  evidence: string[];
+  evidence: EvidenceItem[];
   signals: IncidentDoc['signals'];
   /** Folder with the incident's files (with `out`). */
   dir?: string;

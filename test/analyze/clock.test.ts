@@ -45,7 +45,7 @@ test.each([240, -660, 37, -3, 890])('a log %i s off is put back on the capture c
   expect(est.method).toMatch(/best r 0\.\d+ at -?\d+ s/);
   expect(doc.incidents.map((i) => [i.start, i.culprit.component])).toEqual(plain.incidents.map((i) => [i.start, i.culprit.component]));
   // The silence is reported where the log's lines were (its own clock), the evidence on the captures'.
-  expect(doc.incidents[0].evidence.join('\n')).toMatch(/stunnel log silent 13:37:5\d–13:38:49/);
+  expect(doc.incidents[0].evidence.map((e: { text: string }) => e.text).join('\n')).toMatch(/stunnel log silent 13:37:5\d–13:38:49/);
 });
 
 test('no shift is made up: the unshifted log stays where it is', async () => {

@@ -90,7 +90,7 @@ describe.each(scenarios)('scenario %s', (name) => {
       if (inc) {
         expect(inc.culprit.component).not.toBe('stunnel');
         expect(inc.culprit.kind).not.toBe('network');
-        if (inc.culprit.kind === 'unknown') expect(inc.evidence.join('\n')).toMatch(/behind stunnel|cannot be told|one vantage point/);
+        if (inc.culprit.kind === 'unknown') expect(inc.evidence.map((e: { text: string }) => e.text).join('\n')).toMatch(/behind stunnel|cannot be told|one vantage point/);
       }
     }
     expect(doc.missing.join('\n')).toMatch(/one vantage point/);

@@ -40,7 +40,7 @@ test('a TLS terminator that takes connections and sends no ServerHello is the cu
   const d = decide(input([tlsView('server', 'stunnel', [40, 80], { synAckInStop: true })], []), 40, 80, [[40, 80]], []);
   expect(d.culprit).toMatchObject({ component: 'stunnel', kind: 'application' });
   expect(d.culprit.confidence).toBeGreaterThanOrEqual(0.85);
-  expect(d.evidence.join('\n')).toMatch(/40 TLS ClientHellos reached 10\.0\.2\.2:443 and 0 ServerHellos came back/);
+  expect(d.evidence.map((e: { text: string }) => e.text).join('\n')).toMatch(/40 TLS ClientHellos reached 10\.0\.2\.2:443 and 0 ServerHellos came back/);
 });
 
 test('SYNs that arrive and go unanswered are not "the clients stopped", even when fewer come', () => {
@@ -73,7 +73,7 @@ test('a component behind a stopped one is starved, never blamed; its quiet log i
   const services = [{ component: 'stunnel', host: '10.0.2.2', port: 443 }, { component: 'backend', host: '127.0.0.1', port: 8080 }];
   const d = decide(input([front, loop], [quietLog('stunnel', 40, 80), quietLog('backend', 40, 80)], services, ['server']), 40, 80, [[40, 80]], []);
   expect(d.culprit.component).toBe('stunnel');
-  expect(d.evidence.join('\n')).toMatch(/behind: .*its input stopped/);
+  expect(d.evidence.map((e: { text: string }) => e.text).join('\n')).toMatch(/behind: .*its input stopped/);
 });
 
 test('a quiet log alone names nobody: unknown, with the component as a suspect and what would decide', () => {
@@ -88,7 +88,7 @@ test('a host that resets every SYN (nothing listens) names the crashed process',
   fill(v.services.stunnel.resetsByServer, 40, 80, 1);
   const d = decide(input([v], []), 40, 80, [[40, 80]], []);
   expect(d.culprit).toMatchObject({ component: 'stunnel', kind: 'application' });
-  expect(d.evidence[0]).toMatch(/nothing listened on the port/);
+  expect(d.evidence[0].text).toMatch(/nothing listened on the port/);
 });
 
 test('a host that answers nothing at a vantage in front of it: unknown, network after the vantage or the host', () => {

@@ -82,7 +82,7 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     expect(await page.innerText('.incident .culprit')).toBe('stunnel failed (application)');
     expect(text).toMatch(/\d+% confidence/);
     if (doc.incidents[0].summary) expect(text).toContain(doc.incidents[0].summary);
-    for (const e of doc.incidents[0].evidence) expect(text).toContain(e);
+    for (const e of doc.incidents[0].evidence) expect(text).toContain(e.text);
     // Inputs, clocks and what is missing.
     for (const s of doc.sources) expect(text).toContain(s.file);
     expect(text).toContain('America/New_York');
@@ -168,7 +168,7 @@ function hostileDoc(): AnalyzeDocument {
       start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', duration: 10,
       culprit: { component: `app${SCRIPT}`, kind: 'application', confidence: 0.8, suspects: [{ component: `db${SCRIPT}`, why: evil }] },
       summary: `app went silent: ${evil}`,
-      evidence: [`log line: ${evil}`],
+      evidence: [{ text: `log line: ${evil}`, facts: {} }],
       signals: [{ source: `app${SCRIPT} log`, kind: 'log-silence', start: '2023-11-14T22:13:40Z', end: '2023-11-14T22:13:50Z', baseline: 1, observed: 0, detail: IMG }],
     }],
     clocks: [{ between: [`fw${IMG}`, `app${SCRIPT} log`], offset: 0, confidence: 0.5, method: evil, applied: false }],
