@@ -1,8 +1,10 @@
 /**
  * @module report/text
- * The human report of `alibi analyze`: the verdict first, then its evidence, then what was read.
+ * The human report of `alibi analyze`: one screen first (each verdict, the facts that decided it,
+ * what was missing), then the details (every evidence line, signals, sources, clocks, warnings).
  */
 import type { AnalyzeDocument, ClockEstimate } from '../correlate/model';
+import type { EvidenceItem } from '../correlate/evidence';
 
 function hm(iso: string | null): string {
   return iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '-';
@@ -15,6 +17,15 @@ function hm(iso: string | null): string {
  */
 export function clockStatus(c: ClockEstimate): 'applied' | 'nothing to correct' | 'not applied' {
   return c.applied ? 'applied' : c.offset === 0 && c.confidence >= 0.8 ? 'nothing to correct' : 'not applied';
+}
+
+/**
+ * The (at most) three evidence lines that decided: the verdict states its own component's facts
+ * first (the wire's, then its log's); lines about the components in front of it and behind it
+ * (`in front: …`, `behind: …`) support it and stay in the details.
+ */
+export function decidingLines(evidence: readonly EvidenceItem[]): EvidenceItem[] {
+  return evidence.filter((e) => !/^(in front|behind): /.test(e.text)).slice(0, 3);
 }
 
 /** Who failed, as the report's verdict line says it. */
@@ -47,21 +58,35 @@ export function textReport(doc: AnalyzeDocument): string {
     for (const w of first) out.push(`  ! ${w.reason}`);
     out.push('');
   }
+  // One screen first: each verdict, the facts that decided it, and what was missing; the rest
+  // (every evidence line, signals, sources, clocks, warnings) under "Details".
   doc.incidents.forEach((inc, i) => {
     const c = inc.culprit;
-    const who = culpritWords(c);
     out.push(`Incident ${i + 1}: ${hm(inc.start)} → ${hm(inc.end)} (${inc.duration} s)`);
-    out.push(`  Verdict: ${who}; confidence ${Math.round(c.confidence * 100)}%`);
+    out.push(`  Verdict: ${culpritWords(c)}; confidence ${Math.round(c.confidence * 100)}%`);
     out.push(`  In short: ${inc.summary}`);
     if (c.suspects?.length) {
       out.push('  Suspects, and what would decide:');
       for (const x of c.suspects) out.push(`    - ${x.component}: ${x.why}`);
     }
-    out.push('  Evidence:');
-    for (const e of inc.evidence) out.push(`    - ${e.text}`);
+    const key = decidingLines(inc.evidence);
+    if (key.length) {
+      out.push('  Decided by:');
+      for (const e of key) out.push(`    - ${e.text}`);
+    }
+    out.push('');
+  });
+  if (doc.missing.length) {
+    out.push('Not available (lowers confidence):');
+    for (const x of doc.missing) out.push(`  ${x}`);
+    out.push('');
+  }
+  out.push('Details');
+  doc.incidents.forEach((inc, i) => {
+    out.push(`Incident ${i + 1} evidence (${inc.evidence.length} line${inc.evidence.length === 1 ? '' : 's'}):`);
+    for (const e of inc.evidence) out.push(`  - ${e.text}`);
     const kinds = [...new Set(inc.signals.map((s) => `${s.kind} (${s.source})`))];
     out.push(`  Signals: ${kinds.join(', ')}`);
-    out.push('');
   });
   out.push('Sources:');
   for (const s of doc.sources) {
@@ -82,10 +107,6 @@ export function textReport(doc: AnalyzeDocument): string {
   if (doc.edges?.length) {
     out.push('Edges (not incidents):');
     for (const e of doc.edges) out.push(`  ${e.source} ${e.start} → ${e.end}: ${e.note}`);
-  }
-  if (doc.missing.length) {
-    out.push('Not available (lowers confidence):');
-    for (const x of doc.missing) out.push(`  ${x}`);
   }
   if (doc.warnings.length) {
     out.push(`Warnings (${doc.warnings.length}${doc.warnings.length > 5 ? ', first 5; all in --json' : ''}):`);
