@@ -195,7 +195,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
   const headline = n === 0 ? 'No incident' : n === 1 ? '1 incident' : `${n} incidents`;
   const summary = doc.incidents.map((inc) => verdictSentence(inc)).join('; ');
   const clocks = doc.clocks
-    .map((c) => `<tr><td>${nameHtml(c.between[0])}</td><td>${nameHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${num(c.offset)} s`}</td><td class="n">${num(c.confidence)}</td><td>${clockStatus(c)}</td><td>${escapeHtml(c.method)}</td></tr>`)
+    .map((c) => `<tr><td>${nameHtml(c.between[0])}</td><td>${nameHtml(c.between[1])}</td><td class="n">${c.offset === null ? 'unknown' : `${c.offset.toLocaleString('en-US', { maximumFractionDigits: 6 })} s`}</td><td class="n">${num(c.confidence)}</td><td>${clockStatus(c)}</td><td>${escapeHtml(c.method)}</td></tr>`)
     .join('');
   const warnings = doc.warnings
     .slice(0, MAX_WARNINGS)
@@ -253,6 +253,7 @@ header { padding-top:18px; }
 h1 { font-size:22px; margin:0 0 2px; }
 h1 .sub { font-weight:500; color:var(--accent); }
 h1 .sub.ok { color:var(--ok); }
+.panel h3 .peaks { font-weight:400; font-size:12px; color:var(--muted); margin-left:12px; }
 h2 { font-size:17px; margin:22px 0 8px; }
 h3 { font-size:15px; margin:16px 0 6px; }
 h4 { font-size:13px; margin:10px 0 4px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
@@ -353,6 +354,35 @@ const CLIENT_JS = `(function () {
       }]
     } };
   }
+  // A recovery burst (the reconnections after an outage) can be ten times the usual level: scaled
+  // to it, the usual level and the outage's drop both hug zero. Each chart is scaled to its usual
+  // range (1.5x the 90th percentile of its values) when its peaks pass that by more than 10%;
+  // the clipped peaks are marked along the top, and "show peaks" puts the full range back.
+  function peakCap(panel) {
+    var all = [];
+    panel.series.forEach(function (s) { s.values.forEach(function (v) { if (v != null && v > 0) all.push(v); }); });
+    if (all.length < 10) return null;
+    all.sort(function (a, b) { return a - b; });
+    var cap = 1.5 * all[Math.floor(all.length * 0.9)], max = all[all.length - 1];
+    return cap > 0 && max > 1.1 * cap ? { cap: cap, max: max } : null;
+  }
+  function peaksPlugin(panel, clip) {
+    return { hooks: { draw: [function (u) {
+      if (!clip.on) return;
+      var ctx = u.ctx, top = u.bbox.top, r = 4 * uPlot.pxRatio;
+      ctx.save();
+      panel.series.forEach(function (s) {
+        ctx.fillStyle = s.color;
+        s.values.forEach(function (v, i) {
+          if (v == null || v <= clip.cap) return;
+          var x = u.valToPos(data.start[i], 'x', true);
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+          ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x - r, top + 1.6 * r); ctx.lineTo(x + r, top + 1.6 * r); ctx.closePath(); ctx.fill();
+        });
+      });
+      ctx.restore();
+    }] } };
+  }
   var plots = [], syncing = false;
   var sync = uPlot.sync('alibi');
   var full = [data.start[0], data.start[data.start.length - 1] + data.interval];
@@ -360,6 +390,14 @@ const CLIENT_JS = `(function () {
   data.panels.forEach(function (panel) {
     var div = document.createElement('div'); div.className = 'panel';
     var h = document.createElement('h3'); h.textContent = panel.title; div.appendChild(h);
+    var peaks = peakCap(panel);
+    var clip = { on: !!peaks, cap: peaks ? peaks.cap : Infinity };
+    if (peaks) {
+      var lab = document.createElement('label'); lab.className = 'peaks';
+      var box = document.createElement('input'); box.type = 'checkbox';
+      lab.appendChild(box); lab.appendChild(document.createTextNode(' show peaks (up to ' + si(peaks.max) + (panel.unit ? ' ' + panel.unit : '') + '; ▲ marks them)'));
+      h.appendChild(lab);
+    }
     host.appendChild(div);
     var series = [{ value: function (u, v) { return v == null ? '–' : utc(v, true); } }];
     panel.series.forEach(function (s) {
@@ -369,14 +407,14 @@ const CLIENT_JS = `(function () {
     var opts = {
       width: width(), height: panel.id === 'throughput' ? 200 : 150,
       series: series,
-      scales: { x: { time: true, range: function (u, mn, mx) { return [mn, mx]; } }, y: { range: function (u, mn, mx) { return [0, mx > 0 ? mx * 1.08 : 1]; } } },
+      scales: { x: { time: true, range: function (u, mn, mx) { return [mn, mx]; } }, y: { range: function (u, mn, mx) { return [0, clip.on ? clip.cap * 1.08 : mx > 0 ? mx * 1.08 : 1]; } } },
       axes: [
         { values: function (u, splits, ai, space, incr) { return splits.map(function (v) { return incr >= 86400 ? new Date(v * 1000).toISOString().slice(0, 10) : utc(v, false).replace(/:00(\\.000)?$/, incr >= 60 ? '' : ':00$1'); }); }, grid: { stroke: '#eef0f4' } },
         { size: 64, values: function (u, splits) { return splits.map(si); }, grid: { stroke: '#eef0f4' } }
       ],
       cursor: { sync: { key: sync.key }, drag: { x: true, y: false } },
       legend: { live: true },
-      plugins: [bandsPlugin(panel)],
+      plugins: [bandsPlugin(panel), peaksPlugin(panel, clip)],
       hooks: { setScale: [function (u, key) {
         if (key !== 'x' || syncing) return;
         syncing = true;
@@ -386,7 +424,9 @@ const CLIENT_JS = `(function () {
       }] }
     };
     var cols = [data.start].concat(panel.series.map(function (s) { return s.values; }));
-    plots.push(new uPlot(opts, cols, div));
+    var plot = new uPlot(opts, cols, div);
+    plots.push(plot);
+    if (peaks) box.addEventListener('change', function () { clip.on = !box.checked; plot.setData(plot.data, true); plot.redraw(); });
   });
   function zoom(a, b) { plots[0].setScale('x', { min: a, max: b }); }
   document.getElementById('reset-zoom').addEventListener('click', function () { zoom(full[0], full[1]); });

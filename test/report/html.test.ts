@@ -125,6 +125,36 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     await page.close();
   });
 
+  browserIt('keeps the usual level readable: the recovery burst is clipped and marked, the throughput baseline spans at least a quarter of its chart (#23)', async () => {
+    const { page, errors } = await open(file());
+    await page.waitForSelector('.uplot canvas');
+    const measure = `(() => {
+      const data = JSON.parse(document.getElementById('alibi-data').textContent);
+      const inc = data.incidents[0];
+      return window.__alibiPlots.map((u, k) => {
+        const p = data.panels[k];
+        // The usual level: the median of the first series outside the incident and its recovery.
+        const vals = p.series[0].values.filter((v, i) => v != null && (data.start[i] < inc.start - 5 || data.start[i] > inc.end + 10)).sort((a, b) => a - b);
+        return { title: p.title, baseline: vals[vals.length >> 1], top: u.scales.y.max, peaks: !!document.querySelectorAll('.panel')[k].querySelector('.peaks input') };
+      });
+    })()`;
+    const before: { title: string; baseline: number; top: number; peaks: boolean }[] = await page.evaluate(measure);
+    expect(before[0].title).toMatch(/^Throughput/);
+    expect(before[0].peaks).toBe(true);
+    expect(before[0].baseline / before[0].top).toBeGreaterThanOrEqual(0.25);
+    // The log chart too: stunnel's ~4 lines/s against a burst of hundreds.
+    expect(before[4].baseline / before[4].top).toBeGreaterThanOrEqual(0.25);
+    // "show peaks" puts the full range back: the burst is then the top of the chart.
+    await page.click('.panel .peaks input');
+    const after: { top: number }[] = await page.evaluate(measure);
+    expect(after[0].top).toBeGreaterThan(3 * before[0].top);
+    // The clock offset in the page is the text report's, to the microsecond.
+    const offset = doc.clocks.find((c) => c.between[0] === 'firewall' && c.between[1] === 'server')!.offset!;
+    expect(await page.innerText('table.clocks')).toContain(`${offset} s`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the CLI writes the page and still prints the text report', () => {
     const out = path.join(tmp, 'cli.html');
     const r = alibi(['analyze', path.join(REPO, 'captures/stunnel-freeze/alibi.json'), '--html', out]);
