@@ -49,12 +49,16 @@ export class TimeGuard {
   /** Records decided and waiting to be handed out, oldest first (owned copies). */
   readonly ready: PacketRecord[] = [];
   /** Records not yet decided (owned copies): one after a jump, two at a file's start. */
-  private held: PacketRecord[] = [];
-  /** Time of the last record handed out; NaN before the first. */
-  private last = NaN;
-  private lastIface = 0;
+  held: PacketRecord[] = [];
+  /** Time of the last record handed out (NaN before the first); the reader's hot path reads it. */
+  last = NaN;
+  lastIface = 0;
 
-  constructor(private readonly file: string | undefined, private readonly warn: (w: Warning) => void) {}
+  /**
+   * `enabled` false (`timeCheck: false`): every record passes as stored; `last` stays NaN, so the
+   * reader's hot path always asks, and is told so at once.
+   */
+  constructor(readonly enabled: boolean, private readonly file: string | undefined, private readonly warn: (w: Warning) => void) {}
 
   /**
    * True when `r` may be handed out as it is. False when the guard took a copy instead: hand
