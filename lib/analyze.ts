@@ -25,6 +25,7 @@ import { Timeline } from './correlate/timeline';
 import type { CaptureView, LogView, VerdictInput } from './correlate/views';
 import { findIncidents } from './correlate/incidents';
 import type { AnalyzeDocument, ClockEstimate, SourceDoc, TimelineData } from './correlate/model';
+import { nameTable } from './correlate/model';
 export type { AnalyzeDocument, ClockEstimate, IncidentDoc, SignalDoc, SourceDoc, TimelineData } from './correlate/model';
 export { findIncidents, isSteadyLog, type IncidentSearch } from './correlate/incidents';
 import { isoSeconds } from './time';
@@ -225,13 +226,13 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
   // Captures and logs on the timeline.
   const metricKeys = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
   const viewOf = (s: CaptureScan, sh: number): CaptureView => {
-    const all: Record<string, Float64Array> = {};
+    const all: Record<string, Float64Array> = nameTable();
     for (const k of metricKeys) all[k] = timeline.place(s.all, k, sh);
-    const svc: Record<string, Record<string, Float64Array>> = {};
-    const conns: Record<string, number> = {};
+    const svc: Record<string, Record<string, Float64Array>> = nameTable();
+    const conns: Record<string, number> = nameTable();
     for (const sv of services) {
       const cols = s.services[sv.component];
-      svc[sv.component] = {};
+      svc[sv.component] = nameTable();
       if (cols) for (const k of metricKeys) svc[sv.component][k] = timeline.place(cols, k, sh);
       conns[sv.component] = s.flows.perService[sv.component]?.connections ?? 0;
     }

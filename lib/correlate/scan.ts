@@ -17,6 +17,7 @@ import { openCaptureSet, type CoverageGap } from '../capture/set';
 import { passFile } from '../passfile';
 import { CapturePass, PacketObserver } from '../pass';
 import { LedgerColumns, PacketLedger } from './ledger';
+import { nameTable } from './model';
 
 export interface ServiceSpec {
   component: string;
@@ -148,7 +149,7 @@ function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: num
   const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m, responseTimes: true }));
   const ledger = req.ledger && matchers.length > 0 ? new PacketLedger((f) => matchers.some(({ m }) => m(f))) : req.ledger ? new PacketLedger(() => true) : null;
   const fan = new Fanout([all, ...per, ...(ledger ? [ledger] : [])]);
-  const summary: FlowSummary = { total: 0, byState: {}, perService: {}, topServers: [] };
+  const summary: FlowSummary = { total: 0, byState: {}, perService: nameTable(), topServers: [] };
   const servers = new Map<string, number>();
   for (const { s } of matchers) summary.perService[s.component] = { connections: 0, byState: {}, rstByClient: 0, rstByServer: 0 };
   const pass = new CapturePass({
@@ -180,7 +181,7 @@ function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: num
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
     .map(([k, n]) => ({ host: k.slice(0, k.lastIndexOf('|')), port: Number(k.slice(k.lastIndexOf('|') + 1)), connections: n }));
-  const services: Record<string, SeriesColumns> = {};
+  const services: Record<string, SeriesColumns> = nameTable();
   const seen: string[] = [];
   matchers.forEach(({ s }, i) => {
     services[s.component] = per[i].columns();

@@ -13,6 +13,7 @@ import { openCapture } from '../capture/file';
 import type { SeriesColumns } from '../metrics/series';
 import type { LedgerColumns } from './ledger';
 import { CaptureScan, fileMissingBetween, ScanRequest } from './scan';
+import { nameTable } from './model';
 
 /** Fewest files in a set before it is cut into parts. */
 export const SPLIT_MIN_FILES = 16;
@@ -109,7 +110,7 @@ const addCounts = (into: Record<string, number>, from: Record<string, number>) =
 export function mergeScans(xs: CaptureScan[]): CaptureScan {
   if (xs.length === 1) return xs[0];
   const servers = new Map<string, { host: string; port: number; connections: number }>();
-  const perService: CaptureScan['flows']['perService'] = {};
+  const perService: CaptureScan['flows']['perService'] = nameTable();
   const byState: Record<string, number> = {};
   for (const x of xs) {
     addCounts(byState, x.flows.byState);
@@ -127,7 +128,7 @@ export function mergeScans(xs: CaptureScan[]): CaptureScan {
       addCounts(q.byState, p.byState);
     }
   }
-  const services: Record<string, SeriesColumns> = {};
+  const services: Record<string, SeriesColumns> = nameTable();
   for (const c of Object.keys(xs[0].services)) services[c] = mergeColumns(xs.map((x) => x.services[c]));
   const gaps = xs.flatMap((x) => x.gaps);
   // Between two parts: a gap in coverage only where a rotation number is skipped there too.

@@ -20,6 +20,7 @@ import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { CapturePass, PacketObserver } from '../pass';
 import type { CaptureView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';
+import { nameTable } from '../correlate/model';
 
 /** A service: connections whose server is `host:port` (any host when `host` is empty). */
 export interface WatchService {
@@ -122,12 +123,12 @@ export class RollingSeries implements PacketObserver {
 
   /** The capture on the timeline, as analyze's CaptureView; `coverFrom`: first bin watched. */
   view(tl: Timeline, coverFrom: number, vantage: string): CaptureView {
-    const all: Record<string, Float64Array> = {};
-    const services: Record<string, Record<string, Float64Array>> = {};
-    const conns: Record<string, number> = {};
+    const all: Record<string, Float64Array> = nameTable();
+    const services: Record<string, Record<string, Float64Array>> = nameTable();
+    const conns: Record<string, number> = nameTable();
     for (const k of METRICS) all[k] = new Float64Array(tl.length);
     this.services.forEach((s) => {
-      services[s.component] = {};
+      services[s.component] = nameTable();
       for (const k of METRICS) services[s.component][k] = new Float64Array(tl.length);
     });
     const add = (dst: Record<string, Float64Array>, cols: SeriesColumns) => {

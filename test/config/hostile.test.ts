@@ -47,3 +47,20 @@ test('a zone carrying a bidi override is shown escaped in the logs command\'s er
   expect(r.stderr).not.toContain('\u202e');
   expect(r.code).toBe(2);
 });
+
+test('a component named like an Object method (toString, valueOf, hasOwnProperty) gets the verdict "stunnel" gets', () => {
+  const lab = path.join(REPO, 'captures/stunnel-freeze');
+  const cfg = fs.readFileSync(path.join(lab, 'alibi.json'), 'utf8');
+  for (const f of ['firewall.pcap', 'server.pcap', 'loopback.pcapng', 'stunnel.log', 'access.log']) fs.copyFileSync(path.join(lab, f), path.join(dir, f));
+  const verdict = (name: string) => {
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, cfg.replace(/"stunnel"/g, JSON.stringify(name)));
+    const r = alibi(['analyze', file, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    return doc.incidents.map((i: { culprit: { component: string; confidence: number }; evidence: { facts: Record<string, unknown> }[] }) => [i.culprit.component, i.culprit.confidence, i.evidence.length]);
+  };
+  const base = verdict('stunnel');
+  expect(base[0][0]).toBe('stunnel');
+  for (const name of ['toString', 'valueOf', 'hasOwnProperty']) expect(verdict(name)).toEqual(base.map((x: unknown[]) => [name, ...x.slice(1)]));
+}, 60_000);
