@@ -164,5 +164,13 @@ describe('analyze on a lab capture with one flipped bit', () => {
     const w = doc.warnings.filter((x: { code: string }) => x.code === 'malformed');
     expect(w).toEqual([expect.objectContaining({ file: path.join(dir, 'server.pcap'), offset: mid, packet: Math.floor(at.length / 2) })]);
     expect(w[0].reason).toMatch(/^record time 2035-\S+ is more than a day from the records on both sides \(2026-11-25T\S+\): record left out$/);
+    // flows --arrow stopped on it ("internal error: not an ISO-8601 UTC time"); series and info printed it.
+    const damaged = path.join(dir, 'server.pcap');
+    for (const args of [['flows', damaged, '--arrow', path.join(dir, 'f.arrow')], ['series', damaged], ['info', damaged]]) {
+      const x = alibi(args);
+      expect([args[0], x.code]).toEqual([args[0], 0]);
+      expect(x.stderr).toMatch(/packet \d+: record time 2035-\S+ is more than a day from the records on both sides/);
+      expect(x.stdout).not.toMatch(/NaN|2035-/);
+    }
   });
 });
