@@ -344,9 +344,9 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
         core.packets++;
         const rec = core.rec;
         const g = core.guard;
-        const d = rec.tsSec - g.last;
+        const d = rec.tsSec - g.gate;
         if (d <= DAY && d >= -DAY) {
-          g.last = rec.tsSec;
+          g.last = g.gate = rec.tsSec;
           g.lastIface = rec.ifaceId;
           return rec;
         }
@@ -362,7 +362,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     if (!g.enabled || g.pass(rec)) return rec;
     if (g.ready.length > 0) {
       this.core.fast = null;
-      return g.ready.shift()!;
+      return g.shift()!;
     }
     return this.nextChecked();
   }
@@ -371,17 +371,17 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   private nextChecked(): PacketRecord | null {
     const g = this.core.guard;
     if (!g.enabled) return this.read();
-    if (g.ready.length > 0) return g.ready.shift()!;
+    if (g.ready.length > 0) return g.shift()!;
     for (;;) {
       const r = this.read();
       if (r === null) {
         g.end();
-        return g.ready.length > 0 ? g.ready.shift()! : null;
+        return g.ready.length > 0 ? g.shift()! : null;
       }
       if (g.pass(r)) return r;
       if (g.ready.length > 0) {
         this.core.fast = null;
-        return g.ready.shift()!;
+        return g.shift()!;
       }
     }
   }
@@ -491,15 +491,15 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
   async next(): Promise<PacketRecord | null> {
     const g = this.core.guard;
     if (!g.enabled) return this.read();
-    if (g.ready.length > 0) return g.ready.shift()!;
+    if (g.ready.length > 0) return g.shift()!;
     for (;;) {
       const r = await this.read();
       if (r === null) {
         g.end();
-        return g.ready.length > 0 ? g.ready.shift()! : null;
+        return g.ready.length > 0 ? g.shift()! : null;
       }
       if (g.pass(r)) return r;
-      if (g.ready.length > 0) return g.ready.shift()!;
+      if (g.ready.length > 0) return g.shift()!;
     }
   }
 
