@@ -144,6 +144,32 @@ function num(x: unknown): string {
   return typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 3 }) : escapeHtml(x);
 }
 
+/**
+ * The chart an evidence line is about, from the first of its facts that one of the charts draws
+ * (SYNs → new connections, log lines → the log chart, …); null when no chart draws it (TLS
+ * handshakes, HTTP answers, packets missing between vantages).
+ */
+export function panelOf(facts: Readonly<Record<string, unknown>>): string | null {
+  for (const k of Object.keys(facts)) {
+    const key = k.replace(/^baseline_/, '').replace(/_\d+$/, '');
+    if (/^(lines_per_s|silent_seconds|error_lines|error_lines_per_s|startup_lines)$/.test(key)) return 'logs';
+    if (/^(syn|syn_ack|connection_attempts_per_s)$/.test(key)) return 'connections';
+    if (/^retransmissions(_per_s)?$/.test(key)) return 'retransmissions';
+    if (key === 'server_resets') return 'resets';
+    if (/^(client_payload_bytes_per_s|server_payload_bytes_per_s|packets_per_s)$/.test(key)) return 'throughput';
+  }
+  return null;
+}
+
+/** An evidence line; with a chart, a link that zooms every chart to its time range and shows it. */
+function evidenceHtml(e: IncidentDoc['evidence'][number], inc: IncidentDoc): string {
+  const panel = panelOf(e.facts);
+  if (!panel) return `<li>${escapeHtml(e.text)}</li>`;
+  const at = (v: unknown, dflt: string) => Date.parse(typeof v === 'string' ? v : dflt) / 1000;
+  const from = at(e.facts.from, inc.start), to = at(e.facts.to, inc.end);
+  return `<li>${escapeHtml(e.text)} <a class="to-chart" href="#panel-${panel}" data-panel="${panel}" data-from="${from}" data-to="${to}">chart</a></li>`;
+}
+
 function incidentHtml(inc: IncidentDoc, i: number): string {
   const c = inc.culprit;
   const pct = Math.round(c.confidence * 100);
@@ -160,7 +186,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
 ${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
 ${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${nameHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
 <h4>Evidence</h4>
-<ul class="evidence">${inc.evidence.map((e) => `<li>${escapeHtml(e.text)}</li>`).join('')}</ul>
+<ul class="evidence">${inc.evidence.map((e) => evidenceHtml(e, inc)).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
 <table class="signals"><thead><tr><th>kind</th><th>source</th><th>from</th><th>to</th><th>baseline</th><th>observed</th><th>detail</th></tr></thead><tbody>${signals}</tbody></table></details>
 </section>`;
@@ -268,6 +294,7 @@ h4 { font-size:13px; margin:10px 0 4px; text-transform:uppercase; letter-spacing
 .bar span { display:block; height:100%; background:var(--accent); }
 .summary { margin:4px 0 8px; }
 .evidence { margin:0; padding-left:20px; } .evidence li { margin:2px 0; }
+.evidence a.to-chart { font-size:12px; color:var(--muted); margin-left:4px; }
 details { margin-top:8px; } summary { cursor:pointer; color:var(--muted); }
 table { border-collapse:collapse; width:100%; background:var(--card); font-size:13px; }
 th, td { border:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
@@ -388,7 +415,7 @@ const CLIENT_JS = `(function () {
   var full = [data.start[0], data.start[data.start.length - 1] + data.interval];
   function width() { return Math.max(320, host.clientWidth - 16); }
   data.panels.forEach(function (panel) {
-    var div = document.createElement('div'); div.className = 'panel';
+    var div = document.createElement('div'); div.className = 'panel'; div.id = 'panel-' + panel.id;
     var h = document.createElement('h3'); h.textContent = panel.title; div.appendChild(h);
     var peaks = peakCap(panel);
     var clip = { on: !!peaks, cap: peaks ? peaks.cap : Infinity };
@@ -430,6 +457,19 @@ const CLIENT_JS = `(function () {
   });
   function zoom(a, b) { plots[0].setScale('x', { min: a, max: b }); }
   document.getElementById('reset-zoom').addEventListener('click', function () { zoom(full[0], full[1]); });
+  // An evidence line's "chart" link: every chart zooms to the line's time range (with some of
+  // what came before and after), and its chart scrolls into view.
+  Array.prototype.forEach.call(document.querySelectorAll('a.to-chart'), function (a) {
+    a.addEventListener('click', function (ev) {
+      var from = +a.getAttribute('data-from'), to = +a.getAttribute('data-to');
+      var target = document.getElementById('panel-' + a.getAttribute('data-panel'));
+      if (!target || !(to >= from)) return;
+      ev.preventDefault();
+      var pad = Math.max(5 * data.interval, (to - from) * 0.6);
+      zoom(Math.max(full[0], from - pad), Math.min(full[1], to + pad));
+      target.scrollIntoView({ block: 'center' });
+    });
+  });
   Array.prototype.forEach.call(document.querySelectorAll('button.zoom'), function (b) {
     b.addEventListener('click', function () {
       var inc = data.incidents[+b.getAttribute('data-incident')]; if (!inc) return;

@@ -155,6 +155,33 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     await page.close();
   });
 
+  browserIt('links each evidence line a chart draws to that chart and its time range (#23)', async () => {
+    const { page, errors } = await open(file());
+    await page.waitForSelector('.uplot canvas');
+    const links: { text: string; panel: string; from: number; to: number }[] = await page.$$eval('.evidence a.to-chart', (as) => as.map((a) => ({ text: a.parentElement!.textContent ?? '', panel: a.getAttribute('data-panel')!, from: +a.getAttribute('data-from')!, to: +a.getAttribute('data-to')! })));
+    // The SYN line goes to the connections chart, the log silences to the log chart.
+    expect(links.find((l) => /saw [\d,]+ client SYNs/.test(l.text))?.panel).toBe('connections');
+    const silent = links.find((l) => /^stunnel log silent/.test(l.text))!;
+    expect(silent.panel).toBe('logs');
+    const e = doc.incidents[0].evidence.find((x) => /^stunnel log silent/.test(x.text))!;
+    expect([silent.from, silent.to]).toEqual([Date.parse(String(e.facts.from)) / 1000, Date.parse(String(e.facts.to)) / 1000]);
+    // Lines no chart draws (TLS handshakes, agreement between captures) carry no link.
+    const html = fs.readFileSync(file(), 'utf8');
+    expect(html).toMatch(/<li>\d+ TLS ClientHellos reached [^<]*<\/li>/);
+    // Clicking it zooms every chart around the silence and brings the log chart into view.
+    await page.click('.evidence a.to-chart[data-panel="logs"]');
+    const scales: number[][] = await page.evaluate('window.__alibiPlots.map((u) => [u.scales.x.min, u.scales.x.max])');
+    for (const x of scales) expect(x).toEqual(scales[0]);
+    expect(scales[0][0]).toBeLessThanOrEqual(silent.from);
+    expect(scales[0][1]).toBeGreaterThanOrEqual(silent.to);
+    expect(scales[0][1] - scales[0][0]).toBeLessThan(doc.timeline!.start.length * doc.interval);
+    const box = await page.$eval('#panel-logs', (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; });
+    expect(box[0]).toBeLessThan(box[2]);
+    expect(box[1]).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the CLI writes the page and still prints the text report', () => {
     const out = path.join(tmp, 'cli.html');
     const r = alibi(['analyze', path.join(REPO, 'captures/stunnel-freeze/alibi.json'), '--html', out]);
