@@ -333,8 +333,9 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   next(): PacketRecord | null {
     // The hot path, kept small enough for V8 to inline into a caller's loop: a whole record from
     // the parser's fastStep whose time is within a day of the last one's. The time check's other
-    // cases (a jump, the first record, records it holds) go through `checked`; while it has
-    // decided records to hand out, `core.fast` is off, so they come first.
+    // cases (a jump, the first record) go through `checked`, which reads on until the check has
+    // decided, so no record is held when next() returns; while decided records wait to be handed
+    // out, `core.fast` is off, so they come first.
     const core = this.core;
     const fast = core.fast;
     if (fast !== null) {
@@ -344,9 +345,9 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
         core.packets++;
         const rec = core.rec;
         const g = core.guard;
-        const d = rec.tsSec - g.gate;
+        const d = rec.tsSec - g.last;
         if (d <= DAY && d >= -DAY) {
-          g.last = g.gate = rec.tsSec;
+          g.last = rec.tsSec;
           g.lastIface = rec.ifaceId;
           return rec;
         }
@@ -362,7 +363,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     if (!g.enabled || g.pass(rec)) return rec;
     if (g.ready.length > 0) {
       this.core.fast = null;
-      return g.shift()!;
+      return g.ready.shift()!;
     }
     return this.nextChecked();
   }
@@ -371,17 +372,17 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   private nextChecked(): PacketRecord | null {
     const g = this.core.guard;
     if (!g.enabled) return this.read();
-    if (g.ready.length > 0) return g.shift()!;
+    if (g.ready.length > 0) return g.ready.shift()!;
     for (;;) {
       const r = this.read();
       if (r === null) {
         g.end();
-        return g.ready.length > 0 ? g.shift()! : null;
+        return g.ready.length > 0 ? g.ready.shift()! : null;
       }
       if (g.pass(r)) return r;
       if (g.ready.length > 0) {
         this.core.fast = null;
-        return g.shift()!;
+        return g.ready.shift()!;
       }
     }
   }
@@ -491,15 +492,15 @@ export class AsyncCaptureReader extends ReaderBase implements AsyncIterable<Pack
   async next(): Promise<PacketRecord | null> {
     const g = this.core.guard;
     if (!g.enabled) return this.read();
-    if (g.ready.length > 0) return g.shift()!;
+    if (g.ready.length > 0) return g.ready.shift()!;
     for (;;) {
       const r = await this.read();
       if (r === null) {
         g.end();
-        return g.ready.length > 0 ? g.shift()! : null;
+        return g.ready.length > 0 ? g.ready.shift()! : null;
       }
       if (g.pass(r)) return r;
-      if (g.ready.length > 0) return g.shift()!;
+      if (g.ready.length > 0) return g.ready.shift()!;
     }
   }
 

@@ -6,10 +6,9 @@
  * concatenated) is followed by records that agree with the new time, so every record of it
  * stays.
  *
- * The reader's hot path compares each record's time with `gate` (one subtraction, inlined in
- * `CaptureReader.next()`) and asks `pass()` only of the others. Only a record that jumps is held
- * (copied, since the reader's record is reused) until the next one or two records decide it; this
- * happens at the start of each file and at each jump, never per packet.
+ * The reader asks `pass()` of every record: the hot path is one subtraction. Only a record
+ * that jumps is held (copied, since the reader's record is reused) until the next one or two
+ * records decide it; this happens at the start of each file and at each jump, never per packet.
  */
 import { MalformedRecordError, Warning } from '../errors';
 import { PacketRecord } from './record';
@@ -51,14 +50,9 @@ export class TimeGuard {
   readonly ready: PacketRecord[] = [];
   /** Records not yet decided (owned copies): one after a jump, two at a file's start. */
   held: PacketRecord[] = [];
-  /** Time of the last record handed out (NaN before the first). */
+  /** Time of the last record handed out (NaN before the first); the reader's hot path reads it. */
   last = NaN;
   lastIface = 0;
-  /**
-   * What the reader's hot path compares with: `last` while nothing is held or waiting, else NaN
-   * (no record is near NaN), so every record goes through `pass()` until the held ones are decided.
-   */
-  gate = NaN;
 
   /**
    * `enabled` false (`timeCheck: false`): every record passes as stored; `last` stays NaN, so the
@@ -71,36 +65,22 @@ export class TimeGuard {
    * out `ready` first (it may now hold records), then read on.
    */
   pass(r: PacketRecord): boolean {
-    if (!this.enabled) return true;
     if (this.held.length === 0 && this.ready.length === 0) {
       const d = r.tsSec - this.last;
       if ((d <= TIME_JUMP_LIMIT && d >= -TIME_JUMP_LIMIT) || !r.hasTimestamp || (r.ifaceId !== this.lastIface && this.last === this.last)) {
-        this.last = this.gate = r.tsSec;
+        this.last = r.tsSec;
         this.lastIface = r.ifaceId;
         return true;
       }
     }
     this.take(own(r));
-    this.regate();
     return false;
-  }
-
-  /** The next decided record to hand out, oldest first. */
-  shift(): PacketRecord | undefined {
-    const r = this.ready.shift();
-    this.regate();
-    return r;
-  }
-
-  private regate(): void {
-    this.gate = this.held.length === 0 && this.ready.length === 0 && this.enabled ? this.last : NaN;
   }
 
   /** At the end of the input: decides what is still held. */
   end(): void {
     const h = this.held;
     this.held = [];
-    this.regate();
     if (h.length === 0) return;
     if (h.length === 1 && this.last === this.last && h[0].ifaceId === this.lastIface) {
       // The last record, a day or more from everything before it: nothing after it agrees.
