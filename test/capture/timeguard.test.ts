@@ -66,6 +66,15 @@ describe('records with impossible times', () => {
     expect(read(pcap(two)).secs).toEqual(two);
   });
 
+  test('no record is left held between calls: next() reads on until the check has decided (the hot path relies on it)', () => {
+    // A file whose first two records disagree holds two, and needs a third to decide.
+    for (const secs of [[T ^ FLIP, T + 1, T + 2, T + 3], [T, T + 1, (T + 2) ^ FLIP, T + 3, T + 4], [5, T, T + 1]]) {
+      const r = new CaptureReader(pcap(secs), { file: 'x.pcap' });
+      const guard = (r as unknown as { core: { guard: { held: unknown[] } } }).core.guard;
+      for (let p = r.next(); p !== null; p = r.next()) expect(guard.held).toHaveLength(0);
+    }
+  });
+
   test('a gap of less than a day is not judged at all; timeCheck: false hands out every record as stored', () => {
     const gap = [T, T + 1, T + 86_000, T + 2];
     expect(read(pcap(gap)).secs).toEqual(gap);
