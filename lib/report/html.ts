@@ -312,6 +312,14 @@ button:hover { background:#eef1f5; }
 .uplot { font-family:inherit; } .u-legend { font-size:12px; text-align:left; padding-left:70px; } .u-legend th { font-weight:500; background:none; border:0; }
 .u-legend td { border:0; } .u-legend table, .u-legend { background:none; }
 footer { color:var(--muted); font-size:12px; padding:20px; }
+@media print {
+  body { background:#fff; font-size:11px; }
+  header, main, footer { max-width:none; padding:0; }
+  button, .hint, .peaks, a.to-chart, .u-legend { display:none !important; }
+  .incident, .panel, tr, .healthy { break-inside:avoid; }
+  #charts, .incident, table { border-color:#bbb; }
+  a { color:inherit; text-decoration:none; }
+}
 `;
 
 /**
@@ -477,6 +485,11 @@ const CLIENT_JS = `(function () {
       zoom(Math.max(full[0], inc.start - pad), Math.min(full[1], inc.end + pad));
       host.scrollIntoView({ behavior: 'smooth', block: 'start' });
     });
+  });
+  // Printing (or saving as PDF): the closed signal tables open, and the charts take the page's width.
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
+    plots.forEach(function (p) { p.setSize({ width: Math.max(320, host.clientWidth - 16), height: p.height }); });
   });
   var t; window.addEventListener('resize', function () { clearTimeout(t); t = setTimeout(function () { plots.forEach(function (p) { p.setSize({ width: width(), height: p.height }); }); }, 100); });
   window.__alibiPlots = plots;

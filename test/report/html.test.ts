@@ -182,6 +182,26 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     await page.close();
   });
 
+  browserIt('prints: buttons and hints hidden, incidents and charts kept whole across pages, signal tables open in the PDF (#23)', async () => {
+    const { page, errors } = await open(file());
+    await page.waitForSelector('.uplot canvas');
+    await page.emulateMedia({ media: 'print' });
+    const styles = await page.evaluate(`({
+      zoom: getComputedStyle(document.querySelector('button.zoom')).display,
+      link: getComputedStyle(document.querySelector('a.to-chart')).display,
+      incident: getComputedStyle(document.querySelector('.incident')).breakInside,
+      panel: getComputedStyle(document.querySelector('.panel')).breakInside,
+    })`);
+    expect(styles).toEqual({ zoom: 'none', link: 'none', incident: 'avoid', panel: 'avoid' });
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(20_000);
+    // Printing fired beforeprint: the signal tables were opened for the paper.
+    expect(await page.$$eval('details', (ds) => ds.every((d) => (d as HTMLDetailsElement).open))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the CLI writes the page and still prints the text report', () => {
     const out = path.join(tmp, 'cli.html');
     const r = alibi(['analyze', path.join(REPO, 'captures/stunnel-freeze/alibi.json'), '--html', out]);
