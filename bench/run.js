@@ -187,6 +187,20 @@ function mib(kib) {
   return kib == null ? '-' : `${(kib / 1024).toFixed(0)} MiB`;
 }
 
+/** Runs a bench script that prints its table and then its figures as a last JSON line: prints the table, returns the figures. */
+function jsonChild(script, args) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = (r.stdout || '').trimEnd().split('\n');
+  try {
+    const figures = JSON.parse(lines[lines.length - 1]);
+    console.log(lines.slice(0, -1).join('\n'));
+    return figures;
+  } catch {
+    console.log(`bench/${script} exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
+    return { error: `bench/${script} exited ${r.status}` };
+  }
+}
+
 function main() {
   if (process.argv[2] === '--child') {
     child(process.argv[3], process.argv[4]).catch((e) => {
@@ -398,29 +412,13 @@ function main() {
     // A vantage as a rotated set (issue 16): the first K packets of the benchmark capture cut into
     // 200 files, analysed as a folder next to the single file: memory of one file, both cores.
     console.log('');
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'rotated.js'), file, '200', '--packets', String(opts.rotatedPackets), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    const lines = (r.stdout || '').trimEnd().split('\n');
-    try {
-      doc.rows.rotated = JSON.parse(lines[lines.length - 1]);
-      console.log(lines.slice(0, -1).join('\n'));
-    } catch {
-      doc.rows.rotated = { error: `bench/rotated.js exited ${r.status}` };
-      console.log(`bench/rotated.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
-    }
+    doc.rows.rotated = jsonChild('rotated.js', [file, '200', '--packets', String(opts.rotatedPackets), '--json']);
     fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }
   if (!opts.skipFlood) {
     // A SYN flood of 10 M connections (issue 22): memory of the live table, not of the flood.
     console.log('');
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'flood.js'), '--connections', String(opts.floodConnections), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    const lines = (r.stdout || '').trimEnd().split('\n');
-    try {
-      doc.rows.flood = JSON.parse(lines[lines.length - 1]);
-      console.log(lines.slice(0, -1).join('\n'));
-    } catch {
-      doc.rows.flood = { error: `bench/flood.js exited ${r.status}` };
-      console.log(`bench/flood.js exited ${r.status}: ${(r.stderr || '').slice(-500)}`);
-    }
+    doc.rows.flood = jsonChild('flood.js', ['--connections', String(opts.floodConnections), '--json']);
     fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }
   console.log('\nwritten: bench/results.json');

@@ -333,7 +333,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
   next(): PacketRecord | null {
     // The hot path, kept small enough for V8 to inline into a caller's loop: a whole record from
     // the parser's fastStep whose time is within a day of the last one's. The time check's other
-    // cases (a jump, the first record) go through `checked`, which reads on until the check has
+    // cases (a jump, the first record) go through `nextChecked`, which reads on until the check has
     // decided, so no record is held when next() returns; while decided records wait to be handed
     // out, `core.fast` is off, so they come first.
     const core = this.core;
@@ -351,35 +351,25 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
           g.lastIface = rec.ifaceId;
           return rec;
         }
-        return this.checked(rec);
+        return this.nextChecked(rec);
       }
     }
     return this.nextChecked();
   }
 
-  /** A record from the hot path that the time check must look at (or that it does not check). */
-  private checked(rec: PacketRecord): PacketRecord | null {
+  /**
+   * `next()` off the hot path: hands out what the time check has decided, else reads on until it
+   * decides (`first`: a record the hot path already read), so no record is held when it returns.
+   */
+  private nextChecked(first?: PacketRecord): PacketRecord | null {
     const g = this.core.guard;
-    if (!g.enabled || g.pass(rec)) return rec;
-    if (g.ready.length > 0) {
-      this.core.fast = null;
-      return g.ready.shift()!;
-    }
-    return this.nextChecked();
-  }
-
-  /** `next()` off the hot path: records the time check holds or has decided, and the state machine. */
-  private nextChecked(): PacketRecord | null {
-    const g = this.core.guard;
-    if (!g.enabled) return this.read();
-    if (g.ready.length > 0) return g.ready.shift()!;
-    for (;;) {
-      const r = this.read();
+    if (first === undefined && g.ready.length > 0) return g.ready.shift()!;
+    for (let r = first ?? this.read(); ; r = this.read()) {
       if (r === null) {
         g.end();
-        return g.ready.length > 0 ? g.ready.shift()! : null;
+        return g.ready.shift() ?? null;
       }
-      if (g.pass(r)) return r;
+      if (!g.enabled || g.pass(r)) return r;
       if (g.ready.length > 0) {
         this.core.fast = null;
         return g.ready.shift()!;
@@ -387,7 +377,7 @@ export class CaptureReader extends ReaderBase implements Iterable<PacketRecord> 
     }
   }
 
-  /** The next record as stored. */
+  /** The next record as stored (the fast step as in `next()`, which inlines it for speed). */
   private read(): PacketRecord | null {
     const core = this.core;
     const fast = core.fast;
