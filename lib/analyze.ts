@@ -127,6 +127,33 @@ const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * const doc = await analyze(loadConfig('captures/stunnel-freeze/alibi.json'));
  * doc.incidents[0].culprit //=> { component: 'stunnel', kind: 'application', confidence: 0.92 }
  */
+/**
+ * The per-service series the HTML report charts beside the whole-capture ones (TLS handshakes,
+ * HTTP requests and answers, answer times): the verdict reads them per service, so its evidence
+ * is drawn from the same numbers. A series with nothing in it is left out.
+ */
+function serviceSeries(views: CaptureView[]): TimelineData['series'] {
+  const out: TimelineData['series'] = [];
+  for (const c of views) {
+    for (const [service, cols] of Object.entries(c.services)) {
+      if (!(c.serviceConnections[service] > 0)) continue;
+      for (const m of SERVICE_METRICS) {
+        const v = cols[m];
+        if (v && v.some((x) => x !== 0)) out.push({ source: c.vantage, service, metric: m, values: Array.from(v) });
+      }
+    }
+  }
+  return out;
+}
+const SERVICE_METRICS = ['clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered'] as const;
+
+/** A sparse bin → count map as a dense column of `length` bins. */
+function binCounts(m: Map<number, number>, length: number): number[] {
+  const out = new Array<number>(length).fill(0);
+  for (const [bin, n] of m) if (bin >= 0 && bin < length) out[bin] += n;
+  return out;
+}
+
 export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<AnalyzeDocument> {
   const cfg = normalizeConfig(config);
   const interval = cfg.interval;
@@ -362,8 +389,10 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     interval,
     start: Array.from({ length: timeline.length }, (_, i) => timeline.startOf(i)),
     series: [
-      ...captureViews.flatMap((c) => (['bytes', 'synOnly', 'resetsByClient', 'resetsByServer', 'retransmissions'] as const).map((m) => ({ source: c.vantage, metric: m, values: Array.from(c.all[m]) }))),
+      ...captureViews.flatMap((c) => (['bytes', 'synOnly', 'synAck', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows'] as const).map((m) => ({ source: c.vantage, metric: m, values: Array.from(c.all[m]) }))),
       ...logViews.map((l) => ({ source: `${l.component} log`, metric: 'lines', values: Array.from(l.lines) })),
+      ...serviceSeries(captureViews),
+      ...comparisons.map((c) => ({ source: `${c.upstream}->${c.downstream}`, metric: 'missing', values: binCounts(c.missingPerBin, timeline.length) })),
     ],
     silences: logViews.flatMap((l) => l.silences.map((s) => ({ source: `${l.component} log`, start: s.start, end: s.end }))),
     incidents: incidents.map((inc, i) => ({ start: timeline.startOf(groups[i].from), end: timeline.startOf(groups[i].to), culprit: inc.culprit.component })),

@@ -69,7 +69,11 @@ export interface AnalyzeDocument {
 export interface TimelineData {
   interval: number;
   start: number[];
-  series: { source: string; metric: string; values: number[] }[];
+  /**
+   * One column per source and metric; `service` for a service's own traffic (TLS, HTTP, answer
+   * times); source `up->down` with metric `missing` for packets missing between two vantages.
+   */
+  series: { source: string; metric: string; service?: string; values: number[] }[];
   silences: { source: string; start: number; end: number }[];
   incidents: { start: number; end: number; culprit: string }[];
 }

@@ -55,7 +55,10 @@ function uplotAssets(): { js: string; css: string } {
 const CAPTURE_COLORS = ['#1f6fb4', '#e8710a', '#2a9d3c', '#8e44ad', '#8c564b', '#d6336c', '#0f9fb5', '#9a9a1c'];
 const LOG_COLORS = ['#c0392b', '#6c3fb4', '#127a5c', '#b8860b', '#34495e', '#e84393'];
 
-interface PanelSeries { label: string; color: string; width: number; dash?: number[]; values: number[] }
+type SeriesDoc = NonNullable<AnalyzeDocument['timeline']>['series'][number];
+interface PanelSeries { label: string; color: string; width: number; dash?: number[]; values: (number | null)[] }
+/** Drawn whenever their series exist; the others only when something happened in them. */
+const BASE_PANELS = new Set(['throughput', 'connections', 'resets', 'retransmissions', 'logs', 'loss']);
 interface Panel { id: string; title: string; unit: string; series: PanelSeries[]; silences?: boolean }
 interface PageData {
   interval: number;
@@ -78,32 +81,73 @@ function pageData(doc: AnalyzeDocument): PageData {
   // Captures that see the same packets draw the same line: the first is drawn widest so the
   // later ones stay visible inside it.
   const width = (i: number) => [3.5, 1.75][i] ?? 1.25;
-  const pick = (metric: string) => series.filter((s) => s.metric === metric);
+  const pick = (metric: string) => series.filter((s) => s.metric === metric && !s.service);
+  const line = (s: SeriesDoc, i: number, values: (number | null)[], label = s.source, dash?: number[]): PanelSeries =>
+    ({ label, color: capColor(s.source), width: width(i), ...(dash ? { dash } : {}), values });
+  // A service's own series, labelled with the service when there are several.
+  const svcNames = [...new Set(series.filter((s) => s.service).map((s) => s.service))];
+  const svcLabel = (s: SeriesDoc, what: string) => `${s.source}${svcNames.length > 1 ? ` ${s.service}` : ''} ${what}`;
+  const perService = (metric: string) => series.filter((s) => s.metric === metric && s.service);
+  const answered = perService('answered');
+  const losses = series.filter((s) => s.metric === 'missing');
   const panels: Panel[] = [
     {
       id: 'throughput', title: 'Throughput (bytes on the wire per second)', unit: 'B/s',
-      series: pick('bytes').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values.map((v) => v / interval) })),
+      series: pick('bytes').map((s, i) => line(s, i, s.values.map((v) => v / interval))),
     },
     {
-      id: 'connections', title: `New connection attempts (SYN without ACK) per ${interval} s`, unit: '',
-      series: pick('synOnly').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values })),
+      id: 'connections', title: `New connection attempts per ${interval} s (solid: SYNs from clients, dashed: SYN-ACKs answering them)`, unit: '',
+      series: [
+        ...pick('synOnly').map((s, i) => line(s, i, s.values, `${s.source} SYN`)),
+        ...pick('synAck').map((s, i) => line(s, i, s.values, `${s.source} SYN-ACK`, [6, 4])),
+      ],
     },
     {
       id: 'resets', title: `Resets per ${interval} s, by side (solid: sent by the client, dashed: by the server)`, unit: '',
       series: [
-        ...pick('resetsByClient').map((s, i) => ({ label: `${s.source} client RST`, color: capColor(s.source), width: width(i), values: s.values })),
-        ...pick('resetsByServer').map((s, i) => ({ label: `${s.source} server RST`, color: capColor(s.source), width: width(i), dash: [6, 4], values: s.values })),
+        ...pick('resetsByClient').map((s, i) => line(s, i, s.values, `${s.source} client RST`)),
+        ...pick('resetsByServer').map((s, i) => line(s, i, s.values, `${s.source} server RST`, [6, 4])),
       ],
     },
     {
       id: 'retransmissions', title: `Retransmissions per ${interval} s`, unit: '',
-      series: pick('retransmissions').map((s, i) => ({ label: s.source, color: capColor(s.source), width: width(i), values: s.values })),
+      series: pick('retransmissions').map((s, i) => line(s, i, s.values)),
     },
     {
       id: 'logs', title: `Log lines per ${interval} s (bar along the top and light shading: that log's silence)`, unit: '', silences: true,
       series: pick('lines').map((s) => ({ label: s.source, color: logColor(s.source), width: 2, values: s.values })),
     },
-  ].filter((p) => p.series.length > 0);
+    {
+      id: 'loss', title: `Packets to or from the services seen at one vantage and missing at the next, per ${interval} s`, unit: '',
+      series: losses.map((s, i) => ({ label: `${s.source.replace('->', ' → ')} missing`, color: CAPTURE_COLORS[(captures.length + i) % CAPTURE_COLORS.length], width: 2, values: s.values })),
+    },
+    {
+      id: 'tls', title: `TLS handshakes to the services per ${interval} s (solid: ClientHellos in, dashed: ServerHellos back)`, unit: '',
+      series: [
+        ...perService('clientHello').map((s, i) => line(s, i, s.values, svcLabel(s, 'ClientHello'))),
+        ...perService('serverHello').map((s, i) => line(s, i, s.values, svcLabel(s, 'ServerHello'), [6, 4])),
+      ],
+    },
+    {
+      id: 'http', title: `HTTP to the services per ${interval} s (solid: requests, dashed: responses, dotted: connections closed with a request unanswered)`, unit: '',
+      series: [
+        ...perService('httpRequests').map((s, i) => line(s, i, s.values, svcLabel(s, 'requests'))),
+        ...perService('httpResponses').map((s, i) => line(s, i, s.values, svcLabel(s, 'responses'), [6, 4])),
+        ...perService('unanswered').map((s, i) => line(s, i, s.values, svcLabel(s, 'unanswered'), [2, 3])),
+      ],
+    },
+    {
+      id: 'answers', title: 'Answer time: seconds from request to first answer, averaged per bin', unit: 's',
+      series: perService('responseTime').map((s, i) => {
+        const n = answered.find((a) => a.source === s.source && a.service === s.service)?.values ?? [];
+        return line(s, i, s.values.map((t, k) => (n[k] > 0 ? t / n[k] : null)), svcLabel(s, 'answer time'));
+      }),
+    },
+    {
+      id: 'zerowindows', title: `Zero-window advertisements per ${interval} s (a receiver stopped reading)`, unit: '',
+      series: pick('zeroWindows').map((s, i) => line(s, i, s.values)),
+    },
+  ].filter((p) => p.series.length > 0 && (BASE_PANELS.has(p.id) || p.series.some((x) => x.values.some((v) => v !== null && v !== 0))));
   return {
     interval,
     start,
@@ -146,37 +190,62 @@ function num(x: unknown): string {
 
 /**
  * The chart an evidence line is about, from the first of its facts that one of the charts draws
- * (SYNs → new connections, log lines → the log chart, …); null when no chart draws it (TLS
- * handshakes, HTTP answers, packets missing between vantages).
+ * (SYNs → new connections, log lines → the log chart, missing packets → loss between vantages,
+ * ClientHellos → TLS, …); null when no chart draws it.
  */
 export function panelOf(facts: Readonly<Record<string, unknown>>): string | null {
   for (const k of Object.keys(facts)) {
     const key = k.replace(/^baseline_/, '').replace(/_\d+$/, '');
-    if (/^(lines_per_s|silent_seconds|error_lines|error_lines_per_s|startup_lines)$/.test(key)) return 'logs';
-    if (/^(syn|syn_ack|connection_attempts_per_s)$/.test(key)) return 'connections';
-    if (/^retransmissions(_per_s)?$/.test(key)) return 'retransmissions';
-    if (key === 'server_resets') return 'resets';
-    if (/^(client_payload_bytes_per_s|server_payload_bytes_per_s|packets_per_s)$/.test(key)) return 'throughput';
+    const panel = FACT_PANELS[key];
+    if (panel) return panel;
   }
   return null;
 }
 
+/** Which chart draws each signal kind (SPEC's list, and the answer-time signal). */
+export const SIGNAL_PANELS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  'throughput-drop': 'throughput', 'reset-spike': 'resets', 'connection-spike': 'connections', 'syn-unanswered': 'connections',
+  'retransmission-spike': 'retransmissions', 'log-silence': 'logs', 'loss-between-vantages': 'loss', 'zero-window': 'zerowindows',
+  'slow-answers': 'answers',
+});
+
+/** Which chart draws a fact (by its key, without `baseline_`). */
+const FACT_PANELS: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  lines_per_s: 'logs', silent_seconds: 'logs', error_lines: 'logs', error_lines_per_s: 'logs', error_percent_of_lines: 'logs', startup_lines: 'logs',
+  syn: 'connections', syn_ack: 'connections', connection_attempts_per_s: 'connections', percent_of_usual: 'connections',
+  retransmissions: 'retransmissions', retransmissions_per_s: 'retransmissions',
+  server_resets: 'resets',
+  client_payload_bytes_per_s: 'throughput', server_payload_bytes_per_s: 'throughput', packets_per_s: 'throughput',
+  missing_packets: 'loss', matched_packets: 'loss', missing_percent: 'loss',
+  client_hellos: 'tls', server_hellos: 'tls',
+  http_requests: 'http', http_responses: 'http', unanswered_connections: 'http',
+  response_seconds: 'answers',
+  zero_windows: 'zerowindows', zero_windows_per_s: 'zerowindows',
+});
+
 /** An evidence line; with a chart, a link that zooms every chart to its time range and shows it. */
-function evidenceHtml(e: IncidentDoc['evidence'][number], inc: IncidentDoc): string {
+function evidenceHtml(e: IncidentDoc['evidence'][number], inc: IncidentDoc, drawn: ReadonlySet<string>): string {
   const panel = panelOf(e.facts);
-  if (!panel) return `<li>${escapeHtml(e.text)}</li>`;
+  if (!panel || !drawn.has(panel)) return `<li>${escapeHtml(e.text)}</li>`;
   const at = (v: unknown, dflt: string) => Date.parse(typeof v === 'string' ? v : dflt) / 1000;
   const from = at(e.facts.from, inc.start), to = at(e.facts.to, inc.end);
   return `<li>${escapeHtml(e.text)} <a class="to-chart" href="#panel-${panel}" data-panel="${panel}" data-from="${from}" data-to="${to}">chart</a></li>`;
 }
 
-function incidentHtml(inc: IncidentDoc, i: number): string {
+/** A signal's kind, linked to the chart that draws it around the signal's own time range. */
+function kindHtml(sig: IncidentDoc['signals'][number], drawn: ReadonlySet<string>): string {
+  const panel = SIGNAL_PANELS[sig.kind];
+  if (!panel || !drawn.has(panel)) return escapeHtml(sig.kind);
+  return `<a class="to-chart" href="#panel-${panel}" data-panel="${panel}" data-from="${Date.parse(sig.start) / 1000}" data-to="${Date.parse(sig.end) / 1000}">${escapeHtml(sig.kind)}</a>`;
+}
+
+function incidentHtml(inc: IncidentDoc, i: number, drawn: ReadonlySet<string>): string {
   const c = inc.culprit;
   const pct = Math.round(c.confidence * 100);
   const sameDay = inc.start.slice(0, 10) === inc.end.slice(0, 10);
   const range = sameDay ? `${escapeHtml(inc.start.slice(0, 10))} ${escapeHtml(clock(inc.start))} → ${escapeHtml(clock(inc.end))} UTC` : `${escapeHtml(when(inc.start))} → ${escapeHtml(when(inc.end))}`;
   const signals = inc.signals
-    .map((s) => `<tr><td>${escapeHtml(s.kind)}</td><td>${nameHtml(s.source)}</td><td>${escapeHtml(clock(s.start))}</td><td>${escapeHtml(clock(s.end))}</td><td class="n">${num(s.baseline)}</td><td class="n">${num(s.observed)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`)
+    .map((s) => `<tr><td>${kindHtml(s, drawn)}</td><td>${nameHtml(s.source)}</td><td>${escapeHtml(clock(s.start))}</td><td>${escapeHtml(clock(s.end))}</td><td class="n">${num(s.baseline)}</td><td class="n">${num(s.observed)}</td><td>${escapeHtml(s.detail ?? '')}</td></tr>`)
     .join('');
   return `<section class="incident kind-${escapeHtml(c.kind)}" id="incident-${i + 1}">
 <div class="inc-head"><h3>Incident ${i + 1} <span class="range">${range} (${num(inc.duration)} s)</span></h3>
@@ -186,7 +255,7 @@ function incidentHtml(inc: IncidentDoc, i: number): string {
 ${inc.summary ? `<p class="summary">${escapeHtml(inc.summary)}</p>` : ''}
 ${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspects">${c.suspects.map((x) => `<li><strong>${nameHtml(x.component)}</strong>: ${escapeHtml(x.why)}</li>`).join('')}</ul>` : ''}
 <h4>Evidence</h4>
-<ul class="evidence">${inc.evidence.map((e) => evidenceHtml(e, inc)).join('')}</ul>
+<ul class="evidence">${inc.evidence.map((e) => evidenceHtml(e, inc, drawn)).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
 <table class="signals"><thead><tr><th>kind</th><th>source</th><th>from</th><th>to</th><th>baseline</th><th>observed</th><th>detail</th></tr></thead><tbody>${signals}</tbody></table></details>
 </section>`;
@@ -217,6 +286,8 @@ const MAX_WARNINGS = 200;
  */
 export function htmlReport(doc: AnalyzeDocument): string {
   const { js, css } = uplotAssets();
+  const data = pageData(doc);
+  const drawn = new Set(data.panels.map((p) => p.id));
   const n = doc.incidents.length;
   const headline = n === 0 ? 'No incident' : n === 1 ? '1 incident' : `${n} incidents`;
   const summary = doc.incidents.map((inc) => verdictSentence(inc)).join('; ');
@@ -243,7 +314,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
 </header>
 <main>
 <section id="verdicts">
-${n === 0 ? '<p class="healthy">No incident: every source stayed within its own baseline over the whole window.</p>' : doc.incidents.map(incidentHtml).join('\n')}
+${n === 0 ? '<p class="healthy">No incident: every source stayed within its own baseline over the whole window.</p>' : doc.incidents.map((inc, i) => incidentHtml(inc, i, drawn)).join('\n')}
 </section>
 <section id="timeline">
 <div class="tl-head"><h2>Timeline</h2><span class="hint">All times UTC. Hover to read values; drag across a chart to zoom (all charts follow); double-click or <button type="button" id="reset-zoom">reset zoom</button>.
@@ -262,7 +333,7 @@ ${doc.warnings.length ? `<h3>Warnings (${doc.warnings.length}${doc.warnings.leng
 </section>
 </main>
 <footer>Made by pcap-alibi. Self-contained: charts by uPlot (MIT), inlined.</footer>
-<script type="application/json" id="alibi-data">${scriptJson(pageData(doc))}</script>
+<script type="application/json" id="alibi-data">${scriptJson(data)}</script>
 <script>${js}</script>
 <script>${CLIENT_JS}</script>
 </body>
@@ -315,7 +386,7 @@ footer { color:var(--muted); font-size:12px; padding:20px; }
 @media print {
   body { background:#fff; font-size:11px; }
   header, main, footer { max-width:none; padding:0; }
-  button, .hint, .peaks, a.to-chart, .u-legend { display:none !important; }
+  button, .hint, .peaks, .evidence a.to-chart, .u-legend { display:none !important; }
   .incident, .panel, tr, .healthy { break-inside:avoid; }
   #charts, .incident, table { border-color:#bbb; }
   a { color:inherit; text-decoration:none; }

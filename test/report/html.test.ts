@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The HTML report opened in real headless Chromium (Debian's `chromium`, driven by
  * playwright-core): it renders without errors, shows the verdict, draws the charts, and text
@@ -9,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { analyze, loadConfig, type AnalyzeDocument } from '../../lib/analyze';
-import { escapeHtml, htmlReport, scriptJson } from '../../lib/report/html';
+import { escapeHtml, htmlReport, panelOf, scriptJson, SIGNAL_PANELS } from '../../lib/report/html';
 import { alibi } from '../helpers/cli';
 import { REPO } from '../helpers/corpus';
 
@@ -58,6 +59,41 @@ describe('scriptJson and escapeHtml', () => {
   });
 });
 
+describe('a chart for every signal and every evidence line (#23)', () => {
+  const lab = ['stunnel-freeze', 'stunnel-freeze-bigqueue', 'network-loss', 'network-drop', 'app-freeze', 'app-slow', 'clients-stop', 'healthy'];
+  it.each(lab)('%s: each signal kind the verdict used is drawn, each evidence line that states a number links to a drawn chart', async (name) => {
+    const doc = await analyze(loadConfig(path.join(REPO, 'captures', name, 'alibi.json')));
+    const html = htmlReport(doc);
+    const data = JSON.parse(/<script type="application\/json" id="alibi-data">([^]*?)<\/script>/.exec(html)![1]) as { panels: { id: string; series: { values: (number | null)[] }[] }[] };
+    const drawn = new Set(data.panels.map((p) => p.id));
+    for (const inc of doc.incidents) {
+      for (const s of inc.signals) {
+        expect(SIGNAL_PANELS[s.kind]).toBeDefined();
+        expect([s.kind, drawn.has(SIGNAL_PANELS[s.kind])]).toEqual([s.kind, true]);
+      }
+      for (const e of inc.evidence) {
+        if (!Object.values(e.facts).some((v) => typeof v === 'number')) continue;
+        const panel = panelOf(e.facts);
+        expect([e.text, panel !== null && drawn.has(panel)]).toEqual([e.text, true]);
+        expect(html).toContain(`${escapeHtml(e.text)} <a class="to-chart" href="#panel-${panel}"`);
+      }
+    }
+    // Each drawn series is one bin per timeline bin.
+    for (const p of data.panels) for (const s of p.series) expect(s.values).toHaveLength(doc.timeline!.start.length);
+  });
+
+  it('draws the packets missing between vantages where the network lost them (network-loss)', async () => {
+    const doc = await analyze(loadConfig(path.join(REPO, 'captures', 'network-loss', 'alibi.json')));
+    const loss = doc.timeline!.series.find((s) => s.metric === 'missing')!;
+    const inc = doc.timeline!.incidents[0];
+    const inside = loss.values.reduce((t, v, i) => t + (doc.timeline!.start[i] >= inc.start && doc.timeline!.start[i] < inc.end ? v : 0), 0);
+    const e = doc.incidents[0].evidence.find((x) => typeof x.facts.missing_percent === 'number')!;
+    // The chart's counts inside the incident are the evidence's count.
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeGreaterThanOrEqual(Number(e.facts.missing_packets));
+  });
+});
+
 describe('alibi analyze --html on the stunnel freeze', () => {
   let doc: AnalyzeDocument;
   const file = () => path.join(tmp, 'stunnel-freeze.html');
@@ -87,14 +123,18 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     for (const s of doc.sources) expect(text).toContain(s.file);
     expect(text).toContain('America/New_York');
     expect(text).toContain('Clocks');
-    // Five panels (throughput, connections, resets, retransmissions, log lines), each a canvas
-    // of real size, with every source in its legend.
-    const panels = await page.$$eval('.panel', (els) => els.map((e) => ({ title: e.querySelector('h3')?.textContent ?? '', canvas: (() => { const c = e.querySelector('canvas'); return c ? [c.width, c.height] : null; })(), legend: e.querySelector('.u-legend')?.textContent ?? '' })));
-    expect(panels.map((p) => p.title.split(' ')[0])).toEqual(['Throughput', 'New', 'Resets', 'Retransmissions', 'Log']);
+    // The five base panels, then one per signal the verdict read here (packets missing between
+    // vantages, TLS handshakes, the backend's HTTP and answer times), each a canvas of real size,
+    // with every source in its legend.
+    const panels = await page.$$eval('.panel', (els) => els.map((e) => ({ id: e.id, title: e.querySelector('h3')?.textContent ?? '', canvas: (() => { const c = e.querySelector('canvas'); return c ? [c.width, c.height] : null; })(), legend: e.querySelector('.u-legend')?.textContent ?? '' })));
+    expect(panels.map((p) => p.id.replace('panel-', ''))).toEqual(['throughput', 'connections', 'resets', 'retransmissions', 'logs', 'loss', 'tls', 'http', 'answers']);
     for (const p of panels) expect(p.canvas![0]).toBeGreaterThan(600);
     expect(panels[0].legend).toEqual(expect.stringContaining('firewall'));
     expect(panels[0].legend).toEqual(expect.stringContaining('loopback'));
+    expect(panels[1].legend).toEqual(expect.stringContaining('server SYN-ACK'));
     expect(panels[4].legend).toEqual(expect.stringContaining('stunnel log'));
+    expect(panels[5].legend).toEqual(expect.stringContaining('firewall → server missing'));
+    expect(panels[6].legend).toEqual(expect.stringContaining('ClientHello'));
     // The incident band is drawn: the canvas has the band's tint inside the incident window
     // and not well before it.
     const tint: { inside: number[]; before: number[] } = await page.evaluate(`(() => {
@@ -143,7 +183,8 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     expect(before[0].peaks).toBe(true);
     expect(before[0].baseline / before[0].top).toBeGreaterThanOrEqual(0.25);
     // The log chart too: stunnel's ~4 lines/s against a burst of hundreds.
-    expect(before[4].baseline / before[4].top).toBeGreaterThanOrEqual(0.25);
+    const logs = before.findIndex((p) => /^Log lines/.test(p.title));
+    expect(before[logs].baseline / before[logs].top).toBeGreaterThanOrEqual(0.25);
     // "show peaks" puts the full range back: the burst is then the top of the chart.
     await page.click('.panel .peaks input');
     const after: { top: number }[] = await page.evaluate(measure);
@@ -165,9 +206,12 @@ describe('alibi analyze --html on the stunnel freeze', () => {
     expect(silent.panel).toBe('logs');
     const e = doc.incidents[0].evidence.find((x) => /^stunnel log silent/.test(x.text))!;
     expect([silent.from, silent.to]).toEqual([Date.parse(String(e.facts.from)) / 1000, Date.parse(String(e.facts.to)) / 1000]);
-    // Lines no chart draws (TLS handshakes, agreement between captures) carry no link.
-    const html = fs.readFileSync(file(), 'utf8');
-    expect(html).toMatch(/<li>\d+ TLS ClientHellos reached [^<]*<\/li>/);
+    // Every evidence line has its chart: TLS handshakes, agreement between the captures too.
+    expect(links.map((l) => l.text.replace(/ chart$/, ''))).toEqual(doc.incidents.flatMap((i) => i.evidence.map((e) => e.text)));
+    expect(links.find((l) => /TLS ClientHellos reached/.test(l.text))?.panel).toBe('tls');
+    expect(links.find((l) => /agree packet for packet/.test(l.text))?.panel).toBe('loss');
+    const drawn = await page.$$eval('.panel', (els) => els.map((e) => e.id));
+    for (const l of links) expect(drawn).toContain(`panel-${l.panel}`);
     // Clicking it zooms every chart around the silence and brings the log chart into view.
     await page.click('.evidence a.to-chart[data-panel="logs"]');
     const scales: number[][] = await page.evaluate('window.__alibiPlots.map((u) => [u.scales.x.min, u.scales.x.max])');
