@@ -22,6 +22,7 @@ import { mergeScans, splitRequests } from './correlate/split';
 import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
+import { scanIncidentConnections, type IncidentConnections } from './correlate/connections';
 import type { CaptureView, LogView, VerdictInput } from './correlate/views';
 import { findIncidents } from './correlate/incidents';
 import type { AnalyzeDocument, ClockEstimate, SourceDoc, TimelineData } from './correlate/model';
@@ -154,7 +155,16 @@ function binCounts(m: Map<number, number>, length: number): number[] {
   return out;
 }
 
-export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<AnalyzeDocument> {
+/** What `analyze` adds beyond the document SPEC describes. */
+export interface AnalyzeOptions {
+  /**
+   * List each incident's connections per vantage (`doc.connections`; the HTML report's tables):
+   * one more read of each capture once the incidents are known, only when there are incidents.
+   */
+  connections?: boolean;
+}
+
+export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: AnalyzeOptions = {}): Promise<AnalyzeDocument> {
   const cfg = normalizeConfig(config);
   const interval = cfg.interval;
   const captures = cfg.captures.map((c) => ({ file: c.files[0] ?? '', files: c.files, vantage: c.vantage, clockOffset: c.clockOffset }));
@@ -288,7 +298,10 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
         method: `connections to ${endpoint(behind.host, behind.port)} at ${v.vantage} against connections ${front.component} accepted at ${p.vantage}, lags ±900 s (r at 0: ${ROUND(est.r0, 2)}; best r ${ROUND(est.r, 2)} at ${ROUND(est.lag * interval, 3)} s; best 10 s or more away ${ROUND(est.runnerUp, 2)})`,
         applied: est.confident,
       });
-      if (est.confident) captureViews[idx] = viewOf(scans[idx], (shiftOf.get(v.vantage) ?? 0) + est.lag);
+      if (est.confident) {
+        shiftOf.set(v.vantage, (shiftOf.get(v.vantage) ?? 0) + est.lag);
+        captureViews[idx] = viewOf(scans[idx], shiftOf.get(v.vantage) ?? 0);
+      }
       return;
     }
   });
@@ -397,6 +410,20 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     silences: logViews.flatMap((l) => l.silences.map((s) => ({ source: `${l.component} log`, start: s.start, end: s.end }))),
     incidents: incidents.map((inc, i) => ({ start: timeline.startOf(groups[i].from), end: timeline.startOf(groups[i].to), culprit: inc.culprit.component })),
   };
+  // The incidents' connections: a second read of each capture, now that the windows are known.
+  let connections: IncidentConnections[] | undefined;
+  if (options.connections && incidents.length > 0 && captures.length > 0) {
+    const windows = groups.map((g) => [timeline.startOf(g.from), timeline.startOf(g.to)] as [number, number]);
+    connections = [];
+    for (const c of captures) {
+      const listed = await scanIncidentConnections({
+        files: c.files, vantage: c.vantage, services, windows, clockOffset: c.clockOffset,
+        shift: (shiftOf.get(c.vantage) ?? 0) * interval,
+      });
+      connections.push(...listed.connections);
+    }
+    connections.sort((a, b) => a.incident - b.incident);
+  }
   return {
     window: { start: timeline.length ? timeline.iso(0) : null, end: timeline.length ? timeline.iso(timeline.length) : null },
     interval,
@@ -408,5 +435,6 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput): Promise<Ana
     edges,
     warnings,
     timeline: tl,
+    ...(connections ? { connections } : {}),
   };
 }

@@ -182,7 +182,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json || values.quiet });
   let doc;
   try {
-    doc = await analyze(input);
+    doc = await analyze(input, { connections: values.html !== undefined });
   } finally {
     note.end();
   }
@@ -193,8 +193,8 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
       throw new ArgumentError(`cannot write --html ${values.html}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const { timeline, ...printed } = doc;
-  void timeline;
+  const { timeline, connections, ...printed } = doc;
+  void timeline, void connections;
   // Names, file names and log text come from the input: shown, never obeyed, by a terminal.
   io.stdout(values.json ? json(printed) : forTerminalLines(values.quiet ? verdictLines(doc) : textReport(doc)));
   return EXIT_OK;

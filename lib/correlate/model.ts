@@ -7,6 +7,7 @@
 import type { Warning } from '../errors';
 import type { Culprit } from './verdict';
 import type { EvidenceItem } from './evidence';
+import type { IncidentConnections } from './connections';
 
 export interface SignalDoc {
   source: string;
@@ -64,6 +65,11 @@ export interface AnalyzeDocument {
   warnings: Warning[];
   /** Per-bin columns for charts (bin starts + one array per source metric). Not printed by --json. */
   timeline?: TimelineData;
+  /**
+   * Each incident's connections per vantage, when asked for (`analyze(cfg, {connections: true})`,
+   * and `--html`). Not printed by --json.
+   */
+  connections?: IncidentConnections[];
 }
 
 export interface TimelineData {

@@ -2,7 +2,8 @@
  * @module report/html
  * The HTML report of `alibi analyze --html`: one self-contained page (uPlot's code and CSS are
  * inlined, no network needed to view it) with every source on one shared, zoomable UTC time axis,
- * log silences and incidents shaded, the verdict and its evidence, and what was read.
+ * log silences and incidents shaded, the verdict and its evidence (each line linked to its chart),
+ * each incident's connections as a paged, sortable table, and what was read.
  *
  * Safety: every text that came from a log, a capture or a config (file names, component and
  * vantage names, evidence, warnings) is HTML-escaped where it is written into markup, and the
@@ -12,6 +13,7 @@
  * legend labels) or onto the canvas.
  */
 import * as fs from 'node:fs';
+import type { IncidentConnections } from '../correlate/connections';
 import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../correlate/model';
 import { showBidi } from './escape';
 import { clockStatus } from './text';
@@ -66,6 +68,8 @@ interface PageData {
   panels: Panel[];
   silences: { source: string; color: string; start: number; end: number }[];
   incidents: { n: number; start: number; end: number; label: string }[];
+  /** Each incident's connections per vantage (columns), for the paged tables. */
+  connections: IncidentConnections[];
 }
 
 /** The chart panels: one per metric, every source on the same bins. */
@@ -153,6 +157,7 @@ function pageData(doc: AnalyzeDocument): PageData {
     start,
     panels,
     silences: (tl?.silences ?? []).map((s) => ({ ...s, color: logColor(s.source) })),
+    connections: doc.connections ?? [],
     incidents: (tl?.incidents ?? []).map((x, i) => {
       const inc = doc.incidents[i];
       return { n: i + 1, start: x.start, end: x.end, label: `Incident ${i + 1}: ${inc ? verdictShort(inc) : x.culprit}` };
@@ -239,7 +244,7 @@ function kindHtml(sig: IncidentDoc['signals'][number], drawn: ReadonlySet<string
   return `<a class="to-chart" href="#panel-${panel}" data-panel="${panel}" data-from="${Date.parse(sig.start) / 1000}" data-to="${Date.parse(sig.end) / 1000}">${escapeHtml(sig.kind)}</a>`;
 }
 
-function incidentHtml(inc: IncidentDoc, i: number, drawn: ReadonlySet<string>): string {
+function incidentHtml(inc: IncidentDoc, i: number, drawn: ReadonlySet<string>, conns: readonly IncidentConnections[]): string {
   const c = inc.culprit;
   const pct = Math.round(c.confidence * 100);
   const sameDay = inc.start.slice(0, 10) === inc.end.slice(0, 10);
@@ -258,7 +263,21 @@ ${c.suspects?.length ? `<h4>Suspects, and what would decide</h4><ul class="suspe
 <ul class="evidence">${inc.evidence.map((e) => evidenceHtml(e, inc, drawn)).join('')}</ul>
 <details><summary>${inc.signals.length} signals (each against its source's own baseline)</summary>
 <table class="signals"><thead><tr><th>kind</th><th>source</th><th>from</th><th>to</th><th>baseline</th><th>observed</th><th>detail</th></tr></thead><tbody>${signals}</tbody></table></details>
+${connectionsHtml(conns.filter((c) => c.incident === i), i)}
 </section>`;
+}
+
+/**
+ * The incident's connections: counts by state per vantage as text (read without JavaScript and on
+ * paper), and a place for the sortable, paged table the page's script draws from the JSON island.
+ */
+function connectionsHtml(conns: readonly IncidentConnections[], i: number): string {
+  if (!conns.length) return '';
+  const states = (c: IncidentConnections) => Object.entries(c.byState).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${escapeHtml(k)} ${num(v)}`).join(', ');
+  const lines = conns.map((c) => `<li>${nameHtml(c.vantage)}: ${num(c.total)} connection${c.total === 1 ? '' : 's'} (${states(c)})${c.rows < c.total ? `; the first ${num(c.rows)} to end are listed — <code>alibi flows</code> lists every one` : ''}</li>`).join('');
+  return `<h4>Connections during the incident</h4>
+<ul class="conn-counts">${lines}</ul>
+<div class="conns" data-incident="${i}"></div>`;
 }
 
 function sourceRow(s: SourceDoc): string {
@@ -314,7 +333,7 @@ export function htmlReport(doc: AnalyzeDocument): string {
 </header>
 <main>
 <section id="verdicts">
-${n === 0 ? '<p class="healthy">No incident: every source stayed within its own baseline over the whole window.</p>' : doc.incidents.map((inc, i) => incidentHtml(inc, i, drawn)).join('\n')}
+${n === 0 ? '<p class="healthy">No incident: every source stayed within its own baseline over the whole window.</p>' : doc.incidents.map((inc, i) => incidentHtml(inc, i, drawn, data.connections)).join('\n')}
 </section>
 <section id="timeline">
 <div class="tl-head"><h2>Timeline</h2><span class="hint">All times UTC. Hover to read values; drag across a chart to zoom (all charts follow); double-click or <button type="button" id="reset-zoom">reset zoom</button>.
@@ -383,10 +402,15 @@ button:hover { background:#eef1f5; }
 .uplot { font-family:inherit; } .u-legend { font-size:12px; text-align:left; padding-left:70px; } .u-legend th { font-weight:500; background:none; border:0; }
 .u-legend td { border:0; } .u-legend table, .u-legend { background:none; }
 footer { color:var(--muted); font-size:12px; padding:20px; }
+.conn-counts { margin:0 0 6px; padding-left:20px; }
+.conns .ctl { display:flex; gap:12px; align-items:center; flex-wrap:wrap; margin:4px 0; font-size:13px; color:var(--muted); }
+.conns table { font-size:12px; } .conns th { cursor:pointer; user-select:none; white-space:nowrap; }
+.conns th[aria-sort="ascending"]::after { content:" ▲"; } .conns th[aria-sort="descending"]::after { content:" ▼"; }
+.conns td.m { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; white-space:nowrap; }
 @media print {
   body { background:#fff; font-size:11px; }
   header, main, footer { max-width:none; padding:0; }
-  button, .hint, .peaks, .evidence a.to-chart, .u-legend { display:none !important; }
+  button, .hint, .peaks, .evidence a.to-chart, .u-legend, .conns { display:none !important; }
   .incident, .panel, tr, .healthy { break-inside:avoid; }
   #charts, .incident, table { border-color:#bbb; }
   a { color:inherit; text-decoration:none; }
@@ -563,6 +587,82 @@ const CLIENT_JS = `(function () {
     plots.forEach(function (p) { p.setSize({ width: Math.max(320, host.clientWidth - 16), height: p.height }); });
   });
   var t; window.addEventListener('resize', function () { clearTimeout(t); t = setTimeout(function () { plots.forEach(function (p) { p.setSize({ width: width(), height: p.height }); }); }, 100); });
+  // Each incident's connections: one table per incident, the vantage with the most connections
+  // first; sorted by a click on a header (again: the other way), filtered by state, 25 rows a
+  // page. Only the page's rows are in the DOM, each cell set through textContent.
+  var COLS = [
+    ['start', 'start (UTC)', 'n'], ['duration', 'duration s', 'n'], ['client', 'client', 's'], ['server', 'server', 's'],
+    ['state', 'state', 's'], ['history', 'history', 's'], ['packetsOrig', 'pkts →', 'n'], ['packetsResp', 'pkts ←', 'n'],
+    ['bytesOrig', 'payload →', 'n'], ['bytesResp', 'payload ←', 'n'], ['rstOrig', 'RST by client', 'n'], ['rstResp', 'RST by server', 'n']
+  ];
+  var PAGE = 25;
+  function hms(t) { var d = new Date(Math.round(t * 1000)); return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + '.' + String(d.getUTCMilliseconds()).padStart(3, '0'); }
+  function connTable(div, sets) {
+    sets = sets.slice().sort(function (a, b) { return b.total - a.total; });
+    var st = { set: sets[0], state: '', key: 'start', dir: 1, page: 0, order: null };
+    var ctl = document.createElement('div'); ctl.className = 'ctl'; div.appendChild(ctl);
+    function select(label, options, onChange) {
+      var lab = document.createElement('label'); lab.textContent = label + ' ';
+      var sel = document.createElement('select');
+      options.forEach(function (o) { var op = document.createElement('option'); op.value = o[0]; op.textContent = o[1]; sel.appendChild(op); });
+      sel.addEventListener('change', function () { onChange(sel.value); });
+      lab.appendChild(sel); ctl.appendChild(lab); return sel;
+    }
+    if (sets.length > 1) select('vantage', sets.map(function (c, k) { return [String(k), c.vantage + ' (' + c.total.toLocaleString('en-US') + ')']; }), function (v) { st.set = sets[+v]; st.state = ''; fillStates(); update(true); });
+    var stateSel = select('state', [], function (v) { st.state = v; update(true); });
+    function fillStates() {
+      while (stateSel.firstChild) stateSel.removeChild(stateSel.firstChild);
+      var counts = {}; st.set.state.forEach(function (x) { counts[x] = (counts[x] || 0) + 1; });
+      [['', 'all']].concat(Object.keys(counts).sort().map(function (k) { return [k, k + ' (' + counts[k].toLocaleString('en-US') + ')']; })).forEach(function (o) {
+        var op = document.createElement('option'); op.value = o[0]; op.textContent = o[1]; stateSel.appendChild(op);
+      });
+    }
+    var prev = document.createElement('button'); prev.type = 'button'; prev.textContent = '‹ previous';
+    var next = document.createElement('button'); next.type = 'button'; next.textContent = 'next ›';
+    var info = document.createElement('span'); info.className = 'pageinfo';
+    ctl.appendChild(prev); ctl.appendChild(info); ctl.appendChild(next);
+    var table = document.createElement('table'); var thead = document.createElement('thead'); var hr = document.createElement('tr');
+    var ths = COLS.map(function (c) {
+      var th = document.createElement('th'); th.textContent = c[1]; th.setAttribute('data-key', c[0]); th.title = 'sort';
+      th.addEventListener('click', function () { if (st.key === c[0]) st.dir = -st.dir; else { st.key = c[0]; st.dir = 1; } update(true); });
+      hr.appendChild(th); return th;
+    });
+    thead.appendChild(hr); table.appendChild(thead);
+    var tbody = document.createElement('tbody'); table.appendChild(tbody); div.appendChild(table);
+    prev.addEventListener('click', function () { if (st.page > 0) { st.page--; update(false); } });
+    next.addEventListener('click', function () { if ((st.page + 1) * PAGE < st.order.length) { st.page++; update(false); } });
+    function update(reorder) {
+      var c = st.set;
+      if (reorder) {
+        var idx = [];
+        for (var i = 0; i < c.rows; i++) if (!st.state || c.state[i] === st.state) idx.push(i);
+        var col = c[st.key], dir = st.dir;
+        idx.sort(function (a, b) { var x = col[a], y = col[b]; return x < y ? -dir : x > y ? dir : a - b; });
+        st.order = idx; st.page = 0;
+      }
+      ths.forEach(function (th) { var k = th.getAttribute('data-key'); if (k === st.key) th.setAttribute('aria-sort', st.dir > 0 ? 'ascending' : 'descending'); else th.removeAttribute('aria-sort'); });
+      var from = st.page * PAGE, to = Math.min(st.order.length, from + PAGE);
+      var rows = document.createDocumentFragment();
+      for (var r = from; r < to; r++) {
+        var i = st.order[r], tr = document.createElement('tr');
+        COLS.forEach(function (cc) {
+          var td = document.createElement('td'), v = c[cc[0]][i];
+          td.textContent = cc[0] === 'start' ? hms(v) : cc[2] === 'n' ? v.toLocaleString('en-US') : v;
+          td.className = cc[2] === 'n' ? 'n' : 'm'; tr.appendChild(td);
+        });
+        rows.appendChild(tr);
+      }
+      tbody.textContent = ''; tbody.appendChild(rows);
+      info.textContent = st.order.length ? (from + 1).toLocaleString('en-US') + '–' + to.toLocaleString('en-US') + ' of ' + st.order.length.toLocaleString('en-US') + (c.rows < c.total ? ' listed (' + c.total.toLocaleString('en-US') + ' in all)' : '') : 'none';
+      prev.disabled = st.page === 0; next.disabled = to >= st.order.length;
+    }
+    fillStates(); update(true);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('.conns'), function (div) {
+    var n = +div.getAttribute('data-incident');
+    var sets = data.connections.filter(function (c) { return c.incident === n; });
+    if (sets.length) connTable(div, sets);
+  });
   window.__alibiPlots = plots;
 })();
 `;

@@ -363,8 +363,8 @@ export class Watcher extends EventEmitter {
     const files = ['capture.pcap', ...(cfg.logs ?? []).map((l) => l.file), 'alibi.json', 'incident.json'];
     if (this.opts.analyze !== false) {
       const doc = await analyze({ ...cfg, baseDir: dir, parallel: false });
-      const { timeline, ...printed } = doc;
-      void timeline;
+      const { timeline, connections, ...printed } = doc;
+      void timeline, void connections;
       writeNew(path.join(dir, 'analyze.json'), JSON.stringify(printed, null, 2) + '\n');
       files.push('analyze.json');
     }
