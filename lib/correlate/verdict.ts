@@ -115,7 +115,13 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
       logQuiet = L.silentFrac >= 0.5;
       logWriting = L.silentFrac < 0.2 && (L.base ?? 0) > 0 && (L.rate ?? 0) >= 0.3 * (L.base ?? 0);
       if (L.longestSilence && L.silentFrac > 0) lines.push(say`${comp} log silent ${time('from', L.longestSilence.start)}–${time('to', L.longestSilence.end)} (${num('silent_seconds', L.longestSilence.end - L.longestSilence.start, 0)} s); usually ${num('baseline_lines_per_s', L.base ?? 0, 2)} lines/s`);
-      else lines.push(say`${comp} log kept writing: ${num('lines_per_s', L.rate ?? 0, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', L.base ?? 0, 2)} lines/s)`);
+      else {
+        // The words follow the numbers: "kept writing" only at 30% of its usual rate or more.
+        const rate = L.rate ?? 0, base = L.base ?? 0;
+        if (rate > 0 && rate >= 0.3 * base) lines.push(say`${comp} log kept writing: ${num('lines_per_s', rate, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', base, 2)} lines/s)`);
+        else if (rate > 0) lines.push(say`${comp} log wrote less but did not stop: ${num('lines_per_s', rate, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', base, 2)} lines/s)`);
+        else lines.push(say`${comp} log wrote no line during the incident (usually ${num('baseline_lines_per_s', base, 2)} lines/s)`);
+      }
     }
   }
   const errorRate = L ? L.errors / secs : 0;
@@ -131,7 +137,9 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
   const nLog = lines.length;
   const wireFirst = () => lines.splice(0, lines.length, ...lines.slice(nLog), ...lines.slice(0, nLog));
   if (W) {
-    const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || W.synUnansweredSignal;
+    // Input arrived: new connections, or client payload at 30% of its usual rate or more — and
+    // payload where none usually came is more than usual, never "its input stopped".
+    const offered = W.syn >= 3 || (W.c2sBase > 0 && W.c2sRate >= 0.3 * W.c2sBase) || (W.c2sBase === 0 && W.c2sRate > 0) || W.synUnansweredSignal;
     const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
     const at = name('vantage', W.vantage);
     lines.push(say`${at} saw ${num('syn', W.syn, 0)} client SYNs to ${svc} (retransmissions included; ${num('syn_ack', W.synAck, 0)} answered with SYN-ACK${W.serverResets ? say`, ${num('server_resets', W.serverResets, 0)} resets from the server side` : NOTHING}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${num('client_payload_bytes_per_s', W.c2sRate, 0)} client payload bytes/s (usually ${num('baseline_client_payload_bytes_per_s', W.c2sBase, 0)}/s)`);

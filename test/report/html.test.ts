@@ -202,7 +202,7 @@ describe('alibi analyze --html on the stunnel freeze', () => {
   let doc: AnalyzeDocument;
   const file = () => path.join(tmp, 'stunnel-freeze.html');
   beforeAll(async () => {
-    doc = await analyze(loadConfig(path.join(REPO, 'captures/stunnel-freeze/alibi.json')));
+    doc = await analyze(loadConfig(path.join(REPO, 'captures/stunnel-freeze/alibi.json')), { connections: true }); // as --html does
     fs.writeFileSync(file(), htmlReport(doc));
   });
 

@@ -83,3 +83,36 @@ describe('IPv6 endpoints in text are bracketed', () => {
     expect(r.stdout.split('\n')[1]).toMatch(/ \[2001:db8:1::2\]:36951 +-> \[2001:db8:1::1\]:80 /);
   });
 });
+
+describe('a log read in the wrong zone', () => {
+  test('stunnel-freeze with the stunnel log read as UTC (it was written in New York): no line says a log "kept writing" at a rate under its usual', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-zone-'));
+    try {
+      const cfg = JSON.parse(fs.readFileSync(lab('stunnel-freeze'), 'utf8'));
+      for (const c of cfg.captures) c.file = path.join(REPO, 'captures/stunnel-freeze', c.file);
+      for (const l of cfg.logs) { l.file = path.join(REPO, 'captures/stunnel-freeze', l.file); if (l.component === 'stunnel') l.timezone = 'UTC'; }
+      fs.writeFileSync(path.join(dir, 'alibi.json'), JSON.stringify(cfg));
+      const r = alibi(['analyze', path.join(dir, 'alibi.json'), '--json']);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      let logLines = 0;
+      for (const inc of doc.incidents) for (const e of inc.evidence as { text: string; facts: Record<string, number> }[]) {
+        if (!/ log (kept writing|wrote|silent)/.test(e.text)) continue;
+        logLines++;
+        if (/kept writing/.test(e.text)) {
+          expect(e.facts.lines_per_s).toBeGreaterThan(0);
+          expect(e.facts.lines_per_s).toBeGreaterThanOrEqual(0.3 * e.facts.baseline_lines_per_s);
+        }
+      }
+      // The stunnel log, 5 h off the captures, says nothing about the incident; the report says why.
+      expect(doc.incidents.length).toBe(1);
+      expect(doc.incidents[0].evidence.filter((e: { text: string }) => /stunnel log/.test(e.text))).toEqual([]);
+      expect(logLines).toBe(1); // the backend's
+      expect(JSON.stringify(doc.warnings)).toMatch(/stunnel log does not overlap the captures in time .*check its time zone/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
