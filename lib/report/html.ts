@@ -277,7 +277,7 @@ function connectionsHtml(conns: readonly IncidentConnections[], i: number): stri
   const lines = conns.map((c) => `<li>${nameHtml(c.vantage)}: ${num(c.total)} connection${c.total === 1 ? '' : 's'} (${states(c)})${c.rows < c.total ? `; the first ${num(c.rows)} to end are listed — <code>alibi flows</code> lists every one` : ''}</li>`).join('');
   return `<h4>Connections during the incident</h4>
 <ul class="conn-counts">${lines}</ul>
-<div class="conns" data-incident="${i}"></div>`;
+<details class="conn-table"><summary>the connections, one row each (sortable, by state, 25 a page)</summary><div class="conns" data-incident="${i}"></div></details>`;
 }
 
 function sourceRow(s: SourceDoc): string {
@@ -441,6 +441,7 @@ const CLIENT_JS = `(function () {
     if (a >= 1e9) return +(v / 1e9).toFixed(2) + 'G';
     if (a >= 1e6) return +(v / 1e6).toFixed(2) + 'M';
     if (a >= 1e3) return +(v / 1e3).toFixed(1) + 'k';
+    if (a > 0 && a < 1) return +v.toPrecision(2) + '';
     return +v.toFixed(2) + '';
   }
   function bandsPlugin(panel) {
