@@ -7,6 +7,7 @@ import { forTerminal } from './report/escape';
 import { CliIo, EXIT_OK, EXIT_USAGE, reportError } from './cli/common';
 import { infoCommand } from './cli/info';
 import { flowsCommand } from './cli/flows';
+import { endpointsCommand } from './cli/endpoints';
 import { logsCommand } from './cli/logs';
 import { seriesCommand } from './cli/series';
 import { analyzeCommand } from './cli/analyze';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
   logs: { run: () => logsCommand, summary: 'log lines per interval on UTC, silences; any format and time zone' },
   watch: { run: () => require('./cli/watch').watchCommand, summary: 'live: capture + follow logs, alert when an incident starts and ends, save its packets (needs cap)' },
   flows: { run: () => flowsCommand, summary: 'TCP connections: Zeek state and history, bytes, resets and who sent them' },
+  endpoints: { run: () => endpointsCommand, summary: 'per address: connections, packets and bytes sent and received, resets sent (top talkers)' },
 };
 
 export const HELP = () => `usage: alibi <command> [options]

@@ -11,11 +11,14 @@ import * as fs from 'node:fs';
 import { AnalyzeInput, ConfigError, ConfigIssue, intervalSeconds, loadConfigFile, parseConfig } from '../config';
 import { htmlReport } from '../report/html';
 import { textReport, verdictLines } from '../report/text';
-import { CliIo, EXIT_OK, json, parse } from './common';
+import { CliIo, EXIT_OK, json, parse, writePieces } from './common';
+import { checkColumnarFlags, writeColumnar } from './arrow';
+import { csvHeader, csvRow, timelineRows } from '../report/schema';
 import { progressNote } from './progress';
 import { forTerminalLines } from '../report/escape';
 
-export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--interval 1s] [--json] [--html report.html]
+export const ANALYZE_HELP = `usage: alibi analyze <config.json> [--interval 1s] [--json [--timeline]|--quiet|--csv] [--html report.html]
+                     [--arrow FILE] [--parquet FILE]
        alibi analyze --capture FILE@VANTAGE ... --log FILE@COMPONENT[:TZ] ...
                      [--service COMPONENT=HOST:PORT ...] [--path V1,V2,...] [--interval 1s] [--json]
                      [--html report.html]
@@ -35,7 +38,12 @@ which component failed — network segment, proxy, backend or the clients — wi
   --quiet                     the verdict alone: one line per incident, or "no incident …" (for
                               scripts and alerts; no progress line)
   --html FILE                 also write a self-contained HTML report: every source on one zoomable
-                              time axis, silences and incidents shaded, verdict and evidence
+                              time axis, silences and incidents shaded, verdict and evidence, and
+                              each incident's connections (a second read of each capture)
+  --csv                       the timeline the verdict read, as rows (start, source, service,
+                              metric, value: one per source, metric and bin) instead of the report
+  --arrow FILE, --parquet FILE  also write those rows as an Arrow IPC / Parquet file
+  --timeline                  with --json: add the timeline ({interval, start, series}) to the document
 
 The config file: every key, each way to name files, and each error with its fix are in
 docs/config.md; its JSON Schema is schema/analyze-config.json (put "$schema" in the config for
@@ -160,6 +168,10 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     path: { type: 'string' },
     interval: { type: 'string' },
     html: { type: 'string' },
+    csv: { type: 'boolean' },
+    arrow: { type: 'string' },
+    parquet: { type: 'string' },
+    timeline: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout(ANALYZE_HELP);
@@ -176,10 +188,12 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     input = configFromFlags(values);
   } else throw new ArgumentError(`analyze takes one config file, got ${positionals.length}: ${positionals.join(' ')}`);
   if (values.html === '') throw new ArgumentError('--html needs a file name');
-  if (values.json && values.quiet) throw new ArgumentError('choose one of --json and --quiet');
+  if ([values.json, values.quiet, values.csv].filter(Boolean).length > 1) throw new ArgumentError(`choose one of --json, --quiet and --csv`);
+  if (values.timeline && !values.json) throw new ArgumentError('--timeline adds the timeline to --json: give --json too');
+  checkColumnarFlags(values);
   const nCap = input.captures.length;
   const nLog = input.logs.length;
-  const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json || values.quiet });
+  const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json || values.quiet || values.csv });
   let doc;
   try {
     doc = await analyze(input, { connections: values.html !== undefined });
@@ -194,7 +208,24 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     }
   }
   const { timeline, connections, ...printed } = doc;
-  void timeline, void connections;
+  void connections;
+  // The series and log counts the verdict reasoned on, as rows of the one schema.
+  if (timeline && (values.csv || values.arrow !== undefined || values.parquet !== undefined)) {
+    const { rows, columns } = timelineRows(timeline);
+    await writeColumnar(values, rows, columns);
+    if (values.csv) {
+      await writePieces(io, (function* () {
+        yield csvHeader(columns) + '\n';
+        for (const k of rows) yield csvRow(k, columns) + '\n';
+      })());
+      return EXIT_OK;
+    }
+  }
+  if (values.json && values.timeline && timeline) {
+    const { interval, start, series } = timeline;
+    io.stdout(json({ ...printed, timeline: { interval, start, series } }));
+    return EXIT_OK;
+  }
   // Names, file names and log text come from the input: shown, never obeyed, by a terminal.
   io.stdout(values.json ? json(printed) : forTerminalLines(values.quiet ? verdictLines(doc) : textReport(doc)));
   return EXIT_OK;

@@ -1,19 +1,40 @@
 /**
  * @module cli/arrow
- * `--arrow FILE` for flows, series and logs. apache-arrow (~150 ms to load) is required only
- * when the option is given.
+ * `--arrow FILE` and `--parquet FILE` for flows, series, logs and analyze. apache-arrow (~150 ms
+ * to load) and parquet-wasm are required only when an option asks for them.
  */
 import * as fs from 'node:fs';
 import { ArgumentError } from '../errors';
 import type { ArrowColumn } from '../report/arrow';
 
-/** Writes rows as an Arrow IPC file with the given typed columns. */
-export async function writeArrowFile<R>(file: string, rows: readonly R[], columns: readonly ArrowColumn<R>[]): Promise<void> {
-  const { arrowFile } = await import('../report/arrow');
-  const bytes = arrowFile(rows, columns);
+function write(flag: string, file: string, bytes: Uint8Array): void {
   try {
     fs.writeFileSync(file, bytes);
   } catch (e) {
-    throw new ArgumentError(`cannot write --arrow ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ArgumentError(`cannot write ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** Writes rows as an Arrow IPC file with the given typed columns. */
+export async function writeArrowFile<R>(file: string, rows: readonly R[], columns: readonly ArrowColumn<R>[]): Promise<void> {
+  const { arrowFile } = await import('../report/arrow');
+  write('--arrow', file, arrowFile(rows, columns));
+}
+
+/** Writes rows as a Parquet file with the given typed columns. */
+export async function writeParquetFile<R>(file: string, rows: readonly R[], columns: readonly ArrowColumn<R>[]): Promise<void> {
+  const { parquetFile } = await import('../report/parquet');
+  write('--parquet', file, parquetFile(rows, columns));
+}
+
+/** The --arrow / --parquet files a command was asked for, written from the same rows. */
+export async function writeColumnar<R>(values: { arrow?: string; parquet?: string }, rows: readonly R[], columns: readonly ArrowColumn<R>[]): Promise<void> {
+  if (values.arrow !== undefined) await writeArrowFile(values.arrow, rows, columns);
+  if (values.parquet !== undefined) await writeParquetFile(values.parquet, rows, columns);
+}
+
+/** Usage errors for empty --arrow / --parquet file names. */
+export function checkColumnarFlags(values: { arrow?: string; parquet?: string }): void {
+  if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
+  if (values.parquet === '') throw new ArgumentError('--parquet needs a file name');
 }

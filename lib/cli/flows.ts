@@ -5,15 +5,18 @@
 import { ArgumentError } from '../errors';
 import type { FlowRecord } from '../flow/record';
 import { MAX_FLOWS_LIMIT } from '../flow/table';
-import type { ArrowColumn } from '../report/arrow';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
-import { writeArrowFile } from './arrow';
+import { checkColumnarFlags, writeColumnar } from './arrow';
+import { csvCell, FLOW_COLUMNS } from '../report/schema';
+import { recordFilter } from '../flow/filter';
 import { CliIo, EXIT_OK, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
 import { endpoint } from '../flow/address';
 
-export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME] [--json|--csv] [--arrow FILE]
+export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME]
+                  [--port P] [--host H] [--sort bytes|packets|duration|start] [--top N]
+                  [--json|--csv] [--arrow FILE] [--parquet FILE]
 
 One record per TCP connection (Zeek conn_state and history, bytes and packets both ways,
 SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts them).
@@ -21,62 +24,28 @@ SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts
   --max-flows N     most concurrent connections kept; beyond it the least recently active is
                     finished early and a warning says how many (250000; at most 8000000)
   --vantage NAME    vantage name copied into each record
+  --port P          only connections with port P at either end
+  --host H          only connections with address H at either end
+  --sort FIELD      bytes, packets (both ways, largest first), duration (longest first) or start
+  --top N           the first N after sorting (default sort: bytes); only N records are held
   --json            {flows: [...], warnings: [...]}
   --csv             a header line and one row per connection, written as each connection
                     finishes (as Zeek writes conn.log): memory stays that of the live table,
                     whatever the capture holds; the other outputs sort by start
-  --arrow FILE      also write the rows as an Apache Arrow IPC file (CSV column names; times as
-                    timestamp[ns, UTC]) for pandas, polars, DuckDB
+  --arrow FILE      also write the rows as an Apache Arrow IPC file (times as timestamp[ns, UTC])
+  --parquet FILE    also write the rows as a Parquet file (DuckDB, Spark, ClickHouse, pandas)
+The CSV, Arrow and Parquet rows share one schema (README: "Row schema").
 `;
 
-export const FLOW_CSV_COLUMNS = [
-  'id', 'client_ip', 'client_port', 'server_ip', 'server_port', 'start', 'end', 'duration',
-  'packets_c2s', 'packets_s2c', 'bytes_c2s', 'bytes_s2c', 'payload_c2s', 'payload_s2c',
-  'syn_c2s', 'syn_s2c', 'synack_c2s', 'synack_s2c', 'fin_c2s', 'fin_s2c', 'rst_c2s', 'rst_s2c',
-  'state', 'history', 'handshake_rtt', 'retransmissions_c2s', 'retransmissions_s2c',
-  'zero_windows_c2s', 'zero_windows_s2c', 'vantage',
-] as const;
+/** The CSV header's names, in order (report/schema's FLOW_COLUMNS). */
+export const FLOW_CSV_COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 
-/**
- * One CSV cell. Text starting with `=`, `+`, `-`, `@`, a tab or a CR (a vantage name given on the
- * command line) is prefixed with `'`, so a spreadsheet shows it rather than running it as a
- * formula (OWASP's CSV injection advice); numbers are left as they are.
- */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** The flow columns (report/schema's FLOW_COLUMNS, kept under this name for existing imports). */
+export const FLOW_ARROW_COLUMNS = FLOW_COLUMNS;
 
-/** The --arrow columns: FLOW_CSV_COLUMNS, typed. */
-export const FLOW_ARROW_COLUMNS: ArrowColumn<FlowRecord>[] = [
-  { name: 'id', type: 'int', get: (f) => f.id },
-  { name: 'client_ip', type: 'string', get: (f) => f.client.ip },
-  { name: 'client_port', type: 'int', get: (f) => f.client.port },
-  { name: 'server_ip', type: 'string', get: (f) => f.server.ip },
-  { name: 'server_port', type: 'int', get: (f) => f.server.port },
-  { name: 'start', type: 'timestamp', get: (f) => f.start },
-  { name: 'end', type: 'timestamp', get: (f) => f.end },
-  { name: 'duration', type: 'float', get: (f) => f.duration },
-  ...(['packets', 'bytes', 'payload', 'syn', 'synAck', 'fin', 'rst'] as const).flatMap((k) => {
-    const col = k === 'synAck' ? 'synack' : k;
-    return [
-      { name: `${col}_c2s`, type: 'int' as const, get: (f: FlowRecord) => f[k].c2s },
-      { name: `${col}_s2c`, type: 'int' as const, get: (f: FlowRecord) => f[k].s2c },
-    ];
-  }),
-  { name: 'state', type: 'string', get: (f) => f.state },
-  { name: 'history', type: 'string', get: (f) => f.history },
-  { name: 'handshake_rtt', type: 'float', get: (f) => f.handshakeRtt },
-  { name: 'retransmissions_c2s', type: 'int', get: (f) => f.retransmissions.c2s },
-  { name: 'retransmissions_s2c', type: 'int', get: (f) => f.retransmissions.s2c },
-  { name: 'zero_windows_c2s', type: 'int', get: (f) => f.zeroWindows.c2s },
-  { name: 'zero_windows_s2c', type: 'int', get: (f) => f.zeroWindows.s2c },
-  { name: 'vantage', type: 'string', get: (f) => f.vantage ?? null },
-];
+export { csvCell };
 
-/** One CSV row per flow, columns as FLOW_CSV_COLUMNS. */
+/** One CSV row per flow, columns as FLOW_COLUMNS (a test checks the two agree on every column). */
 export function flowCsvRow(f: FlowRecord): string {
   // One template, not 30 csvCell calls: every field but the vantage is a number or text the
   // decoder wrote (addresses, ISO times, Zeek letters), none of which needs quoting or can start
@@ -84,10 +53,10 @@ export function flowCsvRow(f: FlowRecord): string {
   // 10 M rows: 51 s → see bench/flood.js.
   const c = f.client;
   const v = f.server;
-  const p = f.packets, b = f.bytes, y = f.payload, r = f.retransmissions, z = f.zeroWindows;
+  const p = f.packets, b = f.bytes, y = f.payload, r = f.retransmissions, z = f.zeroWindows, t = f.tlsHellos, h = f.httpStarts;
   return `${f.id},${c.ip},${c.port},${v.ip},${v.port},${f.start},${f.end},${f.duration},${p.c2s},${p.s2c},${b.c2s},${b.s2c},${y.c2s},${y.s2c},` +
     `${f.syn.c2s},${f.syn.s2c},${f.synAck.c2s},${f.synAck.s2c},${f.fin.c2s},${f.fin.s2c},${f.rst.c2s},${f.rst.s2c},${f.state},${f.history},${f.handshakeRtt ?? ''},` +
-    `${r.c2s},${r.s2c},${z.c2s},${z.s2c},${vantageCell(f.vantage)}`;
+    `${r.c2s},${r.s2c},${z.c2s},${z.s2c},${t.c2s},${t.s2c},${h.c2s},${h.s2c},${f.ipVersion},${vantageCell(f.vantage)}`;
 }
 
 let lastVantage: string | undefined;
@@ -101,6 +70,35 @@ function vantageCell(v: string | undefined): string {
   return lastVantageCell;
 }
 
+/** How `--sort` orders records (largest first for sizes and durations, earliest first for start). */
+const SORTS: Readonly<Record<string, (a: FlowRecord, b: FlowRecord) => number>> = {
+  bytes: (a, b) => b.bytes.c2s + b.bytes.s2c - (a.bytes.c2s + a.bytes.s2c) || a.id - b.id,
+  packets: (a, b) => b.packets.c2s + b.packets.s2c - (a.packets.c2s + a.packets.s2c) || a.id - b.id,
+  duration: (a, b) => b.duration - a.duration || a.id - b.id,
+  start: (a, b) => a.startTime - b.startTime || a.id - b.id,
+};
+
+/**
+ * The N first records in `order`, kept as they finish: the list is cut back to N whenever it
+ * reaches 2N, so memory is that of N records whatever the capture holds.
+ */
+export class TopRecords {
+  private kept: FlowRecord[] = [];
+  constructor(private readonly n: number, private readonly order: (a: FlowRecord, b: FlowRecord) => number) {}
+  add(r: FlowRecord): void {
+    this.kept.push(r);
+    if (this.kept.length >= 2 * this.n) this.cut();
+  }
+  private cut(): void {
+    this.kept.sort(this.order);
+    this.kept.length = Math.min(this.kept.length, this.n);
+  }
+  records(): FlowRecord[] {
+    this.cut();
+    return this.kept;
+  }
+}
+
 export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
@@ -109,6 +107,11 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     'max-flows': { type: 'string' },
     vantage: { type: 'string' },
     arrow: { type: 'string' },
+    parquet: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    sort: { type: 'string' },
+    top: { type: 'string' },
   });
   if (values.help) {
     io.stdout(FLOWS_HELP);
@@ -116,13 +119,24 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== 1) throw new ArgumentError('flows takes exactly one capture');
   if (values.json && values.csv) throw new ArgumentError('choose one of --json and --csv');
-  if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
+  checkColumnarFlags(values);
   const maxFlows = values['max-flows'] !== undefined ? Number(values['max-flows']) : undefined;
   if (maxFlows !== undefined && !(Number.isInteger(maxFlows) && maxFlows > 0 && maxFlows <= MAX_FLOWS_LIMIT)) throw new ArgumentError(`--max-flows must be an integer from 1 to ${MAX_FLOWS_LIMIT}, got "${values['max-flows']}"`);
+  if (values.sort !== undefined && !(values.sort in SORTS)) throw new ArgumentError(`--sort must be one of ${Object.keys(SORTS).join(', ')}, got "${values.sort}"`);
+  const top = values.top !== undefined ? Number(values.top) : undefined;
+  if (top !== undefined && !(Number.isInteger(top) && top > 0 && top <= 10_000_000)) throw new ArgumentError(`--top must be an integer from 1 to 10000000, got "${values.top}"`);
+  let keep: ((r: FlowRecord) => boolean) | undefined;
+  try {
+    keep = recordFilter(values.port, values.host);
+  } catch (e) {
+    throw new ArgumentError(`--${(e as Error).message}`);
+  }
+  const order = values.sort !== undefined ? SORTS[values.sort] : top !== undefined ? SORTS.bytes : undefined;
   const path = positionals[0];
+  const columnar = values.arrow !== undefined || values.parquet !== undefined;
   // CSV rows go out as their connections finish, in the order they always had: the records are
   // not kept, so a SYN flood of millions of connections costs the live table, not its history.
-  const streamCsv = values.csv === true && values.arrow === undefined;
+  const streamCsv = values.csv === true && !columnar && order === undefined;
   // Rows are encoded into a 1 MiB buffer as they are made and leave as one string per MiB: an
   // array of 4,096 row strings lived long enough to be promoted and cost the old generation's
   // collector a third of a 10 M-connection run (53 s → 40 s).
@@ -142,22 +156,25 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     full = false;
     return io.drained();
   };
+  const csvOut = (f: FlowRecord) => {
+    const row = flowCsvRow(f) + '\n';
+    // Three bytes per UTF-16 unit at most; a row longer than the block gets a block of its own.
+    if (used + row.length * 3 > block.length) {
+      flushRows();
+      if (row.length * 3 > block.length) block = Buffer.allocUnsafe(row.length * 3);
+    }
+    used += block.write(row, used);
+  };
+  const tops = top !== undefined && order ? new TopRecords(top, order) : null;
+  const held: FlowRecord[] = [];
+  const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : columnar ? (values.parquet !== undefined ? 'the Parquet file' : 'the Arrow file') : 'sorting', columnar ? 'write --csv instead (streamed: each connection written as it finishes, none held), or give --top N' : 'use --csv (streamed: each connection written as it finishes, none held), or give --top N');
+  const onRecord = streamCsv ? csvOut : tops ? (f: FlowRecord) => tops.add(f) : (f: FlowRecord) => { held.push(f); guard(); };
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
     vantage: values.vantage,
-    keepFlows: !streamCsv,
-    onFlow: streamCsv
-      ? (f) => {
-          const row = flowCsvRow(f) + '\n';
-          // Three bytes per UTF-16 unit at most; a row longer than the block gets a block of its own.
-          if (used + row.length * 3 > block.length) {
-            flushRows();
-            if (row.length * 3 > block.length) block = Buffer.allocUnsafe(row.length * 3);
-          }
-          used += block.write(row, used);
-        }
-      : heldRecordsGuard(path, values.json ? 'the JSON document' : values.arrow !== undefined ? 'the Arrow file' : 'sorting', values.arrow !== undefined ? 'write --csv instead (streamed: each connection written as it finishes, none held)' : 'use --csv (streamed: each connection written as it finishes, none held)'),
+    keepFlows: false,
+    onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord,
   });
   const res = await runPass(path, pass, io, values.json === true || values.csv === true, streamCsv ? waitForReader : undefined);
   if (streamCsv) {
@@ -165,23 +182,25 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
-  if (values.arrow !== undefined) await writeArrowFile(values.arrow, res.flows, FLOW_ARROW_COLUMNS);
+  // Without --sort, records come out in start order (as they always have).
+  const flows = tops ? tops.records() : held.sort(order ?? SORTS.start);
+  await writeColumnar(values, flows, FLOW_COLUMNS);
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.
-    await writePieces(io, jsonPieces({ flows: res.flows, warnings: res.warnings }, 'flows'));
+    await writePieces(io, jsonPieces({ flows, warnings: res.warnings }, 'flows'));
     return EXIT_OK;
   }
   if (values.csv) {
     await writePieces(io, (function* () {
       yield FLOW_CSV_COLUMNS.join(',') + '\n';
-      for (const f of res.flows) yield flowCsvRow(f) + '\n';
+      for (const f of flows) yield flowCsvRow(f) + '\n';
     })());
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
   await writePieces(io, (function* () {
-    yield `${res.flows.length} TCP connections in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
-    for (const f of res.flows) {
+    yield `${flows.length} TCP connections${keep ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
+    for (const f of flows) {
       yield `${f.start}  ${endpoint(f.client.ip, f.client.port).padEnd(24)} -> ${endpoint(f.server.ip, f.server.port).padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
         `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;
     }

@@ -4,17 +4,17 @@
  */
 import { ArgumentError } from '../errors';
 import { flowFilter } from '../flow/filter';
-import { SeriesAccumulator, seriesBins, SERIES_METRICS, type SeriesBin } from '../metrics/series';
-import type { ArrowColumn } from '../report/arrow';
+import { SeriesAccumulator, seriesBins } from '../metrics/series';
+import { csvHeader, csvRow, SERIES_COLUMNS } from '../report/schema';
 import { CapturePass } from '../pass';
 import { openCapture } from '../capture/file';
 import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';
 import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
-import { writeArrowFile } from './arrow';
+import { checkColumnarFlags, writeColumnar } from './arrow';
 import { forTerminal } from '../report/escape';
 
-export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE]
+export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE] [--parquet FILE]
 
 Per interval: packets, bytes (frame lengths as on the wire), TCP payload, new connection attempts
 (SYN without ACK), resets and who sent them (client = the SYN sender), retransmissions, zero
@@ -28,18 +28,14 @@ so that every packet is counted; a warning says so.
   --port P         only TCP connections with P at either end
   --host H         only TCP connections with address H at either end
   --json           {interval, bins: [...], warnings: [...]}
-  --csv            a header line and one row per bin
-  --arrow FILE     also write the bins as an Apache Arrow IPC file (CSV column names; start as
-                   timestamp[ns, UTC]) for pandas, polars, DuckDB
+  --csv            a header line and one row per bin (snake_case: syn_only, resets_by_client, …)
+  --arrow FILE     also write the bins as an Apache Arrow IPC file (start as timestamp[ns, UTC])
+  --parquet FILE   also write the bins as a Parquet file (DuckDB, Spark, ClickHouse, pandas)
+The CSV, Arrow and Parquet rows share one schema (README: "Row schema").
 `;
 
-/** The --arrow columns of a series: the CSV header's, typed. */
-export const SERIES_ARROW_COLUMNS: ArrowColumn<SeriesBin>[] = [
-  { name: 'start', type: 'timestamp', get: (b) => b.start },
-  ...SERIES_METRICS.map((k) => ({ name: k, type: 'int' as const, get: (b: SeriesBin) => b[k] })),
-  { name: 'resetRate', type: 'float', get: (b) => b.resetRate },
-  { name: 'resetsPer100Syn', type: 'float', get: (b) => b.resetsPer100Syn },
-];
+/** The series columns (report/schema's SERIES_COLUMNS, kept under this name for existing imports). */
+export const SERIES_ARROW_COLUMNS = SERIES_COLUMNS;
 
 /** The first width of {@link WIDER_INTERVALS} above `interval` at which the capture's span fits in `maxBins`. */
 function widerInterval(path: string, interval: number, maxBins: number): number | null {
@@ -70,6 +66,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
     port: { type: 'string' },
     host: { type: 'string' },
     arrow: { type: 'string' },
+    parquet: { type: 'string' },
   });
   if (values.help) {
     io.stdout(SERIES_HELP);
@@ -77,7 +74,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length !== 1) throw new ArgumentError('series takes exactly one capture');
   if (values.json && values.csv) throw new ArgumentError('choose one of --json and --csv');
-  if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');
+  checkColumnarFlags(values);
   const align = values.align ?? 'epoch';
   if (align !== 'epoch' && align !== 'first') throw new ArgumentError(`--align must be epoch or first, got "${align}"`);
   const asked = parseDuration(values.interval ?? '1s', '--interval');
@@ -99,16 +96,15 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const warnings = res.warnings;
   if (interval !== asked) warnings.unshift({ file: path, offset: null, packet: null, reason: `the capture spans more than ${series.maxBins.toLocaleString('en-US')} bins of ${asked} s: bins widened to ${interval} s so that every packet is counted (give --interval to choose)`, code: 'interval_widened' });
   if (series.overflow > 0) warnings.push({ file: path, offset: null, packet: null, reason: `${series.overflow} packets beyond the first ${series.maxBins.toLocaleString('en-US')} bins were not binned: use a larger --interval`, code: 'too_many_bins' });
-  if (values.arrow !== undefined) await writeArrowFile(values.arrow, bins, SERIES_ARROW_COLUMNS);
+  await writeColumnar(values, bins, SERIES_COLUMNS);
   if (values.json) {
     await writePieces(io, jsonPieces({ interval, bins, warnings }, 'bins'));
     return EXIT_OK;
   }
   if (values.csv) {
-    const cols2 = ['start', ...SERIES_METRICS, 'resetRate', 'resetsPer100Syn'] as const;
     await writePieces(io, (function* () {
-      yield cols2.join(',') + '\n';
-      for (const b of bins) yield cols2.map((k) => b[k] ?? '').join(',') + '\n';
+      yield csvHeader(SERIES_COLUMNS) + '\n';
+      for (const b of bins) yield csvRow(b, SERIES_COLUMNS) + '\n';
     })());
     io.stderr(warningLines(warnings));
     return EXIT_OK;

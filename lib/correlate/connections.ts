@@ -11,39 +11,12 @@ import { ServiceMatcher } from '../flow/service';
 import { CapturePass } from '../pass';
 import { passFile } from '../passfile';
 import type { Warning } from '../errors';
-import { nameTable } from './model';
+import { nameTable, type IncidentConnections } from './model';
+
+export type { IncidentConnections };
 
 /** Rows kept per incident and vantage; past it, only the counts grow. */
 export const CONNECTION_ROWS_CAP = 50_000;
-
-/**
- * One incident's connections at one vantage, as columns (one entry per connection). Times are on
- * the report's timeline (the capture's own clock plus the offsets that were applied to it).
- */
-export interface IncidentConnections {
-  /** Index into the document's `incidents`. */
-  incident: number;
-  vantage: string;
-  /** Connections of the services that overlap the incident at this vantage. */
-  total: number;
-  /** `total` by Zeek connection state. */
-  byState: Record<string, number>;
-  /** Rows listed (the first `CONNECTION_ROWS_CAP` to end); `total - rows` were left out. */
-  rows: number;
-  start: number[];
-  duration: number[];
-  client: string[];
-  server: string[];
-  state: string[];
-  history: string[];
-  /** Frames and TCP payload bytes, client → server (orig) and back (resp), and resets each side sent. */
-  packetsOrig: number[];
-  packetsResp: number[];
-  bytesOrig: number[];
-  bytesResp: number[];
-  rstOrig: number[];
-  rstResp: number[];
-}
 
 export interface ConnectionScanRequest {
   files: string[];

@@ -7,7 +7,6 @@
 import type { Warning } from '../errors';
 import type { Culprit } from './verdict';
 import type { EvidenceItem } from './evidence';
-import type { IncidentConnections } from './connections';
 
 export interface SignalDoc {
   source: string;
@@ -70,6 +69,35 @@ export interface AnalyzeDocument {
    * and `--html`). Not printed by --json.
    */
   connections?: IncidentConnections[];
+}
+
+/**
+ * One incident's connections at one vantage, as columns (one entry per connection). Times are on
+ * the report's timeline (the capture's own clock plus the offsets that were applied to it).
+ */
+export interface IncidentConnections {
+  /** Index into the document's `incidents`. */
+  incident: number;
+  vantage: string;
+  /** Connections of the services that overlap the incident at this vantage. */
+  total: number;
+  /** `total` by Zeek connection state. */
+  byState: Record<string, number>;
+  /** Rows listed (the first ones to end, up to a cap: correlate/connections); `total - rows` were left out. */
+  rows: number;
+  start: number[];
+  duration: number[];
+  client: string[];
+  server: string[];
+  state: string[];
+  history: string[];
+  /** Frames and TCP payload bytes, client → server (orig) and back (resp), and resets each side sent. */
+  packetsOrig: number[];
+  packetsResp: number[];
+  bytesOrig: number[];
+  bytesResp: number[];
+  rstOrig: number[];
+  rstResp: number[];
 }
 
 export interface TimelineData {

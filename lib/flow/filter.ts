@@ -5,6 +5,7 @@
 import { ArgumentError } from '../errors';
 import { parseAddress } from './address';
 import type { Flow } from './flow';
+import type { FlowRecord } from './record';
 
 /**
  * A flow predicate from `--port` / `--host` strings (undefined when neither is given).
@@ -42,3 +43,29 @@ export interface CoreFilter {
 
 /** A flow predicate; `core` says what it tests when it is one of `flowFilter`'s. */
 export type FlowFilter = ((f: Flow) => boolean) & { readonly core?: CoreFilter };
+
+/**
+ * The same `--port` / `--host` test on finished records (addresses as text, compared as
+ * addresses: `10.0.2.02` and `2001:DB8::1` match the records' canonical forms).
+ * @example
+ * recordFilter('443')?.(rec) //=> true when either end's port is 443
+ */
+export function recordFilter(port?: string, host?: string): ((r: FlowRecord) => boolean) | undefined {
+  const live = flowFilter(port, host);
+  if (!live) return undefined;
+  const core = live.core!;
+  const p = core.port;
+  const words = core.words;
+  const seen = new Map<string, boolean>();
+  const sameHost = (ip: string): boolean => {
+    let hit = seen.get(ip);
+    if (hit === undefined) {
+      const a = parseAddress(ip);
+      hit = a !== null && a[0] === core.version && a[1] === words[0] && a[2] === words[1] && a[3] === words[2] && a[4] === words[3];
+      if (seen.size > 65_536) seen.clear();
+      seen.set(ip, hit);
+    }
+    return hit;
+  };
+  return (r) => (p < 0 || r.client.port === p || r.server.port === p) && (core.version === 0 || sameHost(r.client.ip) || sameHost(r.server.ip));
+}

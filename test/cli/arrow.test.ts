@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tableFromIPC, Type, type Table } from 'apache-arrow';
 import { isoToNanos } from '../../lib/report/arrow';
+import { snakeCase } from '../../lib/report/schema';
 import { alibi } from '../helpers/cli';
 import { fixture, REPO } from '../helpers/corpus';
 
@@ -52,7 +53,7 @@ describe('alibi flows --arrow', () => {
     expect(nanos(table, 'end')).toEqual(flows.map((f: any) => isoToNanos(f.end)));
     expect([...column(table, 'client_ip')]).toEqual(flows.map((f: any) => f.client.ip));
     expect([...column(table, 'server_port')].map(num)).toEqual(flows.map((f: any) => f.server.port));
-    for (const [col, key] of [['packets', 'packets'], ['bytes', 'bytes'], ['payload', 'payload'], ['syn', 'syn'], ['synack', 'synAck'], ['fin', 'fin'], ['rst', 'rst'], ['retransmissions', 'retransmissions'], ['zero_windows', 'zeroWindows']]) {
+    for (const [col, key] of [['packets', 'packets'], ['bytes', 'bytes'], ['payload', 'payload'], ['syn', 'syn'], ['synack', 'synAck'], ['fin', 'fin'], ['rst', 'rst'], ['retransmissions', 'retransmissions'], ['zero_windows', 'zeroWindows'], ['tls_hellos', 'tlsHellos'], ['http_starts', 'httpStarts']]) {
       expect(table.getChild(`${col}_c2s`)!.type.typeId).toBe(Type.Int);
       expect([...column(table, `${col}_c2s`)].map(num)).toEqual(flows.map((f: any) => f[key].c2s));
       expect([...column(table, `${col}_s2c`)].map(num)).toEqual(flows.map((f: any) => f[key].s2c));
@@ -63,6 +64,7 @@ describe('alibi flows --arrow', () => {
     // Nullable: a connection without a completed handshake has no RTT.
     expect(table.getChild('handshake_rtt')!.toJSON()).toEqual(flows.map((f: any) => f.handshakeRtt));
     expect(table.getChild('vantage')!.toJSON()).toEqual(flows.map(() => 'srv'));
+    expect([...column(table, 'ip_version')].map(num)).toEqual(flows.map((f: any) => f.ipVersion));
   });
 
   it('keeps all nine digits of a nanosecond capture', () => {
@@ -80,8 +82,10 @@ describe('alibi series --arrow', () => {
     expect(table.numRows).toBe(bins.length);
     expect(table.schema.fields.map((f) => f.name)).toEqual(alibi(['series', capture, '--csv', '--interval', '250ms']).stdout.split('\n')[0].split(','));
     expect(nanos(table, 'start')).toEqual(bins.map((b: any) => isoToNanos(b.start)));
+    // One schema: the JSON's camelCase fields are the columns' snake_case names.
     for (const k of Object.keys(bins[0]).filter((k) => k !== 'start')) {
-      expect([k, table.getChild(k)!.toJSON().map(num)]).toEqual([k, bins.map((b: any) => b[k])]);
+      const col = snakeCase(k).replace(/100_syn$/, '_100_syn');
+      expect([col, table.getChild(col)!.toJSON().map(num)]).toEqual([col, bins.map((b: any) => b[k])]);
     }
     // Epoch-aligned 250 ms edges.
     expect(nanos(table, 'start').every((t) => t! % 250_000_000n === 0n)).toBe(true);

@@ -1,0 +1,34 @@
+/**
+ * @module report/parquet
+ * Rows as an Apache Parquet file (`--parquet FILE`): what DuckDB, Spark, ClickHouse, Trino and
+ * BigQuery read without an extension. The rows become the same Arrow table `--arrow` writes (one
+ * schema, report/schema), and parquet-wasm (the Rust `parquet` crate compiled to WebAssembly)
+ * writes it: timestamps stay nanoseconds UTC, counts int64, text dictionary-encoded; pages are
+ * Snappy-compressed.
+ *
+ * Chosen by measurement (163 k flow records, this machine): parquet-wasm 0.39 s after a 0.14 s
+ * Arrow stream copy, the pure-JS hyparquet-writer 0.84 s plus 0.73 s to turn columns into its
+ * input; hyparquet-writer is also ES-module-only, which this CommonJS package and its jest tests
+ * cannot require on every Node it supports.
+ */
+import { tableToIPC } from 'apache-arrow';
+import { arrowTable, type ArrowColumn } from './arrow';
+
+/** The part of parquet-wasm's Node entry used here (its typings sit behind an `exports` map this build's resolution does not read). */
+interface ParquetWasm {
+  Table: { fromIPCStream(bytes: Uint8Array): unknown };
+  Compression: { SNAPPY: number };
+  WriterPropertiesBuilder: new () => { setCompression(c: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; setDictionaryEnabled(on: boolean): ParquetWasm['WriterPropertiesBuilder']['prototype']; build(): unknown };
+  writeParquet(table: unknown, props: unknown): Uint8Array;
+}
+
+/** Rows → the bytes of a Parquet file with the given typed columns (in order). */
+export function parquetFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R>[]): Uint8Array {
+  // Loaded here: 15 MB of WebAssembly that only --parquet needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pw = require('parquet-wasm/node') as ParquetWasm;
+  const stream = tableToIPC(arrowTable(rows, columns), 'stream');
+  const table = pw.Table.fromIPCStream(stream);
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
+  return pw.writeParquet(table, props);
+}
