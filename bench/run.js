@@ -2,7 +2,7 @@
 /**
  * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
  *
- *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--skip-flood] [--no-build]
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--skip-flood] [--skip-outputs] [--no-build]
  *
  * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
  * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
@@ -96,10 +96,11 @@ function parseArgs(argv) {
     else if (a === '--skip-rotated') o.skipRotated = true;
     else if (a === '--rotated-packets') o.rotatedPackets = Number(argv[++i]);
     else if (a === '--skip-flood') o.skipFlood = true;
+    else if (a === '--skip-outputs') o.skipOutputs = true;
     else if (a === '--flood-connections') o.floodConnections = Number(argv[++i]);
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--skip-flood] [--flood-connections N] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--skip-flood] [--flood-connections N] [--skip-outputs] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -413,6 +414,12 @@ function main() {
     // 200 files, analysed as a folder next to the single file: memory of one file, both cores.
     console.log('');
     doc.rows.rotated = jsonChild('rotated.js', [file, '200', '--packets', String(opts.rotatedPackets), '--json']);
+    fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  }
+  if (!opts.skipOutputs) {
+    // alibi flows end to end in every output format, next to argus (issue 19).
+    console.log('');
+    doc.rows.outputs = jsonChild('outputs.js', [file, '--runs', String(opts.runs), '--json']);
     fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }
   if (!opts.skipFlood) {

@@ -185,7 +185,7 @@ function configProperty(dir, lib) {
 /** Each command's flags, read from its source: `name: { type: 'string' | 'boolean' }`. */
 function commandFlags() {
   const out = {};
-  for (const cmd of ['analyze', 'flows', 'series', 'info', 'logs', 'watch']) {
+  for (const cmd of ['analyze', 'flows', 'endpoints', 'series', 'info', 'logs', 'watch']) {
     const src = fs.readFileSync(path.join(ROOT, 'lib', 'cli', `${cmd}.ts`), 'utf8');
     const flags = [];
     for (const m of src.matchAll(/['"]?([a-z][a-z-]*)['"]?: \{ type: '(string|boolean)'/g)) flags.push({ name: m[1], type: m[2] });
@@ -199,7 +199,7 @@ const ARG_VALUES = [
   'a.pcap@server', 'a.pcap@', '@x', 'a.pcap@__proto__', 'rot/*.pcap@fw', 'a.log@stunnel', 'a.log@stunnel:America/New_York', 'a.log@stunnel:Mars/Base', 'b.log@backend:+05:00',
   'stunnel=10.0.2.2:443', 'backend=127.0.0.1:8080', 'x=10.0.2.02:443', 'x=[::1]:443', 'x=::1:443', 'x=host:99999', 'x=1.2.3.4:-1', '=1.2.3.4:1',
   'server', 'server,firewall', ',', '1s', '0s', '-5s', '1e309s', '10ms', '100', '0', '-1', '1e300', '99999999999', 'NaN', 'abc',
-  '443', '65536', '10.0.2.2', 'not-an-ip', 'epoch', 'first', 'stunnel', 'iso', 'syslog', 'nginx', 'yyyy-MM-dd', '2026', '(', '(?<t>\\S+)',
+  '443', '65536', '10.0.2.2', 'not-an-ip', 'epoch', 'first', 'bytes', 'packets', 'duration', 'start', 'stunnel', 'iso', 'syslog', 'nginx', 'yyyy-MM-dd', '2026', '(', '(?<t>\\S+)',
   '=HYPERLINK("x")', '\u001b[2J', '\u202eevil', '--', '-h',
 ];
 
@@ -208,22 +208,22 @@ function cliProperty(dir, lib, flagsOf, exits) {
   const token = (cmd) => {
     const flags = flagsOf[cmd] ?? [];
     const flag = flags.length ? fc.constantFrom(...flags) : fc.constant({ name: 'json', type: 'boolean' });
-    const outFile = fc.constantFrom('r.html', 'f.arrow', 'sub/x.html', '');
+    const outFile = fc.constantFrom('r.html', 'f.arrow', 'f.parquet', 'sub/x.html', '');
     return fc.oneof(
-      { weight: 5, arbitrary: fc.tuple(flag, fc.constantFrom(...ARG_VALUES), outFile).map(([f, v, o]) => (f.type === 'boolean' ? [`--${f.name}`] : ['html', 'arrow', 'out'].includes(f.name) ? [`--${f.name}`, o && path.join(out, o)] : [`--${f.name}`, v])) },
+      { weight: 5, arbitrary: fc.tuple(flag, fc.constantFrom(...ARG_VALUES), outFile).map(([f, v, o]) => (f.type === 'boolean' ? [`--${f.name}`] : ['html', 'arrow', 'parquet', 'out'].includes(f.name) ? [`--${f.name}`, o && path.join(out, o)] : [`--${f.name}`, v])) },
       { weight: 3, arbitrary: fc.constantFrom(...ARG_VALUES).map((v) => [v]) },
       { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => [s]) },
     );
   };
   // Mostly runs that do work: the command, an input it reads, and a few flags.
-  const inputOf = { analyze: ['ok.json', '--capture', 'a.pcap@server'], flows: ['a.pcap'], series: ['a.pcap'], info: ['a.pcap'], logs: ['a.log'] };
-  const working = fc.constantFrom('analyze', 'flows', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 3 }).map((ts) => {
+  const inputOf = { analyze: ['ok.json', '--capture', 'a.pcap@server'], flows: ['a.pcap'], endpoints: ['a.pcap'], series: ['a.pcap'], info: ['a.pcap'], logs: ['a.log'] };
+  const working = fc.constantFrom('analyze', 'flows', 'endpoints', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 3 }).map((ts) => {
     const inp = inputOf[cmd];
     return cmd === 'analyze' ? [cmd, ...(ts.length % 2 ? [inp[0]] : inp.slice(1)), ...ts.flat()] : [cmd, inp[0], ...ts.flat()];
   }));
   const argv = fc.oneof(
     { weight: 6, arbitrary: working },
-    { weight: 9, arbitrary: fc.constantFrom('analyze', 'flows', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 6 }).map((ts) => [cmd, ...ts.flat()])) },
+    { weight: 9, arbitrary: fc.constantFrom('analyze', 'flows', 'endpoints', 'series', 'info', 'logs').chain((cmd) => fc.array(token(cmd), { maxLength: 6 }).map((ts) => [cmd, ...ts.flat()])) },
     { weight: 1, arbitrary: fc.array(fc.constantFrom(...ARG_VALUES, 'help', '--version', 'bogus'), { maxLength: 3 }) },
   );
   const before = listing(dir);

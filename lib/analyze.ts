@@ -23,6 +23,7 @@ import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
 import { scanIncidentConnections, type IncidentConnections } from './correlate/connections';
+import { compileFilter, parseFilter } from './decode/bpf';
 import type { CaptureView, LogView, VerdictInput } from './correlate/views';
 import { findIncidents } from './correlate/incidents';
 import type { AnalyzeDocument, ClockEstimate, SourceDoc, TimelineData } from './correlate/model';
@@ -162,6 +163,11 @@ export interface AnalyzeOptions {
    * one more read of each capture once the incidents are known, only when there are incidents.
    */
   connections?: boolean;
+  /**
+   * A tcpdump expression every capture is read through (`--filter`): only the packets it keeps
+   * count, as if each capture had been cut with `tcpdump -r IN -w OUT EXPR` first.
+   */
+  filter?: string;
 }
 
 export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: AnalyzeOptions = {}): Promise<AnalyzeDocument> {
@@ -181,7 +187,9 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
   const logsStarted = Promise.all(logsCfg.map((l) => readComponentLog(l, interval, warnings)));
   logsStarted.catch(() => undefined);
   // Captures: one read each, in parallel when there are several.
-  const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset }));
+  if (options.filter !== undefined) compileFilter(options.filter); // a mistake is a usage error before any read
+  const filter = options.filter !== undefined && parseFilter(options.filter) !== null ? options.filter : undefined;
+  const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset, filter }));
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {
     scans = await scanAll(reqs, cfg.parallel !== false);
@@ -417,7 +425,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
     connections = [];
     for (const c of captures) {
       const listed = await scanIncidentConnections({
-        files: c.files, vantage: c.vantage, services, windows, clockOffset: c.clockOffset,
+        files: c.files, vantage: c.vantage, services, windows, clockOffset: c.clockOffset, filter,
         shift: (shiftOf.get(c.vantage) ?? 0) * interval,
       });
       connections.push(...listed.connections);

@@ -11,6 +11,7 @@ import { DecodeStatus, TcpSegment } from './decode/segment';
 import type { Warning } from './errors';
 import { FlowRecord, toRecord } from './flow/record';
 import { FlowTable, FlowTableOptions } from './flow/table';
+import type { PacketFilter } from './decode/bpf';
 
 export interface PassOptions extends FlowTableOptions {
   /** The capture's vantage name, copied into flow records. */
@@ -21,6 +22,12 @@ export interface PassOptions extends FlowTableOptions {
   keepFlows?: boolean;
   /** A per-packet observer in the same pass (the series accumulator). */
   observer?: PacketObserver;
+  /**
+   * Only packets it accepts are decoded and counted (`--filter`, decode/bpf's compileFilter): as
+   * if the capture had been cut with `tcpdump -r IN -w OUT EXPR` first. A filtered pass runs on one
+   * thread (passFile), since the filter reads the frame's raw bytes.
+   */
+  packetFilter?: PacketFilter;
 }
 
 export type { PacketObserver } from './flow/observer';
@@ -42,7 +49,12 @@ export class CapturePass {
   /** The observer counts inside the flow table's core (`PacketObserver.attach`). */
   private readonly inCore: boolean;
 
+  /** Packets the packet filter left out. */
+  filteredOut = 0;
+  private readonly filter: PacketFilter | undefined;
+
   constructor(private readonly opts: PassOptions = {}) {
+    this.filter = opts.packetFilter;
     this.keep = opts.keepFlows ?? true;
     const obs = opts.observer;
     this.table = new FlowTable((f) => {
@@ -58,6 +70,10 @@ export class CapturePass {
 
   /** Decodes one packet and accounts it. */
   packet(p: PacketRecord): void {
+    if (this.filter !== undefined && !this.filter(p.linkType, p.bytes, p.offset, p.capLen)) {
+      this.filteredOut++;
+      return;
+    }
     const d = this.decoder;
     d.issues.offset = p.fileOffset;
     this.accept(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
@@ -75,6 +91,11 @@ export class CapturePass {
       this.table.add(seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
     } else if (this.inCore) this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
     if (!this.inCore) this.opts.observer?.packet(p, st, this.table);
+  }
+
+  /** Whether a packet filter is set (such a pass reads on one thread: see passFile). */
+  get filtered(): boolean {
+    return this.filter !== undefined;
   }
 
   /** Whether a per-packet observer watches this pass (else packets may be accounted in batches). */

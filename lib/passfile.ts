@@ -73,7 +73,7 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
   const files = opts.files && opts.files.length > 1 ? opts.files : null;
   const size = files ? files.reduce((n, f) => n + (fileSize(f) ?? 0), 0) : fileSize(file);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
-  if (script === null || (opts.threads === undefined && (cores < 2 || size === undefined || size < THREAD_MIN_BYTES))) return passInThisThread(file, pass, opts);
+  if (script === null || pass.filtered || (opts.threads === undefined && (cores < 2 || size === undefined || size < THREAD_MIN_BYTES))) return passInThisThread(file, pass, opts);
 
   const { data, ctl: ctlBuffer } = handoffBuffers();
   const ctl = new Int32Array(ctlBuffer);

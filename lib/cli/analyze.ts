@@ -34,6 +34,8 @@ which component failed — network segment, proxy, backend or the clients — wi
                               backend=[2001:db8::1]:8080 (repeatable; inferred when absent)
   --path V1,V2                vantage points from the clients towards the service
   --interval D                bin width (default 1s; with a config file, overrides its "interval")
+  --filter EXPR               read every capture through this tcpdump expression (host, net, port,
+                              tcp flags, and/or/not): only the packets it keeps count
   --json                      the analysis document on stdout
   --quiet                     the verdict alone: one line per incident, or "no incident …" (for
                               scripts and alerts; no progress line)
@@ -172,6 +174,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     arrow: { type: 'string' },
     parquet: { type: 'string' },
     timeline: { type: 'boolean' },
+    filter: { type: 'string' },
   });
   if (values.help) {
     io.stdout(ANALYZE_HELP);
@@ -196,7 +199,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
   const note = progressNote(io, `alibi: reading ${nCap} capture${nCap === 1 ? '' : 's'}${nCap > 1 ? ' in parallel' : ''} and ${nLog} log${nLog === 1 ? '' : 's'}…`, { quiet: values.json || values.quiet || values.csv });
   let doc;
   try {
-    doc = await analyze(input, { connections: values.html !== undefined });
+    doc = await analyze(input, { connections: values.html !== undefined, filter: values.filter });
   } finally {
     note.end();
   }

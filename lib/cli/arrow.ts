@@ -33,6 +33,27 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
   if (values.parquet !== undefined) await writeParquetFile(values.parquet, rows, columns);
 }
 
+/**
+ * The --arrow / --parquet files from rows that arrive one at a time: they are turned into Arrow
+ * columns in batches as they come (report/arrow's ArrowBatcher), so a capture's records are never
+ * all held as objects; `finish()` writes the files.
+ */
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; finish(): Promise<void> }> {
+  const { ArrowBatcher, tableFile } = await import('../report/arrow');
+  const batcher = new ArrowBatcher(columns);
+  return {
+    add: (r) => batcher.add(r),
+    async finish() {
+      const table = batcher.table();
+      if (values.arrow !== undefined) write('--arrow', values.arrow, tableFile(table));
+      if (values.parquet !== undefined) {
+        const { tableParquet } = await import('../report/parquet');
+        write('--parquet', values.parquet, tableParquet(table));
+      }
+    },
+  };
+}
+
 /** Usage errors for empty --arrow / --parquet file names. */
 export function checkColumnarFlags(values: { arrow?: string; parquet?: string }): void {
   if (values.arrow === '') throw new ArgumentError('--arrow needs a file name');

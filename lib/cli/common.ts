@@ -3,6 +3,7 @@
  * What every subcommand shares: output sinks, argument errors, opening inputs by path or `-`,
  * and turning errors into one clear line and an exit code (SPEC.md: 0 output, 1 unreadable, 2 usage).
  */
+import { compileFilter, parseFilter, type PacketFilter } from '../decode/bpf';
 import { forTerminal, forTerminalLines } from '../report/escape';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AlibiError, ArgumentError, MemoryLimitError } from '../errors';
@@ -159,4 +160,13 @@ export async function writePieces(io: Pick<CliIo, 'stdout' | 'drained'>, pieces:
     }
   }
   if (buf) io.stdout(buf);
+}
+
+/**
+ * `--filter EXPR`: the tcpdump expression compiled (a mistake is a usage error naming the
+ * character), or undefined when none was given or it is empty (tcpdump's '' keeps everything).
+ */
+export function packetFilterFlag(expr: string | undefined): PacketFilter | undefined {
+  if (expr === undefined || parseFilter(expr) === null) return undefined;
+  return compileFilter(expr);
 }

@@ -9,13 +9,14 @@ import { CapturePass } from '../pass';
 import { forTerminal } from '../report/escape';
 import { csvHeader, csvRow, ENDPOINT_COLUMNS } from '../report/schema';
 import { checkColumnarFlags, writeColumnar } from './arrow';
-import { CliIo, EXIT_OK, heldRecordsGuard, json, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, heldRecordsGuard, json, parse, runPass, warningLines, writePieces } from './common';
 
-export const ENDPOINTS_HELP = `usage: alibi endpoints <capture|-> [--port P] [--host H] [--top N] [--json|--csv] [--arrow FILE] [--parquet FILE]
+export const ENDPOINTS_HELP = `usage: alibi endpoints <capture|-> [--filter EXPR] [--port P] [--host H] [--top N] [--json|--csv] [--arrow FILE] [--parquet FILE]
 
 Per IP address, over its TCP connections (the top talkers; tshark -z endpoints,ip for TCP):
 connections (opened as client, accepted as server), packets and bytes on the wire in all, sent
 (tx) and received (rx), and resets it sent. Most bytes first.
+  --filter EXPR    only packets this tcpdump expression keeps (as tcpdump -r IN -w OUT EXPR)
   --port P         only connections with port P at either end
   --host H         only connections with address H at either end (H and its peers are listed)
   --top N          the first N addresses
@@ -30,6 +31,7 @@ export async function endpointsCommand(argv: string[], io: CliIo): Promise<numbe
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
+    filter: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     top: { type: 'string' },
@@ -56,6 +58,7 @@ export async function endpointsCommand(argv: string[], io: CliIo): Promise<numbe
   const guard = heldRecordsGuard(path, 'the endpoint table', 'give --port or --host to look at fewer addresses');
   const pass = new CapturePass({
     keepFlows: false,
+    packetFilter: packetFilterFlag(values.filter),
     onFlow: (r) => {
       if (keep && !keep(r)) return;
       table.add(r);

@@ -7,15 +7,15 @@ import type { FlowRecord } from '../flow/record';
 import { MAX_FLOWS_LIMIT } from '../flow/table';
 import { CapturePass } from '../pass';
 import { parseDuration } from '../time';
-import { checkColumnarFlags, writeColumnar } from './arrow';
+import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { recordFilter } from '../flow/filter';
-import { CliIo, EXIT_OK, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
 import { endpoint } from '../flow/address';
 
 export const FLOWS_HELP = `usage: alibi flows <capture|-> [--idle-timeout 300s] [--max-flows N] [--vantage NAME]
-                  [--port P] [--host H] [--sort bytes|packets|duration|start] [--top N]
+                  [--filter EXPR] [--port P] [--host H] [--sort bytes|packets|duration|start] [--top N]
                   [--json|--csv] [--arrow FILE] [--parquet FILE]
 
 One record per TCP connection (Zeek conn_state and history, bytes and packets both ways,
@@ -24,6 +24,9 @@ SYN/SYN-ACK/FIN/RST counts, retransmissions and zero windows as Wireshark counts
   --max-flows N     most concurrent connections kept; beyond it the least recently active is
                     finished early and a warning says how many (250000; at most 8000000)
   --vantage NAME    vantage name copied into each record
+  --filter EXPR     only packets this tcpdump expression keeps (host, net, port, portrange, tcp,
+                    udp, ip, ip6, tcp[tcpflags] & tcp-syn != 0, and/or/not): as if the capture
+                    had been cut with tcpdump -r IN -w OUT EXPR first
   --port P          only connections with port P at either end
   --host H          only connections with address H at either end
   --sort FIELD      bytes, packets (both ways, largest first), duration (longest first) or start
@@ -103,6 +106,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
+    filter: { type: 'string' },
     'idle-timeout': { type: 'string' },
     'max-flows': { type: 'string' },
     vantage: { type: 'string' },
@@ -131,12 +135,16 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     throw new ArgumentError(`--${(e as Error).message}`);
   }
+  const packetFilter = packetFilterFlag(values.filter);
   const order = values.sort !== undefined ? SORTS[values.sort] : top !== undefined ? SORTS.bytes : undefined;
   const path = positionals[0];
   const columnar = values.arrow !== undefined || values.parquet !== undefined;
-  // CSV rows go out as their connections finish, in the order they always had: the records are
+  const sink = columnar ? await columnarSink(values, FLOW_COLUMNS) : null;
+  // Rows go out as their connections finish (CSV lines, Arrow/Parquet batches): the records are
   // not kept, so a SYN flood of millions of connections costs the live table, not its history.
-  const streamCsv = values.csv === true && !columnar && order === undefined;
+  // Sorted outputs (--sort, --json, the text listing) hold them.
+  const stream = order === undefined && !values.json && (values.csv === true || columnar);
+  const streamCsv = stream && values.csv === true;
   // Rows are encoded into a 1 MiB buffer as they are made and leave as one string per MiB: an
   // array of 4,096 row strings lived long enough to be promoted and cost the old generation's
   // collector a third of a 10 M-connection run (53 s → 40 s).
@@ -167,24 +175,33 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   };
   const tops = top !== undefined && order ? new TopRecords(top, order) : null;
   const held: FlowRecord[] = [];
-  const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : columnar ? (values.parquet !== undefined ? 'the Parquet file' : 'the Arrow file') : 'sorting', columnar ? 'write --csv instead (streamed: each connection written as it finishes, none held), or give --top N' : 'use --csv (streamed: each connection written as it finishes, none held), or give --top N');
-  const onRecord = streamCsv ? csvOut : tops ? (f: FlowRecord) => tops.add(f) : (f: FlowRecord) => { held.push(f); guard(); };
+  const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : 'sorting', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N');
+  const streamed = streamCsv && sink ? (f: FlowRecord) => { csvOut(f); sink.add(f); } : streamCsv ? csvOut : sink ? (f: FlowRecord) => sink.add(f) : null;
+  let streamedRows = 0;
+  const onRecord = stream && streamed ? (f: FlowRecord) => { streamedRows++; streamed(f); } : tops ? (f: FlowRecord) => tops.add(f) : (f: FlowRecord) => { held.push(f); guard(); };
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
+    packetFilter,
     vantage: values.vantage,
     keepFlows: false,
     onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord,
   });
   const res = await runPass(path, pass, io, values.json === true || values.csv === true, streamCsv ? waitForReader : undefined);
-  if (streamCsv) {
-    flushRows();
+  const summary = (n: number) => `${n} TCP connections${keep || packetFilter ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)${columnar ? `, written to ${[values.arrow, values.parquet].filter((x) => x !== undefined).map((x) => forTerminal(x!)).join(' and ')}` : ''}\n`;
+  if (stream) {
+    if (streamCsv) flushRows();
+    await sink?.finish();
+    if (!streamCsv) io.stdout(summary(streamedRows));
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
   // Without --sort, records come out in start order (as they always have).
   const flows = tops ? tops.records() : held.sort(order ?? SORTS.start);
-  await writeColumnar(values, flows, FLOW_COLUMNS);
+  if (sink) {
+    for (const f of flows) sink.add(f);
+    await sink.finish();
+  }
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.
     await writePieces(io, jsonPieces({ flows, warnings: res.warnings }, 'flows'));
@@ -198,8 +215,13 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
+  if (columnar) {
+    io.stdout(summary(flows.length));
+    io.stderr(warningLines(res.warnings));
+    return EXIT_OK;
+  }
   await writePieces(io, (function* () {
-    yield `${flows.length} TCP connections${keep ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)\n`;
+    yield summary(flows.length);
     for (const f of flows) {
       yield `${f.start}  ${endpoint(f.client.ip, f.client.port).padEnd(24)} -> ${endpoint(f.server.ip, f.server.port).padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
         `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;

@@ -10,11 +10,11 @@ import { CapturePass } from '../pass';
 import { openCapture } from '../capture/file';
 import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';
-import { CliIo, EXIT_OK, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { checkColumnarFlags, writeColumnar } from './arrow';
 import { forTerminal } from '../report/escape';
 
-export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--port P] [--host H] [--json|--csv] [--arrow FILE] [--parquet FILE]
+export const SERIES_HELP = `usage: alibi series <capture|-> [--interval 1s] [--align epoch|first] [--filter EXPR] [--port P] [--host H] [--json|--csv] [--arrow FILE] [--parquet FILE]
 
 Per interval: packets, bytes (frame lengths as on the wire), TCP payload, new connection attempts
 (SYN without ACK), resets and who sent them (client = the SYN sender), retransmissions, zero
@@ -25,6 +25,8 @@ so that every packet is counted; a warning says so.
   --interval D     bin width: 250ms, 1s, 10s, 5m (default 1s)
   --align epoch    edges at absolute multiples of the interval (default; captures share edges)
   --align first    bins start at the first packet, as tshark -z io,stat does
+  --filter EXPR    only packets this tcpdump expression keeps (host, net, port, tcp flags,
+                   and/or/not), as if cut with tcpdump -r IN -w OUT EXPR first
   --port P         only TCP connections with P at either end
   --host H         only TCP connections with address H at either end
   --json           {interval, bins: [...], warnings: [...]}
@@ -61,6 +63,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
+    filter: { type: 'string' },
     interval: { type: 'string' },
     align: { type: 'string' },
     port: { type: 'string' },
@@ -80,16 +83,17 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   const asked = parseDuration(values.interval ?? '1s', '--interval');
   const path = positionals[0];
   const filter = flowFilter(values.port, values.host);
+  const packetFilter = packetFilterFlag(values.filter);
   let interval = asked;
   let series = new SeriesAccumulator({ interval, align, filter });
-  let res = await runPass(path, new CapturePass({ keepFlows: false, observer: series }), io, values.json === true);
+  let res = await runPass(path, new CapturePass({ keepFlows: false, observer: series, packetFilter }), io, values.json === true);
   // A capture spanning more bins than a series keeps is binned again, wider, so that no packet is
   // left out (as `alibi logs` widens a long log's bins); stdin cannot be read twice.
   const wider = series.overflow > 0 && path !== '-' ? widerInterval(path, interval, series.maxBins) : null;
   if (wider !== null) {
     interval = wider;
     series = new SeriesAccumulator({ interval, align, filter });
-    res = await runPass(path, new CapturePass({ keepFlows: false, observer: series }), io, values.json === true);
+    res = await runPass(path, new CapturePass({ keepFlows: false, observer: series, packetFilter }), io, values.json === true);
   }
   const cols = series.columns();
   const bins = seriesBins(cols);

@@ -9,6 +9,7 @@ import { endpoint } from '../flow/address';
 import type { FlowRecord } from '../flow/record';
 import { ServiceMatcher } from '../flow/service';
 import { CapturePass } from '../pass';
+import { compileFilter } from '../decode/bpf';
 import { passFile } from '../passfile';
 import type { Warning } from '../errors';
 import { nameTable, type IncidentConnections } from './model';
@@ -32,6 +33,8 @@ export interface ConnectionScanRequest {
   idleTimeout?: number;
   maxFlows?: number;
   cap?: number;
+  /** The packet filter the first pass read with (`analyze --filter`). */
+  filter?: string;
 }
 
 /** An empty set of columns for one incident at one vantage. */
@@ -74,6 +77,7 @@ export async function scanIncidentConnections(req: ConnectionScanRequest): Promi
   const pass = new CapturePass({
     keepFlows: false,
     vantage: req.vantage,
+    packetFilter: req.filter ? compileFilter(req.filter) : undefined,
     idleTimeout: req.idleTimeout,
     maxFlows: req.maxFlows,
     onFlow: (r) => {

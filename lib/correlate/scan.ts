@@ -16,6 +16,7 @@ import { openCapture } from '../capture/file';
 import { openCaptureSet, type CoverageGap } from '../capture/set';
 import { passFile } from '../passfile';
 import { CapturePass, PacketObserver } from '../pass';
+import { compileFilter } from '../decode/bpf';
 import { LedgerColumns, PacketLedger } from './ledger';
 import { nameTable } from './model';
 
@@ -39,6 +40,8 @@ export interface ScanRequest {
   clockOffset?: number;
   idleTimeout?: number;
   maxFlows?: number;
+  /** A tcpdump expression: only the packets it keeps are read (`analyze --filter`). */
+  filter?: string;
 }
 
 export interface FlowSummary {
@@ -155,6 +158,7 @@ function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: num
   const pass = new CapturePass({
     keepFlows: false,
     observer: fan,
+    packetFilter: req.filter ? compileFilter(req.filter) : undefined,
     vantage: req.vantage,
     idleTimeout: req.idleTimeout,
     maxFlows: req.maxFlows,

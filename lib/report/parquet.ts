@@ -11,7 +11,7 @@
  * input; hyparquet-writer is also ES-module-only, which this CommonJS package and its jest tests
  * cannot require on every Node it supports.
  */
-import { tableToIPC } from 'apache-arrow';
+import { tableToIPC, type Table } from 'apache-arrow';
 import { arrowTable, type ArrowColumn } from './arrow';
 
 /** The part of parquet-wasm's Node entry used here (its typings sit behind an `exports` map this build's resolution does not read). */
@@ -24,11 +24,15 @@ interface ParquetWasm {
 
 /** Rows → the bytes of a Parquet file with the given typed columns (in order). */
 export function parquetFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R>[]): Uint8Array {
+  return tableParquet(arrowTable(rows, columns));
+}
+
+/** An Arrow table → the bytes of a Parquet file (one row group per 1 M rows, parquet-rs's default). */
+export function tableParquet(arrow: Table): Uint8Array {
   // Loaded here: 15 MB of WebAssembly that only --parquet needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pw = require('parquet-wasm/node') as ParquetWasm;
-  const stream = tableToIPC(arrowTable(rows, columns), 'stream');
-  const table = pw.Table.fromIPCStream(stream);
+  const table = pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
   const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
   return pw.writeParquet(table, props);
 }
