@@ -121,7 +121,7 @@ test('flows --json, which holds every record, stops with a MemoryLimitError (exi
   const r = spawnSync(process.execPath, ['--max-old-space-size=96', cli, 'flows', '--json', floodFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
   expect(r.stderr).not.toMatch(/heap out of memory/);
   expect(r.stderr.startsWith(`alibi: ${floodFile}: `)).toBe(true);
-  expect(r.stderr).toMatch(/: [\d,]+ connections held for the JSON document fill \d+ MiB of the \d+ MiB heap: use --csv \(streamed: each connection written as it finishes, none held\), or give --top N, or give Node more heap/);
+  expect(r.stderr).toMatch(/: [\d,]+ connections held for the JSON document fill \d+ MiB of the \d+ MiB heap: use --csv, --arrow or --parquet \(streamed: each connection written as it finishes, none held\), or give --top N, or give Node more heap/);
   expect(r.stdout).toBe('');
   expect(r.status).toBe(1);
 }, 60_000);

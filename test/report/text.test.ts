@@ -35,7 +35,7 @@ describe('analyze --quiet', () => {
   test('--quiet with --json is a usage error', () => {
     const r = alibi(['analyze', lab('healthy'), '--quiet', '--json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/choose one of --json and --quiet/);
+    expect(r.stderr).toMatch(/choose one of --json, --quiet and --csv/);
   });
 });
 
