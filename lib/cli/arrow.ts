@@ -44,11 +44,13 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
   return {
     add: (r) => batcher.add(r),
     async finish() {
-      const table = batcher.table();
-      if (values.arrow !== undefined) write('--arrow', values.arrow, tableFile(table));
+      if (values.arrow !== undefined) write('--arrow', values.arrow, tableFile(batcher.table()));
       if (values.parquet !== undefined) {
-        const { tableParquet } = await import('../report/parquet');
-        write('--parquet', values.parquet, tableParquet(table));
+        const { writeParquetStream } = await import('../report/parquet');
+        const file = values.parquet;
+        await writeParquetStream(file, batcher.takeBatches()).catch((e: NodeJS.ErrnoException) => {
+          throw new ArgumentError(`cannot write --parquet ${file}: ${e.code ?? e.message}`);
+        });
       }
     },
   };

@@ -185,7 +185,7 @@ export function arrowFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R
 export class ArrowBatcher<R> {
   private rows: R[] = [];
   private readonly batches: Table[] = [];
-  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly batchRows = 65_536) {}
+  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly batchRows = 16_384) {}
 
   add(r: R): void {
     this.rows.push(r);
@@ -196,6 +196,12 @@ export class ArrowBatcher<R> {
     if (this.rows.length === 0) return;
     this.batches.push(arrowTable(this.rows, this.columns));
     this.rows = [];
+  }
+
+  /** Every row added so far, as batches of at most `batchRows` rows (handed over: the batcher forgets them). */
+  takeBatches(): Table[] {
+    this.flush();
+    return this.batches.splice(0);
   }
 
   /** Every row added so far, as one table. */

@@ -16,7 +16,8 @@ import { arrowTable, type ArrowColumn } from './arrow';
 
 /** The part of parquet-wasm's Node entry used here (its typings sit behind an `exports` map this build's resolution does not read). */
 interface ParquetWasm {
-  Table: { fromIPCStream(bytes: Uint8Array): unknown };
+  Table: { fromIPCStream(bytes: Uint8Array): { recordBatches(): unknown[] } };
+  transformParquetStream(stream: ReadableStream, props: unknown): Promise<ReadableStream<Uint8Array>>;
   Compression: { SNAPPY: number };
   WriterPropertiesBuilder: new () => { setCompression(c: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; setDictionaryEnabled(on: boolean): ParquetWasm['WriterPropertiesBuilder']['prototype']; build(): unknown };
   writeParquet(table: unknown, props: unknown): Uint8Array;
@@ -35,4 +36,31 @@ export function tableParquet(arrow: Table): Uint8Array {
   const table = pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
   const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
   return pw.writeParquet(table, props);
+}
+
+/**
+ * Arrow batches → a Parquet file, streamed: each batch is copied into WebAssembly memory only when
+ * the writer asks for it and leaves as a row group, so the file's bytes and the batches are never
+ * all in memory twice. `batches` is emptied as it goes.
+ */
+export async function writeParquetStream(file: string, batches: Table[]): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pw = require('parquet-wasm/node') as ParquetWasm;
+  const fs = await import('node:fs');
+  const source = new ReadableStream({
+    pull(controller) {
+      const next = batches.shift();
+      if (!next) return controller.close();
+      for (const b of pw.Table.fromIPCStream(tableToIPC(next, 'stream')).recordBatches()) controller.enqueue(b);
+    },
+  });
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
+  const out = await pw.transformParquetStream(source, props);
+  const fd = fs.openSync(file, 'w');
+  try {
+    const reader = out.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) fs.writeSync(fd, r.value);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
