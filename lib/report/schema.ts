@@ -19,9 +19,27 @@ import { isoSeconds } from '../time';
 /** A typed column of rows `R`. */
 export type Column<R> = ArrowColumn<R>;
 
-const pairColumns = (key: 'packets' | 'bytes' | 'payload' | 'syn' | 'synAck' | 'fin' | 'rst' | 'retransmissions' | 'zeroWindows' | 'tlsHellos' | 'httpStarts', name: string): Column<FlowRecord>[] => [
-  { name: `${name}_c2s`, type: 'int', get: (f) => f[key].c2s },
-  { name: `${name}_s2c`, type: 'int', get: (f) => f[key].s2c },
+/**
+ * The getters of a record's c2s/s2c pairs, each written out: a getter reading `f[key]` with `key`
+ * a variable is a keyed load V8 cannot specialise (58 ns a cell over 163 k rows; 10 with names).
+ */
+const PAIRS = {
+  packets: [(f: FlowRecord) => f.packets.c2s, (f: FlowRecord) => f.packets.s2c],
+  bytes: [(f: FlowRecord) => f.bytes.c2s, (f: FlowRecord) => f.bytes.s2c],
+  payload: [(f: FlowRecord) => f.payload.c2s, (f: FlowRecord) => f.payload.s2c],
+  syn: [(f: FlowRecord) => f.syn.c2s, (f: FlowRecord) => f.syn.s2c],
+  synAck: [(f: FlowRecord) => f.synAck.c2s, (f: FlowRecord) => f.synAck.s2c],
+  fin: [(f: FlowRecord) => f.fin.c2s, (f: FlowRecord) => f.fin.s2c],
+  rst: [(f: FlowRecord) => f.rst.c2s, (f: FlowRecord) => f.rst.s2c],
+  retransmissions: [(f: FlowRecord) => f.retransmissions.c2s, (f: FlowRecord) => f.retransmissions.s2c],
+  zeroWindows: [(f: FlowRecord) => f.zeroWindows.c2s, (f: FlowRecord) => f.zeroWindows.s2c],
+  tlsHellos: [(f: FlowRecord) => f.tlsHellos.c2s, (f: FlowRecord) => f.tlsHellos.s2c],
+  httpStarts: [(f: FlowRecord) => f.httpStarts.c2s, (f: FlowRecord) => f.httpStarts.s2c],
+} as const;
+
+const pairColumns = (key: keyof typeof PAIRS, name: string): Column<FlowRecord>[] => [
+  { name: `${name}_c2s`, type: 'int', get: PAIRS[key][0] },
+  { name: `${name}_s2c`, type: 'int', get: PAIRS[key][1] },
 ];
 
 /**
