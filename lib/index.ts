@@ -45,7 +45,11 @@ export type { FlowTable } from './flow/table';
 export type { FlowRecord, Endpoint, Pair } from './flow/record';
 export type { ConnState } from './flow/state';
 export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
-export { flowFilter } from './flow/filter';
+export { flowFilter, recordFilter } from './flow/filter';
+export { compileFilter, parseFilter, FilterSyntaxError } from './decode/bpf';
+export type { PacketFilter } from './decode/bpf';
+export { EndpointTable } from './flow/endpoints';
+export type { EndpointRow } from './flow/endpoints';
 export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
 
 /** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */
@@ -59,6 +63,8 @@ export type { LogClass } from './logs';
  * and the evidence. Reads files, so Node only.
  */
 export { analyze, loadConfig } from './analyze';
+export type { AnalyzeOptions } from './analyze';
+export type { IncidentConnections } from './correlate/model';
 export type { AnalyzeConfig, AnalyzeDocument, IncidentDoc, SignalDoc, SourceDoc, ClockEstimate, TimelineData } from './analyze';
 export type { Culprit, CulpritKind } from './correlate/verdict';
 // The stages under it, for a script that builds its own views (watch re-runs findIncidents on a
@@ -69,6 +75,8 @@ export type { CaptureView, LogView, ServiceView, VerdictInput } from './correlat
 
 /** Reports of an analysis: the text `alibi analyze` prints and the `--html` page. */
 export { textReport } from './report/text';
+export { FLOW_COLUMNS, SERIES_COLUMNS, LOG_BIN_COLUMNS, ENDPOINT_COLUMNS, timelineRows, csvHeader, csvRow } from './report/schema';
+export type { Column } from './report/schema';
 export { htmlReport } from './report/html';
 
 /** Live watch (`alibi watch`): libpcap through the optional `cap` package, incidents as events, a flight recorder. */

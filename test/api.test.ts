@@ -33,3 +33,19 @@ test('findIncidents and Timeline from the main entry: an empty timeline has no i
   expect(findIncidents(input).incidents).toEqual([]);
   expect(timeline.length).toBeGreaterThan(59);
 });
+
+test('a packet filter and the row schema from the main entry: a filtered pass, its endpoints, as CSV rows', () => {
+  const { compileFilter, EndpointTable, ENDPOINT_COLUMNS, csvHeader, csvRow, FilterSyntaxError } = require('../lib') as typeof import('../lib');
+  const table = new EndpointTable();
+  const pass = new CapturePass({ packetFilter: compileFilter('tcp port 443 and not host 10.0.1.16'), keepFlows: false, onFlow: (f) => table.add(f) });
+  const r = openCapture(path.resolve(__dirname, '../captures/healthy/server.pcap'));
+  for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+  pass.finish(r, 'server.pcap');
+  const rows = table.rows();
+  expect(rows.length).toBeGreaterThan(1);
+  expect(pass.filteredOut).toBeGreaterThan(0); // 10.0.1.16's packets
+  expect(rows.map((e) => e.address)).not.toContain('10.0.1.16');
+  expect(csvHeader(ENDPOINT_COLUMNS).split(',')[0]).toBe('address');
+  expect(csvRow(rows[0], ENDPOINT_COLUMNS).split(',')[0]).toBe(rows[0].address);
+  expect(() => compileFilter('port')).toThrow(FilterSyntaxError);
+});
