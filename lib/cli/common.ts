@@ -126,7 +126,7 @@ export function json(doc: unknown): string {
  * its own. One JSON.stringify of a big capture's flows (~1.2 KB each) would pass V8's longest
  * string (2^29 characters) at about 450,000 connections; pieces never come near it.
  */
-export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string): Generator<string> {
+export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string, item: (v: never) => string = (v) => (JSON.stringify(v, null, 2) ?? 'null').replace(/\n/g, '\n    ')): Generator<string> {
   const keys = Object.keys(doc).filter((k) => doc[k] !== undefined && typeof doc[k] !== 'function');
   yield '{';
   for (let i = 0; i < keys.length; i++) {
@@ -135,7 +135,7 @@ export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string): Gen
     yield `${i ? ',' : ''}\n  ${JSON.stringify(k)}: `;
     if (k === arrayKey && Array.isArray(v) && v.length > 0) {
       yield '[';
-      for (let j = 0; j < v.length; j++) yield `${j ? ',' : ''}\n    ${(JSON.stringify(v[j], null, 2) ?? 'null').replace(/\n/g, '\n    ')}`;
+      for (let j = 0; j < v.length; j++) yield `${j ? ',' : ''}\n    ${item(v[j] as never)}`;
       yield '\n  ]';
     } else {
       yield JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
