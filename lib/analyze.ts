@@ -187,8 +187,10 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
   const logsStarted = Promise.all(logsCfg.map((l) => readComponentLog(l, interval, warnings)));
   logsStarted.catch(() => undefined);
   // Captures: one read each, in parallel when there are several.
-  if (options.filter !== undefined) compileFilter(options.filter); // a mistake is a usage error before any read
-  const filter = options.filter !== undefined && parseFilter(options.filter) !== null ? options.filter : undefined;
+  // The flag's expression over the config's; a mistake is a usage error before any read.
+  const expr = options.filter ?? cfg.filter;
+  if (expr !== undefined) compileFilter(expr);
+  const filter = expr !== undefined && parseFilter(expr) !== null ? expr : undefined;
   const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset, filter }));
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {

@@ -23,6 +23,7 @@ export const CONFIG_ISSUE_CODES = [
   'bad_port',
   'bad_regex',
   'bad_format',
+  'bad_filter',
   'time_field_and_regex',
   'bad_flag',
   'file_and_files',

@@ -26,6 +26,8 @@ export interface AnalyzeInput {
   /** Hosts as flow records print them (IPv6 lower case, compressed). */
   services: { component: string; host: string; port: number }[];
   path?: string[];
+  /** A tcpdump expression every capture is read through. */
+  filter?: string;
   parallel?: boolean;
   /** The folder relative paths were resolved against. */
   baseDir: string;
@@ -83,7 +85,7 @@ export function issuesFromZod(issues: readonly Issue[], prefix: (string | number
   return out;
 }
 
-const ORDER = ['', '$schema', 'interval', 'captures', 'logs', 'services', 'path', 'parallel'];
+const ORDER = ['', '$schema', 'interval', 'captures', 'logs', 'services', 'path', 'filter', 'parallel'];
 /** Issues in the order of the config (top-level key, then entry), schema before cross checks within one. */
 function documentOrder(issues: ConfigIssue[]): ConfigIssue[] {
   const key = (f: string) => {
@@ -160,6 +162,7 @@ export function parseConfig(raw: unknown, where: ConfigSource): AnalyzeInput {
     baseDir,
   };
   if (cfg.path) input.path = [...cfg.path];
+  if (cfg.filter !== undefined) input.filter = cfg.filter;
   if (cfg.parallel !== undefined) input.parallel = cfg.parallel;
   return deepFreeze(input);
 }

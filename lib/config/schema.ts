@@ -6,6 +6,7 @@
  * names — with messages that say the fix. Checks across fields (a path naming no vantage, a log of
  * no service) are in `cross.ts`; files on disk in `files.ts`.
  */
+import { FilterSyntaxError, parseFilter } from '../decode/bpf';
 import { z } from 'zod';
 import type { ConfigIssueCode } from './errors';
 import { durationProblem, formatProblem, hostProblem, nameProblem, regexProblem, show, zoneProblem } from './values';
@@ -26,6 +27,16 @@ function checked<T>(problem: (v: T) => string | null, code: ConfigIssueCode) {
     const p = problem(v);
     if (p !== null) ctx.addIssue({ code: 'custom', message: p, params: { code }, input: v });
   };
+}
+
+/** What is wrong with a filter expression, in the words of the filter's parser (where, and what it expected). */
+function filterProblem(expr: string): string | null {
+  try {
+    parseFilter(expr);
+    return null;
+  } catch (e) {
+    return e instanceof FilterSyntaxError ? `${JSON.stringify(expr)}: ${e.reason} ${e.position >= expr.length ? 'at the end' : `at character ${e.position + 1}`}` : (e as Error).message;
+  }
 }
 
 /** Names: the JSON Schema says what it can of `nameProblem` (editors flag an empty or reserved name). */
@@ -199,6 +210,11 @@ export const AnalyzeConfigSchema = z
         .array(name('a vantage name', 'firewall'), { error: expected('a list of vantage names, e.g. ["firewall", "server"]') })
         .optional()
         .meta({ description: 'The vantages from the clients towards the service. Default: the captures in the order given (loopback captures left out).', examples: [['firewall', 'server']] }),
+      filter: z
+        .string({ error: expected('a tcpdump expression, e.g. "tcp port 443"') })
+        .superRefine(checked(filterProblem, 'bad_filter'))
+        .optional()
+        .meta({ description: 'Read every capture through this tcpdump expression (host, net, port, portrange, tcp flags, and/or/not): only the packets it keeps count, as if each capture had been cut with `tcpdump -r IN -w OUT EXPR`. `--filter` overrides it.', examples: ['tcp port 443', 'not host 10.0.0.5'] }),
       parallel: z.boolean({ error: expected('true or false') }).optional().meta({ description: 'Read several captures in worker threads (default true).' }),
     },
     { error: expected('a config object such as {"captures": [...], "logs": [...]}') },

@@ -111,6 +111,13 @@ describe('analyze --filter', () => {
     const strip = (d: any) => ({ ...d, sources: d.sources.map((s: any) => ({ ...s, file: path.basename(s.file).replace(/^cut-\d+\.pcap$/, '') })) });
     const noFile = (d: any) => ({ ...strip(d), sources: strip(d).sources.map((s: any) => ({ ...s, file: '' })) });
     expect(noFile(a)).toEqual(noFile(b));
+    // The config's "filter" reads the same; a mistake in it is a config error naming the field.
+    fs.writeFileSync(path.join(tmp, 'keyed.json'), JSON.stringify({ ...whole, filter: expr }));
+    expect(noFile(JSON.parse(alibi(['analyze', path.join(tmp, 'keyed.json'), '--json']).stdout))).toEqual(noFile(a));
+    fs.writeFileSync(path.join(tmp, 'bad.json'), JSON.stringify({ ...whole, filter: 'port x' }));
+    const bad = alibi(['analyze', path.join(tmp, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/filter.*expected a port number at character 6/);
     expect(a.incidents.length).toBeGreaterThan(0);
     expect(a.sources[0].packets).toBeLessThan(JSON.parse(alibi(['analyze', path.join(tmp, 'whole.json'), '--json']).stdout).sources[0].packets);
   });

@@ -28,7 +28,7 @@ describe('unknown keys', () => {
   test('"__proto__" as a key is an unknown key, not a prototype change', () => {
     const raw = JSON.parse('{"__proto__": {"x": 1}, "captures": [{"file": "a.pcap", "__proto__": 2}]}');
     expect(problems(raw)).toEqual([
-      'alibi.json: unknown key "__proto__"; known keys: $schema, interval, captures, logs, services, path, parallel',
+      'alibi.json: unknown key "__proto__"; known keys: $schema, interval, captures, logs, services, path, filter, parallel',
       'alibi.json: captures[0]: unknown key "__proto__"; known keys: vantage, file, files, clockOffset',
     ]);
   });
