@@ -9,5 +9,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 60000,
+  // Both cores: jest's default (cores - 1) runs one suite at a time on a 2-core machine, and most
+  // suites spend much of their time waiting on the CLI processes they start.
+  maxWorkers: 2,
   watchman: false,
 };
