@@ -4,7 +4,13 @@
  * to load) and parquet-wasm are required only when an option asks for them.
  */
 import * as fs from 'node:fs';
-import { ArgumentError } from '../errors';
+import { ArgumentError, MemoryLimitError } from '../errors';
+
+/**
+ * Most bytes of Arrow columns held for --arrow / --parquet (2 GiB: about 13 M flow rows): past it,
+ * a typed error says what to do rather than the machine's memory running out.
+ */
+export const COLUMNAR_BUDGET = 2 * 2 ** 30;
 import type { ArrowColumn } from '../report/arrow';
 
 function write(flag: string, file: string, bytes: Uint8Array): void {
@@ -38,9 +44,12 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
  * columns in batches as they come (report/arrow's ArrowBatcher), so a capture's records are never
  * all held as objects; `finish()` writes the files.
  */
-export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; finish(): Promise<void> }> {
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[], input = '<input>', budget = COLUMNAR_BUDGET): Promise<{ add(r: R): void; finish(): Promise<void> }> {
   const { ArrowBatcher, tableFile } = await import('../report/arrow');
-  const batcher = new ArrowBatcher(columns);
+  const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+  const batcher = new ArrowBatcher(columns, undefined, (bytes, rows) => {
+    if (bytes > budget) throw new MemoryLimitError(`${rows.toLocaleString('en-US')} rows held as Arrow columns for ${values.arrow !== undefined ? '--arrow' : '--parquet'} fill ${mib(bytes)} (more than ${mib(budget)}): the file is written when the capture ends; write --csv instead (streamed, none held), or read less of the capture (--filter, --port, --host)`, { file: input });
+  });
   return {
     add: (r) => batcher.add(r),
     async finish() {

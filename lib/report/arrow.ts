@@ -208,17 +208,28 @@ export function arrowFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R
 export class ArrowBatcher<R> {
   private rows: R[] = [];
   private readonly batches: Table[] = [];
-  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly batchRows = 16_384) {}
+  /** Bytes of the batches made so far. */
+  bytes = 0;
+  /**
+   * @param onBytes called after each batch with the bytes held (a caller's budget: the batches are
+   *   held until the file is written, so a capture of tens of millions of connections needs one).
+   */
+  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly batchRows = 16_384, private readonly onBytes?: (bytes: number, rows: number) => void) {}
 
   add(r: R): void {
     this.rows.push(r);
     if (this.rows.length >= this.batchRows) this.flush();
   }
 
+  private rowsDone = 0;
   private flush(): void {
     if (this.rows.length === 0) return;
-    this.batches.push(arrowTable(this.rows, this.columns));
+    const t = arrowTable(this.rows, this.columns);
+    this.batches.push(t);
+    this.rowsDone += this.rows.length;
     this.rows = [];
+    for (const d of t.data) this.bytes += d.byteLength;
+    this.onBytes?.(this.bytes, this.rowsDone);
   }
 
   /** Every row added so far, as batches of at most `batchRows` rows (handed over: the batcher forgets them). */

@@ -129,3 +129,30 @@ describe('isoToNanos', () => {
     expect(isoToNanos('2022-02-07T11:11:53.123456789Z')).toBe(1644232313_123_456_789n);
   });
 });
+
+describe('the Arrow/Parquet batches have a budget', () => {
+  it('past it, a MemoryLimitError names the input and what to do, instead of memory running out', async () => {
+    const { columnarSink } = await import('../../lib/cli/arrow');
+    const { FLOW_COLUMNS } = await import('../../lib/report/schema');
+    const { CapturePass } = await import('../../lib/pass');
+    const { openCapture } = await import('../../lib/capture/file');
+    const { MemoryLimitError } = await import('../../lib/errors');
+    const file = path.join(REPO, 'captures/stunnel-freeze/firewall.pcap');
+    const pass = new CapturePass({});
+    const r = openCapture(file);
+    for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+    const flows = pass.finish(r, file).flows;
+    const rows = Array.from({ length: 17_000 }, (_, i) => flows[i % flows.length]);
+    const small = await columnarSink({ arrow: path.join(tmp, 'budget.arrow') }, FLOW_COLUMNS, file, 100_000);
+    let err: unknown;
+    try { for (const f of rows) small.add(f); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MemoryLimitError);
+    expect((err as Error).message).toMatch(/^16,384 rows held as Arrow columns for --arrow fill \d+ MiB \(more than 0 MiB\): .*write --csv instead/);
+    expect((err as InstanceType<typeof MemoryLimitError>).file).toBe(file);
+    // Within the budget the same rows are written whole.
+    const big = await columnarSink({ arrow: path.join(tmp, 'budget.arrow') }, FLOW_COLUMNS, file);
+    for (const f of rows) big.add(f);
+    await big.finish();
+    expect(tableFromIPC(fs.readFileSync(path.join(tmp, 'budget.arrow'))).numRows).toBe(17_000);
+  });
+});
