@@ -42,22 +42,40 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
 /**
  * The --arrow / --parquet files from rows that arrive one at a time: they are turned into Arrow
  * columns in batches as they come (report/arrow's ArrowBatcher), so a capture's records are never
- * all held as objects; `finish()` writes the files.
+ * all held as objects. Parquet is encoded as the batches come (give the pass `idle` between its
+ * slots); Arrow's file is written at the end from the held batches, under a budget. `finish()`
+ * completes both.
  */
-export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[], input = '<input>', budget = COLUMNAR_BUDGET): Promise<{ add(r: R): void; finish(): Promise<void> }> {
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[], input = '<input>', budget = COLUMNAR_BUDGET): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void> }> {
   const { ArrowBatcher, tableFile } = await import('../report/arrow');
+  const { ParquetStreamWriter } = await import('../report/parquet');
   const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
-  const batcher = new ArrowBatcher(columns, undefined, (bytes, rows) => {
-    if (bytes > budget) throw new MemoryLimitError(`${rows.toLocaleString('en-US')} rows held as Arrow columns for ${values.arrow !== undefined ? '--arrow' : '--parquet'} fill ${mib(bytes)} (more than ${mib(budget)}): the file is written when the capture ends; write --csv instead (streamed, none held), or read less of the capture (--filter, --port, --host)`, { file: input });
-  });
+  let parquet: InstanceType<typeof ParquetStreamWriter> | null = null;
+  if (values.parquet !== undefined) {
+    try {
+      parquet = new ParquetStreamWriter(values.parquet);
+    } catch (e) {
+      throw new ArgumentError(`cannot write --parquet ${values.parquet}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const batcher = new ArrowBatcher(
+    columns,
+    undefined,
+    (bytes, rows) => {
+      if (bytes > budget) throw new MemoryLimitError(`${rows.toLocaleString('en-US')} rows held as Arrow columns for --arrow fill ${mib(bytes)} (more than ${mib(budget)}): the file is written when the capture ends; write --csv or --parquet instead (streamed), or read less of the capture (--filter, --port, --host)`, { file: input });
+    },
+    parquet ? (t) => parquet!.add(t) : undefined,
+    values.arrow !== undefined,
+  );
   return {
     add: (r) => batcher.add(r),
+    idle: () => (parquet && parquet.pending > 0 ? parquet.idle() : undefined),
     async finish() {
       if (values.arrow !== undefined) write('--arrow', values.arrow, tableFile(batcher.table()));
-      if (values.parquet !== undefined) {
-        const { writeParquetStream } = await import('../report/parquet');
+      else batcher.takeBatches(); // the last rows go to the Parquet writer
+      if (parquet) {
         const file = values.parquet;
-        await writeParquetStream(file, batcher.takeBatches()).catch((e: NodeJS.ErrnoException) => {
+        await parquet.close().catch((e: NodeJS.ErrnoException) => {
           throw new ArgumentError(`cannot write --parquet ${file}: ${e.code ?? e.message}`);
         });
       }

@@ -214,7 +214,14 @@ export class ArrowBatcher<R> {
    * @param onBytes called after each batch with the bytes held (a caller's budget: the batches are
    *   held until the file is written, so a capture of tens of millions of connections needs one).
    */
-  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly batchRows = 16_384, private readonly onBytes?: (bytes: number, rows: number) => void) {}
+  constructor(
+    private readonly columns: readonly ArrowColumn<R>[],
+    private readonly batchRows = 16_384,
+    private readonly onBytes?: (bytes: number, rows: number) => void,
+    /** Each batch as it is made; `keep: false` then holds none (a streamed writer took it). */
+    private readonly onBatch?: (t: Table) => void,
+    private readonly keep = true,
+  ) {}
 
   add(r: R): void {
     this.rows.push(r);
@@ -225,9 +232,11 @@ export class ArrowBatcher<R> {
   private flush(): void {
     if (this.rows.length === 0) return;
     const t = arrowTable(this.rows, this.columns);
-    this.batches.push(t);
     this.rowsDone += this.rows.length;
     this.rows = [];
+    this.onBatch?.(t);
+    if (!this.keep) return;
+    this.batches.push(t);
     for (const d of t.data) this.bytes += d.byteLength;
     this.onBytes?.(this.bytes, this.rowsDone);
   }

@@ -19,7 +19,7 @@ interface ParquetWasm {
   Table: { fromIPCStream(bytes: Uint8Array): { recordBatches(): unknown[] } };
   transformParquetStream(stream: ReadableStream, props: unknown): Promise<ReadableStream<Uint8Array>>;
   Compression: { SNAPPY: number };
-  WriterPropertiesBuilder: new () => { setCompression(c: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; setDictionaryEnabled(on: boolean): ParquetWasm['WriterPropertiesBuilder']['prototype']; build(): unknown };
+  WriterPropertiesBuilder: new () => { setCompression(c: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; setDictionaryEnabled(on: boolean): ParquetWasm['WriterPropertiesBuilder']['prototype']; setMaxRowGroupSize(rows: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; build(): unknown };
   writeParquet(table: unknown, props: unknown): Uint8Array;
 }
 
@@ -39,28 +39,66 @@ export function tableParquet(arrow: Table): Uint8Array {
 }
 
 /**
- * Arrow batches → a Parquet file, streamed: each batch is copied into WebAssembly memory only when
- * the writer asks for it and leaves as a row group, so the file's bytes and the batches are never
- * all in memory twice. `batches` is emptied as it goes.
+ * A Parquet file written while its rows are still being made: each Arrow batch given to `add` is
+ * copied into WebAssembly memory at once (the JavaScript batch can go), and parquet-wasm's stream
+ * writer turns the queued batches into row groups and bytes on the file whenever the event loop
+ * turns — `idle()` gives it one. So what is held is the batches not yet encoded, not the file.
  */
-export async function writeParquetStream(file: string, batches: Table[]): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pw = require('parquet-wasm/node') as ParquetWasm;
-  const fs = await import('node:fs');
-  const source = new ReadableStream({
-    pull(controller) {
-      const next = batches.shift();
-      if (!next) return controller.close();
-      for (const b of pw.Table.fromIPCStream(tableToIPC(next, 'stream')).recordBatches()) controller.enqueue(b);
-    },
-  });
-  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
-  const out = await pw.transformParquetStream(source, props);
-  const fd = fs.openSync(file, 'w');
-  try {
-    const reader = out.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) fs.writeSync(fd, r.value);
-  } finally {
-    fs.closeSync(fd);
+export class ParquetStreamWriter {
+  private controller!: ReadableStreamDefaultController<unknown>;
+  private readonly done: Promise<void>;
+  private queued = 0;
+  private failure: unknown = null;
+  private readonly pw: ParquetWasm;
+
+  constructor(file: string) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.pw = require('parquet-wasm/node') as ParquetWasm;
+    const pw = this.pw;
+    const source = new ReadableStream({ start: (c) => { this.controller = c; } }, { highWaterMark: Infinity });
+    // Row groups of 128 k rows: parquet-rs keeps a row group in memory until it is full (1 M rows
+    // by default), which would hold most of a capture's columns in WebAssembly memory.
+    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).setMaxRowGroupSize(131_072).build();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const fd = fs.openSync(file, 'w');
+    this.done = (async () => {
+      try {
+        const reader = (await pw.transformParquetStream(source, props)).getReader();
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          fs.writeSync(fd, r.value);
+          this.queued = 0;
+        }
+      } catch (e) {
+        this.failure = e;
+        throw e;
+      } finally {
+        fs.closeSync(fd);
+      }
+    })();
+    this.done.catch(() => undefined); // reported by close()
+  }
+
+  /** Queues one batch (copied into WebAssembly now). */
+  add(batch: Table): void {
+    if (this.failure) throw this.failure;
+    for (const b of this.pw.Table.fromIPCStream(tableToIPC(batch, 'stream')).recordBatches()) this.controller.enqueue(b);
+    this.queued++;
+  }
+
+  /** Batches queued since bytes last went out. */
+  get pending(): number {
+    return this.queued;
+  }
+
+  /** One turn of the event loop, in which the writer encodes what is queued. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Ends the file: the remaining batches are encoded and written. */
+  async close(): Promise<void> {
+    this.controller.close();
+    await this.done;
   }
 }

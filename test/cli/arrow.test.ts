@@ -147,7 +147,7 @@ describe('the Arrow/Parquet batches have a budget', () => {
     let err: unknown;
     try { for (const f of rows) small.add(f); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(MemoryLimitError);
-    expect((err as Error).message).toMatch(/^16,384 rows held as Arrow columns for --arrow fill \d+ MiB \(more than 0 MiB\): .*write --csv instead/);
+    expect((err as Error).message).toMatch(/^16,384 rows held as Arrow columns for --arrow fill \d+ MiB \(more than 0 MiB\): .*write --csv or --parquet instead \(streamed\)/);
     expect((err as InstanceType<typeof MemoryLimitError>).file).toBe(file);
     // Within the budget the same rows are written whole.
     const big = await columnarSink({ arrow: path.join(tmp, 'budget.arrow') }, FLOW_COLUMNS, file);
