@@ -4,13 +4,7 @@
  * to load) and parquet-wasm are required only when an option asks for them.
  */
 import * as fs from 'node:fs';
-import { ArgumentError, MemoryLimitError } from '../errors';
-
-/**
- * Most bytes of Arrow columns held for --arrow / --parquet (2 GiB: about 13 M flow rows): past it,
- * a typed error says what to do rather than the machine's memory running out.
- */
-export const COLUMNAR_BUDGET = 2 * 2 ** 30;
+import { ArgumentError } from '../errors';
 import type { ArrowColumn } from '../report/arrow';
 
 function write(flag: string, file: string, bytes: Uint8Array): void {
@@ -41,44 +35,40 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
 
 /**
  * The --arrow / --parquet files from rows that arrive one at a time: they are turned into Arrow
- * columns in batches as they come (report/arrow's ArrowBatcher), so a capture's records are never
- * all held as objects. Parquet is encoded as the batches come (give the pass `idle` between its
- * slots); Arrow's file is written at the end from the held batches, under a budget. `finish()`
- * completes both.
+ * columns in batches as they come (report/arrow's ArrowBatcher), and each batch goes to the file
+ * writers at once — Arrow's IPC file writer and parquet-wasm's stream writer (row groups of 128 k
+ * rows) — which write when the event loop turns (give the pass `idle` between its slots). So
+ * neither the records nor the columns of a capture are held. `finish()` completes both files.
  */
-export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[], input = '<input>', budget = COLUMNAR_BUDGET): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void> }> {
-  const { ArrowBatcher, tableFile } = await import('../report/arrow');
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void> }> {
+  const { ArrowBatcher, ArrowFileStream, arrowTable } = await import('../report/arrow');
   const { ParquetStreamWriter } = await import('../report/parquet');
-  const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
-  let parquet: InstanceType<typeof ParquetStreamWriter> | null = null;
-  if (values.parquet !== undefined) {
+  const open = <W>(flag: string, file: string | undefined, make: (f: string) => W): W | null => {
+    if (file === undefined) return null;
     try {
-      parquet = new ParquetStreamWriter(values.parquet);
+      return make(file);
     } catch (e) {
-      throw new ArgumentError(`cannot write --parquet ${values.parquet}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ArgumentError(`cannot write ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-  }
-  const batcher = new ArrowBatcher(
-    columns,
-    undefined,
-    (bytes, rows) => {
-      if (bytes > budget) throw new MemoryLimitError(`${rows.toLocaleString('en-US')} rows held as Arrow columns for --arrow fill ${mib(bytes)} (more than ${mib(budget)}): the file is written when the capture ends; write --csv or --parquet instead (streamed), or read less of the capture (--filter, --port, --host)`, { file: input });
-    },
-    parquet ? (t) => parquet!.add(t) : undefined,
-    values.arrow !== undefined,
-  );
+  };
+  const arrow = open('--arrow', values.arrow, (f) => new ArrowFileStream(f, columns));
+  const parquet = open('--parquet', values.parquet, (f) => new ParquetStreamWriter(f));
+  const batcher = new ArrowBatcher(columns, undefined, undefined, (t) => { arrow?.add(t); parquet?.add(t); }, false);
+  const closing = async (flag: string, file: string | undefined, w: { close(): Promise<void> } | null) => {
+    await w?.close().catch((e: NodeJS.ErrnoException) => {
+      throw new ArgumentError(`cannot write ${flag} ${file}: ${e.code ?? e.message}`);
+    });
+  };
+  let rows = 0;
   return {
-    add: (r) => batcher.add(r),
-    idle: () => (parquet && parquet.pending > 0 ? parquet.idle() : undefined),
+    add: (r) => { rows++; batcher.add(r); },
+    idle: () => ((arrow?.pending ?? 0) + (parquet?.pending ?? 0) > 0 ? Promise.all([arrow?.idle(), parquet?.idle()]).then(() => undefined) : undefined),
     async finish() {
-      if (values.arrow !== undefined) write('--arrow', values.arrow, tableFile(batcher.table()));
-      else batcher.takeBatches(); // the last rows go to the Parquet writer
-      if (parquet) {
-        const file = values.parquet;
-        await parquet.close().catch((e: NodeJS.ErrnoException) => {
-          throw new ArgumentError(`cannot write --parquet ${file}: ${e.code ?? e.message}`);
-        });
-      }
+      batcher.takeBatches(); // the last rows go to the writers
+      // No row at all: Parquet's stream writer needs a batch for the schema (an empty one).
+      if (rows === 0) parquet?.add(arrowTable([], columns));
+      await closing('--arrow', values.arrow, arrow);
+      await closing('--parquet', values.parquet, parquet);
     },
   };
 }

@@ -160,7 +160,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const order = values.sort !== undefined ? SORTS[values.sort] : top !== undefined ? SORTS.bytes : undefined;
   const path = positionals[0];
   const columnar = values.arrow !== undefined || values.parquet !== undefined;
-  const sink = columnar ? await columnarSink(values, FLOW_COLUMNS, positionals[0]) : null;
+  const sink = columnar ? await columnarSink(values, FLOW_COLUMNS) : null;
   // Rows go out as their connections finish (CSV lines, Arrow/Parquet batches): the records are
   // not kept, so a SYN flood of millions of connections costs the live table, not its history.
   // Sorted outputs (--sort, --json, the text listing) hold them.

@@ -8,7 +8,8 @@
  * and nullable numbers are `float64`; names and addresses are `utf8`. Column names are the CSV
  * header's.
  */
-import { Data, Field, Float64, Int64, makeData, Schema, Table, TimestampNanosecond, tableToIPC, Utf8, Vector } from 'apache-arrow';
+import * as fs from 'node:fs';
+import { Data, Field, Float64, Int64, makeData, RecordBatchFileWriter, Schema, Table, TimestampNanosecond, tableToIPC, Utf8, Vector } from 'apache-arrow';
 
 /** How one column is typed and where its value comes from in a row. */
 export type ArrowColumn<R> =
@@ -259,4 +260,54 @@ export class ArrowBatcher<R> {
 /** A table → the bytes of an Arrow IPC file. */
 export function tableFile(table: Table): Uint8Array {
   return tableToIPC(table, 'file');
+}
+
+/**
+ * An Arrow IPC file written while its rows are still being made: apache-arrow's file writer takes
+ * each batch, and its bytes go to the file whenever the event loop turns (`idle()` gives it one);
+ * the footer that lists the batches is written by `close()`.
+ */
+export class ArrowFileStream<R> {
+  private readonly writer = new RecordBatchFileWriter();
+  private readonly done: Promise<void>;
+  private queued = 0;
+  private batches = 0;
+
+  constructor(file: string, private readonly columns: readonly ArrowColumn<R>[]) {
+    const fd = fs.openSync(file, 'w');
+    // The writer is an async iterable of its bytes: read here and written at once, so a turn of
+    // the event loop empties its queue (a pipe into a write stream let fs's own queue grow).
+    this.done = (async () => {
+      try {
+        for await (const chunk of this.writer as unknown as AsyncIterable<Uint8Array>) fs.writeSync(fd, chunk);
+      } finally {
+        fs.closeSync(fd);
+      }
+    })();
+    this.done.catch(() => undefined); // reported by close()
+  }
+
+  add(t: Table): void {
+    for (const b of t.batches) this.writer.write(b);
+    this.batches++;
+    this.queued++;
+  }
+
+  /** Batches handed over since the last turn of the event loop. */
+  get pending(): number {
+    return this.queued;
+  }
+
+  /** One turn of the event loop, in which the queued bytes go to the file. */
+  idle(): Promise<void> {
+    this.queued = 0;
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async close(): Promise<void> {
+    // No row at all: the writer has no schema to write; the file is the empty table's.
+    if (this.batches === 0) this.writer.write(arrowTable([], this.columns));
+    this.writer.finish();
+    await this.done;
+  }
 }
