@@ -6,6 +6,7 @@ import { main as flows } from './01-flows-from-capture';
 import { main as throughput } from './02-throughput-and-resets';
 import { main as silence } from './03-log-silence';
 import { main as verdict } from './04-correlate-verdict';
+import { main as hit } from './05-who-was-hit';
 
 describe('examples', () => {
   it('01 lists the connections of the server capture by Zeek state, the busiest first', async () => {
@@ -44,5 +45,17 @@ describe('examples', () => {
     expect(out).toMatch(/^network-drop\s+\S+\s+\d+\s+network:firewall->server\s+network\s/m);
     expect(out).toMatch(/^clients-stop\s+\S+\s+\d+\s+clients\s+clients\s/m);
     expect(out).toMatch(/^app-slow\s+\S+\s+\d+\s+backend\s+application\s/m);
+  });
+
+  it('05 lists the connections the stunnel freeze hit, by vantage and state, and the clients that reset theirs', async () => {
+    const out = await hit();
+    // The firewall and server saw the same 669 connections of the proxy; the loopback the backend's.
+    expect(out).toMatch(/^13:37:58\s+stunnel\s+firewall\s+669\s+S0 405, RSTO 179, SF 85$/m);
+    expect(out).toMatch(/^13:37:58\s+stunnel\s+server\s+669\s+S0 405, RSTO 179, SF 85$/m);
+    expect(out).toMatch(/^13:37:58\s+stunnel\s+loopback\s+135\s+SF 99, RSTR 36$/m);
+    // Clients reset (RSTO: the originator), the proxy never did.
+    const rows = out.split('\n').filter((l) => /^10\.0\.1\.\d+\s+\d+\s+\d+$/.test(l));
+    expect(rows).toHaveLength(5);
+    expect(out).toMatch(/sent none: 10\.0\.2\.2\n$/);
   });
 });
