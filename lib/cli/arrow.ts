@@ -53,7 +53,7 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
   };
   const arrow = open('--arrow', values.arrow, (f) => new ArrowFileStream(f, columns));
   const parquet = open('--parquet', values.parquet, (f) => new ParquetStreamWriter(f));
-  const batcher = new ArrowBatcher(columns, undefined, undefined, (t) => { arrow?.add(t); parquet?.add(t); }, false);
+  const batcher = new ArrowBatcher(columns, (t) => { arrow?.add(t); parquet?.add(t); });
   const closing = async (flag: string, file: string | undefined, w: { close(): Promise<void> } | null) => {
     await w?.close().catch((e: NodeJS.ErrnoException) => {
       throw new ArgumentError(`cannot write ${flag} ${file}: ${e.code ?? e.message}`);
@@ -64,7 +64,7 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
     add: (r) => { rows++; batcher.add(r); },
     idle: () => ((arrow?.pending ?? 0) + (parquet?.pending ?? 0) > 0 ? Promise.all([arrow?.idle(), parquet?.idle()]).then(() => undefined) : undefined),
     async finish() {
-      batcher.takeBatches(); // the last rows go to the writers
+      batcher.flush(); // the last rows go to the writers
       // No row at all: Parquet's stream writer needs a batch for the schema (an empty one).
       if (rows === 0) parquet?.add(arrowTable([], columns));
       await closing('--arrow', values.arrow, arrow);

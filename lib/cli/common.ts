@@ -170,3 +170,15 @@ export function packetFilterFlag(expr: string | undefined): PacketFilter | undef
   if (expr === undefined || parseFilter(expr) === null) return undefined;
   return compileFilter(expr);
 }
+
+/**
+ * The `--port` / `--host` test (`flowFilter` on live flows, `recordFilter` on records), its
+ * library message ("port must be …") named as the flag the user typed.
+ */
+export function portHostFlags<T>(make: (port?: string, host?: string) => T, values: { port?: string; host?: string }): T {
+  try {
+    return make(values.port, values.host);
+  } catch (e) {
+    throw new ArgumentError(`--${(e as Error).message}`);
+  }
+}

@@ -9,7 +9,7 @@ import { CapturePass } from '../pass';
 import { forTerminal } from '../report/escape';
 import { csvHeader, csvRow, ENDPOINT_COLUMNS } from '../report/schema';
 import { checkColumnarFlags, writeColumnar } from './arrow';
-import { CliIo, EXIT_OK, packetFilterFlag, heldRecordsGuard, json, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, portHostFlags, heldRecordsGuard, json, parse, runPass, warningLines, writePieces } from './common';
 
 export const ENDPOINTS_HELP = `usage: alibi endpoints <capture|-> [--filter EXPR] [--port P] [--host H] [--top N] [--json|--csv] [--arrow FILE] [--parquet FILE]
 
@@ -47,12 +47,7 @@ export async function endpointsCommand(argv: string[], io: CliIo): Promise<numbe
   checkColumnarFlags(values);
   const top = values.top !== undefined ? Number(values.top) : undefined;
   if (top !== undefined && !(Number.isInteger(top) && top > 0)) throw new ArgumentError(`--top must be a positive integer, got "${values.top}"`);
-  let keep: ReturnType<typeof recordFilter>;
-  try {
-    keep = recordFilter(values.port, values.host);
-  } catch (e) {
-    throw new ArgumentError(`--${(e as Error).message}`);
-  }
+  const keep = portHostFlags(recordFilter, values);
   const path = positionals[0];
   const table = new EndpointTable();
   const guard = heldRecordsGuard(path, 'the endpoint table', 'give --port or --host to look at fewer addresses');

@@ -10,7 +10,7 @@ import { parseDuration } from '../time';
 import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { recordFilter } from '../flow/filter';
-import { CliIo, EXIT_OK, packetFilterFlag, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, portHostFlags, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
 import { endpoint } from '../flow/address';
 
@@ -43,8 +43,6 @@ The CSV, Arrow and Parquet rows share one schema (README: "Row schema").
 /** The CSV header's names, in order (report/schema's FLOW_COLUMNS). */
 export const FLOW_CSV_COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 
-/** The flow columns (report/schema's FLOW_COLUMNS, kept under this name for existing imports). */
-export const FLOW_ARROW_COLUMNS = FLOW_COLUMNS;
 
 export { csvCell };
 
@@ -150,12 +148,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.sort !== undefined && !(values.sort in SORTS)) throw new ArgumentError(`--sort must be one of ${Object.keys(SORTS).join(', ')}, got "${values.sort}"`);
   const top = values.top !== undefined ? Number(values.top) : undefined;
   if (top !== undefined && !(Number.isInteger(top) && top > 0 && top <= 10_000_000)) throw new ArgumentError(`--top must be an integer from 1 to 10000000, got "${values.top}"`);
-  let keep: ((r: FlowRecord) => boolean) | undefined;
-  try {
-    keep = recordFilter(values.port, values.host);
-  } catch (e) {
-    throw new ArgumentError(`--${(e as Error).message}`);
-  }
+  const keep = portHostFlags(recordFilter, values);
   const packetFilter = packetFilterFlag(values.filter);
   const order = values.sort !== undefined ? SORTS[values.sort] : top !== undefined ? SORTS.bytes : undefined;
   const path = positionals[0];

@@ -197,8 +197,6 @@ function logProgress(input: string, io: CommandIo, quiet: boolean): { input: str
   return { input: counted, mtime: st.mtimeMs / 1000, end: () => bar.end() };
 }
 
-/** The log-bin columns (report/schema's LOG_BIN_COLUMNS, kept under this name for existing imports). */
-export const LOG_BIN_ARROW_COLUMNS = LOG_BIN_COLUMNS;
 
 /** The default human report. */
 export function humanText(name: string, r: LogScanResult, matchUsed: boolean, match?: string, yearGiven = false): string {

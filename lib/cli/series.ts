@@ -10,7 +10,7 @@ import { CapturePass } from '../pass';
 import { openCapture } from '../capture/file';
 import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';
-import { CliIo, EXIT_OK, packetFilterFlag, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
+import { CliIo, EXIT_OK, packetFilterFlag, portHostFlags, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { checkColumnarFlags, writeColumnar } from './arrow';
 import { forTerminal } from '../report/escape';
 
@@ -36,8 +36,6 @@ so that every packet is counted; a warning says so.
 The CSV, Arrow and Parquet rows share one schema (README: "Row schema").
 `;
 
-/** The series columns (report/schema's SERIES_COLUMNS, kept under this name for existing imports). */
-export const SERIES_ARROW_COLUMNS = SERIES_COLUMNS;
 
 /** The first width of {@link WIDER_INTERVALS} above `interval` at which the capture's span fits in `maxBins`. */
 function widerInterval(path: string, interval: number, maxBins: number): number | null {
@@ -82,7 +80,7 @@ export async function seriesCommand(argv: string[], io: CliIo): Promise<number> 
   if (align !== 'epoch' && align !== 'first') throw new ArgumentError(`--align must be epoch or first, got "${align}"`);
   const asked = parseDuration(values.interval ?? '1s', '--interval');
   const path = positionals[0];
-  const filter = flowFilter(values.port, values.host);
+  const filter = portHostFlags(flowFilter, values);
   const packetFilter = packetFilterFlag(values.filter);
   let interval = asked;
   let series = new SeriesAccumulator({ interval, align, filter });

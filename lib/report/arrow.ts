@@ -133,12 +133,7 @@ function intFiller<R>(c: ArrowColumn<R>): (rows: readonly R[], words: Uint32Arra
   if (!f) {
     const get = c.get as (r: R) => number;
     f = (rows, words) => {
-      for (let i = 0; i < rows.length; i++) {
-        const v = get(rows[i]);
-        const hi = Math.floor(v / TWO32);
-        words[2 * i] = v - hi * TWO32;
-        words[2 * i + 1] = hi >>> 0;
-      }
+      for (let i = 0; i < rows.length; i++) putInt64(words, i, get(rows[i]));
     };
     fillers.set(c, f as (rows: readonly never[], words: Uint32Array) => void);
   }
@@ -202,64 +197,25 @@ export function arrowFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R
 }
 
 /**
- * Rows turned into Arrow columns as they come, `batchRows` at a time: what is held is the
- * columns' compact bytes (about a tenth of the rows as JavaScript objects), not the rows. `table()`
- * puts the batches together (no copy) for `arrowFile`-style or Parquet writing.
+ * Rows turned into Arrow columns as they come, `batchRows` at a time, each batch handed to
+ * `onBatch` (the file writers) and forgotten: neither the rows nor the columns are held.
  */
 export class ArrowBatcher<R> {
   private rows: R[] = [];
-  private readonly batches: Table[] = [];
-  /** Bytes of the batches made so far. */
-  bytes = 0;
-  /**
-   * @param onBytes called after each batch with the bytes held (a caller's budget: the batches are
-   *   held until the file is written, so a capture of tens of millions of connections needs one).
-   */
-  constructor(
-    private readonly columns: readonly ArrowColumn<R>[],
-    private readonly batchRows = 16_384,
-    private readonly onBytes?: (bytes: number, rows: number) => void,
-    /** Each batch as it is made; `keep: false` then holds none (a streamed writer took it). */
-    private readonly onBatch?: (t: Table) => void,
-    private readonly keep = true,
-  ) {}
+  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly onBatch: (t: Table) => void, private readonly batchRows = 16_384) {}
 
   add(r: R): void {
     this.rows.push(r);
     if (this.rows.length >= this.batchRows) this.flush();
   }
 
-  private rowsDone = 0;
-  private flush(): void {
+  /** Hands over the rows still waiting (the last, short batch). */
+  flush(): void {
     if (this.rows.length === 0) return;
     const t = arrowTable(this.rows, this.columns);
-    this.rowsDone += this.rows.length;
     this.rows = [];
-    this.onBatch?.(t);
-    if (!this.keep) return;
-    this.batches.push(t);
-    for (const d of t.data) this.bytes += d.byteLength;
-    this.onBytes?.(this.bytes, this.rowsDone);
+    this.onBatch(t);
   }
-
-  /** Every row added so far, as batches of at most `batchRows` rows (handed over: the batcher forgets them). */
-  takeBatches(): Table[] {
-    this.flush();
-    return this.batches.splice(0);
-  }
-
-  /** Every row added so far, as one table. */
-  table(): Table {
-    this.flush();
-    if (this.batches.length === 0) return arrowTable([], this.columns);
-    const first = this.batches[0];
-    return new Table(first.schema, this.batches.flatMap((t) => t.batches));
-  }
-}
-
-/** A table → the bytes of an Arrow IPC file. */
-export function tableFile(table: Table): Uint8Array {
-  return tableToIPC(table, 'file');
 }
 
 /**

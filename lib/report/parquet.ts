@@ -23,6 +23,15 @@ interface ParquetWasm {
   writeParquet(table: unknown, props: unknown): Uint8Array;
 }
 
+/**
+ * How every Parquet file is written: Snappy pages, dictionary-encoded text, row groups of 128 k
+ * rows (parquet-rs keeps a row group in memory until it is full, 1 M rows by default, which would
+ * hold most of a capture's columns in WebAssembly memory while streaming).
+ */
+function writerProps(pw: ParquetWasm): unknown {
+  return new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).setMaxRowGroupSize(131_072).build();
+}
+
 /** Rows → the bytes of a Parquet file with the given typed columns (in order). */
 export function parquetFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R>[]): Uint8Array {
   return tableParquet(arrowTable(rows, columns));
@@ -34,8 +43,7 @@ export function tableParquet(arrow: Table): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pw = require('parquet-wasm/node') as ParquetWasm;
   const table = pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
-  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).build();
-  return pw.writeParquet(table, props);
+  return pw.writeParquet(table, writerProps(pw));
 }
 
 /**
@@ -56,9 +64,7 @@ export class ParquetStreamWriter {
     this.pw = require('parquet-wasm/node') as ParquetWasm;
     const pw = this.pw;
     const source = new ReadableStream({ start: (c) => { this.controller = c; } }, { highWaterMark: Infinity });
-    // Row groups of 128 k rows: parquet-rs keeps a row group in memory until it is full (1 M rows
-    // by default), which would hold most of a capture's columns in WebAssembly memory.
-    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true).setMaxRowGroupSize(131_072).build();
+    const props = writerProps(pw);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require('node:fs') as typeof import('node:fs');
     const fd = fs.openSync(file, 'w');
