@@ -40,7 +40,7 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
  * rows) — which write when the event loop turns (give the pass `idle` between its slots). So
  * neither the records nor the columns of a capture are held. `finish()` completes both files.
  */
-export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void> }> {
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void>; abort(reason: unknown): Promise<void> }> {
   const { ArrowBatcher, ArrowFileStream, arrowTable } = await import('../report/arrow');
   const { ParquetStreamWriter } = await import('../report/parquet');
   const open = <W>(flag: string, file: string | undefined, make: (f: string) => W): W | null => {
@@ -63,6 +63,11 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
   return {
     add: (r) => { rows++; batcher.add(r); },
     idle: () => ((arrow?.pending ?? 0) + (parquet?.pending ?? 0) > 0 ? Promise.all([arrow?.idle(), parquet?.idle()]).then(() => undefined) : undefined),
+    /** The pass failed: no half-written file is left behind. */
+    async abort(reason) {
+      await arrow?.abort(reason);
+      await parquet?.abort(reason);
+    },
     async finish() {
       batcher.flush(); // the last rows go to the writers
       // No row at all: Parquet's stream writer needs a batch for the schema (an empty one).

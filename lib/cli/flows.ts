@@ -203,7 +203,10 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   });
   // Between slots of a threaded pass: stdout drains, and the Parquet writer encodes its queue.
   const between = streamCsv || sink ? () => waitForReader() ?? sink?.idle() : undefined;
-  const res = await runPass(path, pass, io, values.json === true || values.csv === true, between);
+  const res = await runPass(path, pass, io, values.json === true || values.csv === true, between).catch(async (e: unknown) => {
+    await sink?.abort(e);
+    throw e;
+  });
   const summary = (n: number) => `${n} TCP connections${keep || packetFilter ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)${columnar ? `, written to ${[values.arrow, values.parquet].filter((x) => x !== undefined).map((x) => forTerminal(x!)).join(' and ')}` : ''}\n`;
   if (stream) {
     if (streamCsv) flushRows();

@@ -229,7 +229,7 @@ export class ArrowFileStream<R> {
   private queued = 0;
   private batches = 0;
 
-  constructor(file: string, private readonly columns: readonly ArrowColumn<R>[]) {
+  constructor(private readonly file: string, private readonly columns: readonly ArrowColumn<R>[]) {
     const fd = fs.openSync(file, 'w');
     // The writer is an async iterable of its bytes: read here and written at once, so a turn of
     // the event loop empties its queue (a pipe into a write stream let fs's own queue grow).
@@ -258,6 +258,13 @@ export class ArrowFileStream<R> {
   idle(): Promise<void> {
     this.queued = 0;
     return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Gives up (the pass failed): the writer stops and the unfinished file is removed. */
+  async abort(reason: unknown): Promise<void> {
+    this.writer.abort(reason);
+    await this.done.catch(() => undefined);
+    fs.rmSync(this.file, { force: true });
   }
 
   async close(): Promise<void> {

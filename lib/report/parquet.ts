@@ -59,7 +59,7 @@ export class ParquetStreamWriter {
   private failure: unknown = null;
   private readonly pw: ParquetWasm;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.pw = require('parquet-wasm/node') as ParquetWasm;
     const pw = this.pw;
@@ -100,6 +100,14 @@ export class ParquetStreamWriter {
   /** One turn of the event loop, in which the writer encodes what is queued. */
   idle(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Gives up (the pass failed): the encoding stops and the unfinished file is removed. */
+  async abort(reason: unknown): Promise<void> {
+    this.controller.error(reason);
+    await this.done.catch(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:fs') as typeof import('node:fs')).rmSync(this.file, { force: true });
   }
 
   /** Ends the file: the remaining batches are encoded and written. */

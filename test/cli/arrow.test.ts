@@ -163,3 +163,15 @@ describe('Arrow and Parquet written while the rows come', () => {
     }
   });
 });
+
+describe('a failed pass leaves no half-written file', () => {
+  it('flows on a file that is no capture: exit 1, and no .arrow or .parquet left behind', () => {
+    const junk = path.join(tmp, 'junk.pcap');
+    fs.writeFileSync(junk, Buffer.from('this is not a capture file at all, just text'));
+    const out = { arrow: path.join(tmp, 'junk.arrow'), parquet: path.join(tmp, 'junk.parquet') };
+    const r = alibi(['flows', junk, '--arrow', out.arrow, '--parquet', out.parquet]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a pcap or pcapng file/);
+    expect([fs.existsSync(out.arrow), fs.existsSync(out.parquet)]).toEqual([false, false]);
+  });
+});
