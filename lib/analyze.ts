@@ -32,6 +32,7 @@ export type { AnalyzeDocument, ClockEstimate, IncidentDoc, SignalDoc, SourceDoc,
 export { findIncidents, isSteadyLog, type IncidentSearch } from './correlate/incidents';
 import { isoSeconds } from './time';
 import { endpoint } from './flow/address';
+import { METRIC_KEYS, timelineMetrics } from './metrics/catalog';
 
 /**
  * The analyze configuration as a user writes it (SPEC.md, `schema/analyze-config.json`): captures
@@ -139,7 +140,7 @@ function serviceSeries(views: CaptureView[]): TimelineData['series'] {
   for (const c of views) {
     for (const [service, cols] of Object.entries(c.services)) {
       if (!(c.serviceConnections[service] > 0)) continue;
-      for (const m of SERVICE_METRICS) {
+      for (const m of timelineMetrics('service')) {
         const v = cols[m];
         if (v && v.some((x) => x !== 0)) out.push({ source: c.vantage, service, metric: m, values: Array.from(v) });
       }
@@ -147,7 +148,6 @@ function serviceSeries(views: CaptureView[]): TimelineData['series'] {
   }
   return out;
 }
-const SERVICE_METRICS = ['clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered'] as const;
 
 /** A sparse bin → count map as a dense column of `length` bins. */
 function binCounts(m: Map<number, number>, length: number): number[] {
@@ -271,16 +271,15 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
   }
 
   // Captures and logs on the timeline.
-  const metricKeys = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
   const viewOf = (s: CaptureScan, sh: number): CaptureView => {
     const all: Record<string, Float64Array> = nameTable();
-    for (const k of metricKeys) all[k] = timeline.place(s.all, k, sh);
+    for (const k of METRIC_KEYS) all[k] = timeline.place(s.all, k, sh);
     const svc: Record<string, Record<string, Float64Array>> = nameTable();
     const conns: Record<string, number> = nameTable();
     for (const sv of services) {
       const cols = s.services[sv.component];
       svc[sv.component] = nameTable();
-      if (cols) for (const k of metricKeys) svc[sv.component][k] = timeline.place(cols, k, sh);
+      if (cols) for (const k of METRIC_KEYS) svc[sv.component][k] = timeline.place(cols, k, sh);
       conns[sv.component] = s.flows.perService[sv.component]?.connections ?? 0;
     }
     const d = sh * interval;
@@ -412,7 +411,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
     interval,
     start: Array.from({ length: timeline.length }, (_, i) => timeline.startOf(i)),
     series: [
-      ...captureViews.flatMap((c) => (['bytes', 'synOnly', 'synAck', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows'] as const).map((m) => ({ source: c.vantage, metric: m, values: Array.from(c.all[m]) }))),
+      ...captureViews.flatMap((c) => timelineMetrics('vantage').map((m) => ({ source: c.vantage, metric: m, values: Array.from(c.all[m]) }))),
       ...logViews.map((l) => ({ source: `${l.component} log`, metric: 'lines', values: Array.from(l.lines) })),
       ...serviceSeries(captureViews),
       ...comparisons.map((c) => ({ source: `${c.upstream}->${c.downstream}`, metric: 'missing', values: binCounts(c.missingPerBin, timeline.length) })),

@@ -92,6 +92,9 @@ export interface WireFacts {
   retransmissions: number;
   retransBase: number;
   zeroWindows: number;
+  /** Of them, advertised by the service (it stopped reading) and by its clients. */
+  zeroWindowsByServer: number;
+  zeroWindowsByClient: number;
   zeroWindowBase: number;
   /** The syn-unanswered signal held at this vantage for this service. */
   synUnansweredSignal: boolean;
@@ -207,6 +210,8 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
     retransmissions: sumRange(col.retransmissions, a, b),
     retransBase: base(col.retransmissions),
     zeroWindows: sumRange(col.zeroWindows, a, b),
+    zeroWindowsByServer: sumRange(col.zeroWindowsByServer, a, b),
+    zeroWindowsByClient: sumRange(col.zeroWindowsByClient, a, b),
     zeroWindowBase: base(col.zeroWindows),
     synUnansweredSignal: signals.some((g) => g.kind === 'syn-unanswered' && g.source === `${v.vantage}:${s.component}` && g.to > a && g.from < b),
   };

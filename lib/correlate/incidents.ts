@@ -9,6 +9,10 @@ import { median } from './stats';
 import { decide, mergeSignals, PRIMARY } from './verdict';
 import type { CaptureView, LogView, VerdictInput } from './views';
 import type { IncidentDoc } from './model';
+import { spikeMetrics } from '../metrics/catalog';
+
+/** The metrics whose spike is a signal (metrics/catalog.ts). */
+const SPIKES = spikeMetrics();
 
 const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -119,11 +123,7 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
     let active = 0;
     for (let i = c.cover[0]; i < c.cover[1]; i++) if (c.all.packets[i] > 0) active++;
     if (active >= 0.5 * (c.cover[1] - c.cover[0])) {
-      signals.push(...detectSpike(subject('resets'), ctx, c.vantage, 'reset-spike', 5, c.all.packets));
-      signals.push(...detectSpike(subject('synOnly'), ctx, c.vantage, 'connection-spike', 8, c.all.packets));
-      signals.push(...detectSpike(subject('synAck'), ctx, c.vantage, 'connection-spike', 8, c.all.packets));
-      signals.push(...detectSpike(subject('retransmissions'), ctx, c.vantage, 'retransmission-spike', 5, c.all.packets));
-      signals.push(...detectSpike(subject('zeroWindows'), ctx, c.vantage, 'zero-window', 3, c.all.packets));
+      for (const m of SPIKES) signals.push(...detectSpike(subject(m.key), ctx, c.vantage, m.kind, m.minTotal, c.all.packets));
     }
     for (const s of seen) {
       const col = c.services[s.component];

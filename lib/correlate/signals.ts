@@ -5,10 +5,10 @@
  * README and each signal carries the baseline and the observed value that decided it.
  */
 import { mad, median } from './stats';
+import type { SpikeKind } from '../metrics/catalog';
 
 export type SignalKind =
-  | 'log-silence' | 'throughput-drop' | 'reset-spike' | 'connection-spike'
-  | 'retransmission-spike' | 'zero-window' | 'syn-unanswered' | 'loss-between-vantages' | 'log-errors' | 'slow-answers';
+  | SpikeKind | 'log-silence' | 'throughput-drop' | 'syn-unanswered' | 'loss-between-vantages' | 'log-errors' | 'slow-answers';
 
 /** A signal on the shared timeline: bins [from, to) of the timeline. */
 export interface Signal {

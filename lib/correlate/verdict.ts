@@ -143,9 +143,12 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
     const hostSpoke = W.synAck > 0 || W.serverResets > 0 || W.s2cRate > 0;
     const at = name('vantage', W.vantage);
     lines.push(say`${at} saw ${num('syn', W.syn, 0)} client SYNs to ${svc} (retransmissions included; ${num('syn_ack', W.synAck, 0)} answered with SYN-ACK${W.serverResets ? say`, ${num('server_resets', W.serverResets, 0)} resets from the server side` : NOTHING}${W.synUnansweredSignal ? '; for a stretch none were answered: the accept queue was full' : ''}) and ${num('client_payload_bytes_per_s', W.c2sRate, 0)} client payload bytes/s (usually ${num('baseline_client_payload_bytes_per_s', W.c2sBase, 0)}/s)`);
-    // A zero window: a receiver's buffer was full (it stopped reading). Stated; which side it was
-    // is in the flow records (zeroWindows c2s/s2c), not in the series.
-    if (W.zeroWindows >= 3 && W.zeroWindows / secs > 3 * W.zeroWindowBase) lines.push(say`${num('zero_windows', W.zeroWindows, 0)} zero-window advertisements on connections to ${svc} at ${at} (usually ${num('baseline_zero_windows_per_s', W.zeroWindowBase, 3)}/s): a receiver stopped reading`);
+    // A zero window: a receiver's buffer was full (it stopped reading). Stated with who advertised
+    // it: the service (its process stopped reading its sockets) or its clients.
+    if (W.zeroWindows >= 3 && W.zeroWindows / secs > 3 * W.zeroWindowBase) {
+      const who = W.zeroWindowsByClient === 0 ? say`all from ${svc}: it stopped reading` : W.zeroWindowsByServer === 0 ? say`all from clients: they stopped reading` : say`${num('zero_windows_by_server', W.zeroWindowsByServer, 0)} from ${svc}, ${num('zero_windows_by_client', W.zeroWindowsByClient, 0)} from clients: receivers stopped reading`;
+      lines.push(say`${num('zero_windows', W.zeroWindows, 0)} zero-window advertisements on connections to ${svc} at ${at} (usually ${num('baseline_zero_windows_per_s', W.zeroWindowBase, 3)}/s), ${who}`);
+    }
     if (!offered) {
       const pct = Math.max(W.synBase > 0 ? W.synRate / W.synBase : 0, W.c2sBase > 0 ? W.c2sRate / W.c2sBase : 0);
       lines.push(say`its input stopped: ${num('percent_of_usual', pct * 100, 0)}% of the usual connections and requests reached ${svc}, so a quiet ${comp} is explained in front of it`);

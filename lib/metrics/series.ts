@@ -12,18 +12,17 @@ import type { FlowTable } from '../flow/table';
 import type { PacketObserver } from '../flow/observer';
 import type { FlowFilter } from '../flow/filter';
 import { Align, IntervalGrid } from '../grid';
+import { COLUMN_OF, METRIC_KEYS, NC, SERIES_METRICS, type MetricKey, type SeriesMetric } from './catalog';
 
 const SYN = 0x02, ACK = 0x10, RST = 0x04;
 
-/** The metric names, in output order (SPEC.md `alibi series` bins). */
-export const SERIES_METRICS = [
-  'packets', 'bytes', 'payload', 'synOnly', 'resets', 'resetsByClient', 'resetsByServer',
-  'retransmissions', 'zeroWindows', 'activeFlows',
-] as const;
-export type SeriesMetric = (typeof SERIES_METRICS)[number];
+export { SERIES_METRICS, type SeriesMetric } from './catalog';
 
-/** A series as columns: bin starts plus one typed array per metric, all the same length. */
-export interface SeriesColumns {
+/**
+ * A series as columns: bin starts plus one typed array per metric of the catalog
+ * (metrics/catalog.ts says what each counts), all the same length.
+ */
+export type SeriesColumns = {
   readonly grid: IntervalGrid;
   /** Interval width, seconds. */
   readonly interval: number;
@@ -32,37 +31,7 @@ export interface SeriesColumns {
   readonly length: number;
   /** Bin start, float epoch seconds. */
   readonly start: Float64Array;
-  readonly packets: Float64Array;
-  readonly bytes: Float64Array;
-  readonly payload: Float64Array;
-  readonly synOnly: Float64Array;
-  readonly resets: Float64Array;
-  readonly resetsByClient: Float64Array;
-  readonly resetsByServer: Float64Array;
-  readonly retransmissions: Float64Array;
-  readonly zeroWindows: Float64Array;
-  readonly activeFlows: Float64Array;
-  /** Server payload bytes (s2c) and client payload bytes (c2s), for "who stopped talking". */
-  readonly payloadC2S: Float64Array;
-  readonly payloadS2C: Float64Array;
-  /** SYN-ACKs (answered connection attempts). */
-  readonly synAck: Float64Array;
-  /** TLS ClientHello records (client→server) and ServerHello records (server→client). */
-  readonly clientHello: Float64Array;
-  readonly serverHello: Float64Array;
-  /** HTTP request starts (client→server) and response starts (server→client). */
-  readonly httpRequests: Float64Array;
-  readonly httpResponses: Float64Array;
-  /** HTTP responses matched to a waiting request (in the response's bin) and their summed wait, seconds. */
-  readonly answered: Float64Array;
-  readonly responseTime: Float64Array;
-  /** Connections that closed with a request still unanswered (in the bin they ended). */
-  readonly unanswered: Float64Array;
-  /** The same facts binned by when the request was sent: answered requests, their summed wait, unanswered. */
-  readonly reqAnswered: Float64Array;
-  readonly reqWait: Float64Array;
-  readonly reqUnanswered: Float64Array;
-}
+} & { readonly [K in MetricKey]: Float64Array };
 
 export interface SeriesOptions {
   /** Bin width in seconds (default 1). */
@@ -91,36 +60,8 @@ export const DEFAULT_MAX_BINS = 1_000_000;
 /** The most `maxBins` the flow table's core counts (736 MB of rows, in its 4 GiB); beyond, the series counts here. */
 const CORE_MAX_BINS = 4_000_000;
 
-const EXTRA = ['payloadC2S', 'payloadS2C', 'synAck', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
-const ALL = [...SERIES_METRICS, ...EXTRA] as const;
-/** Where each metric sits in a bin's row of the interleaved store (the order of ALL). */
-const enum Col {
-  packets = 0,
-  bytes = 1,
-  payload = 2,
-  synOnly = 3,
-  resets = 4,
-  resetsByClient = 5,
-  resetsByServer = 6,
-  retransmissions = 7,
-  zeroWindows = 8,
-  activeFlows = 9,
-  payloadC2S = 10,
-  payloadS2C = 11,
-  synAck = 12,
-  clientHello = 13,
-  serverHello = 14,
-  httpRequests = 15,
-  httpResponses = 16,
-  answered = 17,
-  responseTime = 18,
-  unanswered = 19,
-  reqAnswered = 20,
-  reqWait = 21,
-  reqUnanswered = 22,
-}
-const NC = 23;
-
+// Each metric's place in a bin's row (the catalog's order, which the core's rows share).
+const C = COLUMN_OF;
 
 /**
  * Accumulates the series while CapturePass runs; `columns()` at the end.
@@ -272,37 +213,37 @@ export class SeriesAccumulator implements PacketObserver {
     }
     let d = this.d;
     let o = i * NC;
-    d[o + Col.packets]++;
-    d[o + Col.bytes] += rec.origLen;
+    d[o + C.packets]++;
+    d[o + C.bytes] += rec.origLen;
     if (flow === null) return;
     const seg = table.segment!;
     const flags = seg.flags;
     const orig = table.lastIsOrig;
     const len = seg.payloadLen;
     const store = table.store;
-    d[o + Col.payload] += len;
-    if (orig) d[o + Col.payloadC2S] += len;
-    else d[o + Col.payloadS2C] += len;
+    d[o + C.payload] += len;
+    if (orig) d[o + C.payloadC2S] += len;
+    else d[o + C.payloadS2C] += len;
     // The flow update has already looked at the payload's first bytes (TLS hello, HTTP start line).
     const app = store.lastApp;
     if (app !== AppStart.NONE) {
-      if (app === AppStart.CLIENT_HELLO) d[o + Col.clientHello]++;
-      else if (app === AppStart.SERVER_HELLO) d[o + Col.serverHello]++;
+      if (app === AppStart.CLIENT_HELLO) d[o + C.clientHello]++;
+      else if (app === AppStart.SERVER_HELLO) d[o + C.serverHello]++;
       else if (app === AppStart.HTTP_REQUEST) {
-        d[o + Col.httpRequests]++;
+        d[o + C.httpRequests]++;
         if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
       } else {
-        d[o + Col.httpResponses]++;
+        d[o + C.httpResponses]++;
         const asked = this.timing ? flow.waitingSince : -1;
         if (asked >= 0) {
           flow.waitingSince = -1;
           const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
-          d[o + Col.answered]++;
-          d[o + Col.responseTime] += wait;
+          d[o + C.answered]++;
+          d[o + C.responseTime] += wait;
           const j = this.binIndexOf(asked);
           if (j >= 0) {
-            this.d[j * NC + Col.reqAnswered]++;
-            this.d[j * NC + Col.reqWait] += wait;
+            this.d[j * NC + C.reqAnswered]++;
+            this.d[j * NC + C.reqWait] += wait;
           }
           // Binning the request time may have grown or shifted the store: find this bin again.
           d = this.d;
@@ -311,16 +252,20 @@ export class SeriesAccumulator implements PacketObserver {
       }
     }
     if (flags & SYN) {
-      if (flags & ACK) d[o + Col.synAck]++;
-      else d[o + Col.synOnly]++;
+      if (flags & ACK) d[o + C.synAck]++;
+      else d[o + C.synOnly]++;
     }
     if (flags & RST) {
-      d[o + Col.resets]++;
-      if (orig) d[o + Col.resetsByClient]++;
-      else d[o + Col.resetsByServer]++;
+      d[o + C.resets]++;
+      if (orig) d[o + C.resetsByClient]++;
+      else d[o + C.resetsByServer]++;
     }
-    if (store.lastRetrans) d[o + Col.retransmissions]++;
-    if (store.lastZeroWin) d[o + Col.zeroWindows]++;
+    if (store.lastRetrans) d[o + C.retransmissions]++;
+    if (store.lastZeroWin) {
+      d[o + C.zeroWindows]++;
+      if (orig) d[o + C.zeroWindowsByClient]++;
+      else d[o + C.zeroWindowsByServer]++;
+    }
     if (this.lastBins === null) {
       // Consecutive packets of one connection in one bin (most of them) skip the flow store.
       const idx = flow.idx;
@@ -329,12 +274,12 @@ export class SeriesAccumulator implements PacketObserver {
         this.prevBin = bin;
         if (flow.lastBin !== bin) {
           flow.lastBin = bin;
-          d[o + Col.activeFlows]++;
+          d[o + C.activeFlows]++;
         }
       }
     } else if (this.lastBins.get(flow.id) !== bin) {
       this.lastBins.set(flow.id, bin);
-      d[o + Col.activeFlows]++;
+      d[o + C.activeFlows]++;
     }
   }
 
@@ -346,9 +291,9 @@ export class SeriesAccumulator implements PacketObserver {
     if (asked < 0) return;
     f.waitingSince = -1;
     const i = this.binIndexOf(f.endT);
-    if (i >= 0) this.d[i * NC + Col.unanswered]++;
+    if (i >= 0) this.d[i * NC + C.unanswered]++;
     const j = this.binIndexOf(asked);
-    if (j >= 0) this.d[j * NC + Col.reqUnanswered]++;
+    if (j >= 0) this.d[j * NC + C.reqUnanswered]++;
   }
 
   /** Column index of a float time (grows the columns as needed). */
@@ -367,7 +312,7 @@ export class SeriesAccumulator implements PacketObserver {
     const start = new Float64Array(n);
     for (let i = 0; i < n; i++) start[i] = grid.startOf(this.base + i);
     const out: Record<string, unknown> = { grid, interval: grid.width, firstBin: this.base, length: n, start };
-    ALL.forEach((k, c) => {
+    METRIC_KEYS.forEach((k, c) => {
       const col = new Float64Array(n);
       for (let i = 0; i < n; i++) col[i] = this.d[i * NC + c];
       out[k] = col;
@@ -377,45 +322,23 @@ export class SeriesAccumulator implements PacketObserver {
 }
 
 
-/** One bin as the SPEC.md JSON object (plus reset rates). */
-export interface SeriesBin {
-  start: string;
-  packets: number;
-  bytes: number;
-  payload: number;
-  synOnly: number;
-  resets: number;
-  resetsByClient: number;
-  resetsByServer: number;
-  retransmissions: number;
-  zeroWindows: number;
-  activeFlows: number;
+/** One bin as the SPEC.md JSON object: its start, each of `SERIES_METRICS`, and reset rates. */
+export type SeriesBin = { start: string } & { [K in SeriesMetric]: number } & {
   /** Resets per second in this bin. */
   resetRate: number;
   /** Resets per 100 new connection attempts (null when there were none). */
   resetsPer100Syn: number | null;
-}
+};
 
 /** Row objects for JSON/CSV output. */
 export function seriesBins(s: SeriesColumns): SeriesBin[] {
   const out: SeriesBin[] = [];
   for (let i = 0; i < s.length; i++) {
-    const b = {
-      start: s.grid.isoStartOf(s.firstBin + i),
-      packets: s.packets[i],
-      bytes: s.bytes[i],
-      payload: s.payload[i],
-      synOnly: s.synOnly[i],
-      resets: s.resets[i],
-      resetsByClient: s.resetsByClient[i],
-      resetsByServer: s.resetsByServer[i],
-      retransmissions: s.retransmissions[i],
-      zeroWindows: s.zeroWindows[i],
-      activeFlows: s.activeFlows[i],
-      resetRate: s.resets[i] / s.interval,
-      resetsPer100Syn: s.synOnly[i] > 0 ? Math.round((10000 * s.resets[i]) / s.synOnly[i]) / 100 : null,
-    };
-    out.push(b);
+    const b: Record<string, unknown> = { start: s.grid.isoStartOf(s.firstBin + i) };
+    for (const k of SERIES_METRICS) b[k] = s[k][i];
+    b.resetRate = s.resets[i] / s.interval;
+    b.resetsPer100Syn = s.synOnly[i] > 0 ? Math.round((10000 * s.resets[i]) / s.synOnly[i]) / 100 : null;
+    out.push(b as SeriesBin);
   }
   return out;
 }

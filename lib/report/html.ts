@@ -17,6 +17,7 @@ import type { IncidentConnections } from '../correlate/connections';
 import type { AnalyzeDocument, IncidentDoc, SourceDoc } from '../correlate/model';
 import { showBidi } from './escape';
 import { clockStatus } from './text';
+import { METRICS, type MetricDef } from '../metrics/catalog';
 
 /**
  * Escapes text for HTML element content and quoted attribute values; bidi controls are shown as
@@ -92,31 +93,29 @@ function pageData(doc: AnalyzeDocument): PageData {
   const svcNames = [...new Set(series.filter((s) => s.service).map((s) => s.service))];
   const svcLabel = (s: SeriesDoc, what: string) => `${s.source}${svcNames.length > 1 ? ` ${s.service}` : ''} ${what}`;
   const perService = (metric: string) => series.filter((s) => s.metric === metric && s.service);
-  const answered = perService('answered');
   const losses = series.filter((s) => s.metric === 'missing');
+  const DASH = { dashed: [6, 4], dotted: [2, 3] } as const;
+  // The capture metrics each panel draws, as the metric catalog says (panel, label, dash, scale).
+  const drawn = (panel: string): PanelSeries[] =>
+    (METRICS as readonly MetricDef[]).filter((m) => m.chart?.panel === panel).flatMap((m) => {
+      const ch = m.chart!;
+      const dash = ch.dash ? [...DASH[ch.dash]] : undefined;
+      const scale = (s: SeriesDoc): (number | null)[] => {
+        if (ch.per) {
+          const n = series.find((x) => x.metric === ch.per && x.source === s.source && x.service === s.service)?.values ?? [];
+          return s.values.map((v, k) => ((n[k] ?? 0) > 0 ? v / n[k] : null));
+        }
+        return ch.perSecond ? s.values.map((v) => v / interval) : s.values;
+      };
+      return m.timeline === 'service'
+        ? perService(m.key).map((s, i) => line(s, i, scale(s), svcLabel(s, ch.label ?? '').trim(), dash))
+        : pick(m.key).map((s, i) => line(s, i, scale(s), ch.label ? `${s.source} ${ch.label}` : s.source, dash));
+    });
   const panels: Panel[] = [
-    {
-      id: 'throughput', title: 'Throughput (bytes on the wire per second)', unit: 'B/s',
-      series: pick('bytes').map((s, i) => line(s, i, s.values.map((v) => v / interval))),
-    },
-    {
-      id: 'connections', title: `New connection attempts per ${interval} s (solid: SYNs from clients, dashed: SYN-ACKs answering them)`, unit: '',
-      series: [
-        ...pick('synOnly').map((s, i) => line(s, i, s.values, `${s.source} SYN`)),
-        ...pick('synAck').map((s, i) => line(s, i, s.values, `${s.source} SYN-ACK`, [6, 4])),
-      ],
-    },
-    {
-      id: 'resets', title: `Resets per ${interval} s, by side (solid: sent by the client, dashed: by the server)`, unit: '',
-      series: [
-        ...pick('resetsByClient').map((s, i) => line(s, i, s.values, `${s.source} client RST`)),
-        ...pick('resetsByServer').map((s, i) => line(s, i, s.values, `${s.source} server RST`, [6, 4])),
-      ],
-    },
-    {
-      id: 'retransmissions', title: `Retransmissions per ${interval} s`, unit: '',
-      series: pick('retransmissions').map((s, i) => line(s, i, s.values)),
-    },
+    { id: 'throughput', title: 'Throughput (bytes on the wire per second)', unit: 'B/s', series: drawn('throughput') },
+    { id: 'connections', title: `New connection attempts per ${interval} s (solid: SYNs from clients, dashed: SYN-ACKs answering them)`, unit: '', series: drawn('connections') },
+    { id: 'resets', title: `Resets per ${interval} s, by side (solid: sent by the client, dashed: by the server)`, unit: '', series: drawn('resets') },
+    { id: 'retransmissions', title: `Retransmissions per ${interval} s`, unit: '', series: drawn('retransmissions') },
     {
       id: 'logs', title: `Log lines per ${interval} s (bar along the top and light shading: that log's silence)`, unit: '', silences: true,
       series: pick('lines').map((s) => ({ label: s.source, color: logColor(s.source), width: 2, values: s.values })),
@@ -125,32 +124,10 @@ function pageData(doc: AnalyzeDocument): PageData {
       id: 'loss', title: `Packets to or from the services seen at one vantage and missing at the next, per ${interval} s`, unit: '',
       series: losses.map((s, i) => ({ label: `${s.source.replace('->', ' → ')} missing`, color: CAPTURE_COLORS[(captures.length + i) % CAPTURE_COLORS.length], width: 2, values: s.values })),
     },
-    {
-      id: 'tls', title: `TLS handshakes to the services per ${interval} s (solid: ClientHellos in, dashed: ServerHellos back)`, unit: '',
-      series: [
-        ...perService('clientHello').map((s, i) => line(s, i, s.values, svcLabel(s, 'ClientHello'))),
-        ...perService('serverHello').map((s, i) => line(s, i, s.values, svcLabel(s, 'ServerHello'), [6, 4])),
-      ],
-    },
-    {
-      id: 'http', title: `HTTP to the services per ${interval} s (solid: requests, dashed: responses, dotted: connections closed with a request unanswered)`, unit: '',
-      series: [
-        ...perService('httpRequests').map((s, i) => line(s, i, s.values, svcLabel(s, 'requests'))),
-        ...perService('httpResponses').map((s, i) => line(s, i, s.values, svcLabel(s, 'responses'), [6, 4])),
-        ...perService('unanswered').map((s, i) => line(s, i, s.values, svcLabel(s, 'unanswered'), [2, 3])),
-      ],
-    },
-    {
-      id: 'answers', title: 'Answer time: seconds from request to first answer, averaged per bin', unit: 's',
-      series: perService('responseTime').map((s, i) => {
-        const n = answered.find((a) => a.source === s.source && a.service === s.service)?.values ?? [];
-        return line(s, i, s.values.map((t, k) => (n[k] > 0 ? t / n[k] : null)), svcLabel(s, 'answer time'));
-      }),
-    },
-    {
-      id: 'zerowindows', title: `Zero-window advertisements per ${interval} s (a receiver stopped reading)`, unit: '',
-      series: pick('zeroWindows').map((s, i) => line(s, i, s.values)),
-    },
+    { id: 'tls', title: `TLS handshakes to the services per ${interval} s (solid: ClientHellos in, dashed: ServerHellos back)`, unit: '', series: drawn('tls') },
+    { id: 'http', title: `HTTP to the services per ${interval} s (solid: requests, dashed: responses, dotted: connections closed with a request unanswered)`, unit: '', series: drawn('http') },
+    { id: 'answers', title: 'Answer time: seconds from request to first answer, averaged per bin', unit: 's', series: drawn('answers') },
+    { id: 'zerowindows', title: `Zero-window advertisements per ${interval} s, by who advertised (solid: the client, dashed: the server; either stopped reading)`, unit: '', series: drawn('zerowindows') },
   ].filter((p) => p.series.length > 0 && (BASE_PANELS.has(p.id) || p.series.some((x) => x.values.some((v) => v !== null && v !== 0))));
   return {
     interval,
@@ -225,7 +202,7 @@ const FACT_PANELS: Readonly<Record<string, string>> = Object.assign(Object.creat
   client_hellos: 'tls', server_hellos: 'tls',
   http_requests: 'http', http_responses: 'http', unanswered_connections: 'http',
   response_seconds: 'answers',
-  zero_windows: 'zerowindows', zero_windows_per_s: 'zerowindows',
+  zero_windows: 'zerowindows', zero_windows_per_s: 'zerowindows', zero_windows_by_server: 'zerowindows', zero_windows_by_client: 'zerowindows',
 });
 
 /** An evidence line; with a chart, a link that zooms every chart to its time range and shows it. */

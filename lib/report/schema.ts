@@ -12,6 +12,7 @@
 import type { EndpointRow } from '../flow/endpoints';
 import type { FlowRecord } from '../flow/record';
 import type { SeriesBin } from '../metrics/series';
+import { metricDef, SERIES_METRICS } from '../metrics/catalog';
 import type { ArrowColumn } from './arrow';
 import type { TimelineData } from '../correlate/model';
 import { isoSeconds } from '../time';
@@ -73,19 +74,10 @@ export const FLOW_COLUMNS: readonly Column<FlowRecord>[] = [
   { name: 'vantage', type: 'string', get: (f) => f.vantage ?? null },
 ];
 
-/** A series bin's row (SPEC's bin fields, snake_case). */
+/** A series bin's row: its start, `alibi series`'s metrics as the catalog names them, and the reset rates. */
 export const SERIES_COLUMNS: readonly Column<SeriesBin>[] = [
   { name: 'start', type: 'timestamp', get: (b) => b.start },
-  { name: 'packets', type: 'int', get: (b) => b.packets },
-  { name: 'bytes', type: 'int', get: (b) => b.bytes },
-  { name: 'payload', type: 'int', get: (b) => b.payload },
-  { name: 'syn_only', type: 'int', get: (b) => b.synOnly },
-  { name: 'resets', type: 'int', get: (b) => b.resets },
-  { name: 'resets_by_client', type: 'int', get: (b) => b.resetsByClient },
-  { name: 'resets_by_server', type: 'int', get: (b) => b.resetsByServer },
-  { name: 'retransmissions', type: 'int', get: (b) => b.retransmissions },
-  { name: 'zero_windows', type: 'int', get: (b) => b.zeroWindows },
-  { name: 'active_flows', type: 'int', get: (b) => b.activeFlows },
+  ...SERIES_METRICS.map((k): Column<SeriesBin> => ({ name: metricDef(k)!.column, type: metricDef(k)!.type, get: (b) => b[k] })),
   { name: 'reset_rate', type: 'float', get: (b) => b.resetRate },
   { name: 'resets_per_100_syn', type: 'float', get: (b) => b.resetsPer100Syn },
 ];
@@ -111,19 +103,18 @@ export const ENDPOINT_COLUMNS: readonly Column<EndpointRow>[] = [
   { name: 'resets_sent', type: 'int', get: (e) => e.resetsSent },
 ];
 
-/** `synOnly` → `syn_only`: the timeline's metric names in the schema's case. */
+/** `synOnly` → `syn_only`: the timeline's metric names in the schema's case (the catalog's column names). */
 export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return metricDef(name)?.column ?? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /**
  * The analysis timeline as rows (`analyze --csv/--arrow/--parquet`), in long form — one row per
  * source, metric and bin — so the schema is the same whatever the sources: `start` (the bin's
  * start), `source` (a vantage, "<component> log", or "up->down" for packets missing between two
- * vantages), `service` (a service's own series, else null), `metric` (snake_case: bytes,
- * syn_only, syn_ack, resets_by_client, resets_by_server, retransmissions, zero_windows, lines,
- * client_hello, server_hello, http_requests, http_responses, answered, response_time,
- * unanswered, missing) and `value`. Rows are indexes, so a day of bins builds no row objects.
+ * vantages), `service` (a service's own series, else null), `metric` (the catalog's column
+ * name of each metric on the timeline, `lines` for a log, `missing` between vantages) and
+ * `value`. Rows are indexes, so a day of bins builds no row objects.
  */
 export function timelineRows(tl: TimelineData): { rows: number[]; columns: Column<number>[] } {
   const bins = tl.start.length;

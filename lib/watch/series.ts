@@ -17,6 +17,7 @@ import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
+import { METRIC_KEYS as METRICS } from '../metrics/catalog';
 import { CapturePass, PacketObserver } from '../pass';
 import type { CaptureView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';
@@ -41,7 +42,6 @@ interface Generation {
 
 const SYN = 0x02, ACK = 0x10;
 
-const METRICS = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'] as const;
 
 /**
  * The rolling capture series of one vantage point.

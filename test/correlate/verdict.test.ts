@@ -4,9 +4,10 @@
  */
 import { decide, CaptureView, LogView, VerdictInput } from '../../lib/correlate/verdict';
 import { Timeline } from '../../lib/correlate/timeline';
+import { METRIC_KEYS } from '../../lib/metrics/catalog';
 
 const N = 120;
-const KEYS = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'];
+const KEYS = METRIC_KEYS;
 const cols = () => Object.fromEntries(KEYS.map((k) => [k, new Float64Array(N)])) as Record<string, Float64Array>;
 /** Fills `x` with `v` over bins [a, b). */
 const fill = (x: Float64Array, a: number, b: number, v: number) => { for (let i = a; i < b; i++) x[i] = v; };

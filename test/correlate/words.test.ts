@@ -5,12 +5,13 @@
 import { findIncidents } from '../../lib/correlate/incidents';
 import { Timeline } from '../../lib/correlate/timeline';
 import type { CaptureView, LogView, VerdictInput } from '../../lib/correlate/views';
+import { METRIC_KEYS } from '../../lib/metrics/catalog';
 
 const T0 = 1_764_000_000;
 const N = 600;
 const OUT: [number, number] = [300, 360]; // the outage, in bins
 const inOutage = (i: number) => i >= OUT[0] && i < OUT[1];
-const METRICS = ['packets', 'bytes', 'payload', 'synOnly', 'synAck', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows', 'payloadC2S', 'payloadS2C', 'clientHello', 'serverHello', 'httpRequests', 'httpResponses', 'answered', 'responseTime', 'unanswered', 'reqAnswered', 'reqWait', 'reqUnanswered'];
+const METRICS = METRIC_KEYS;
 
 function columns(set: Record<string, (i: number) => number>): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};

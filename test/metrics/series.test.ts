@@ -53,7 +53,7 @@ describe('series', () => {
     expect(doc.interval).toBe(1);
     expect(Object.keys(doc.bins[0])).toEqual(expect.arrayContaining(['start', 'packets', 'bytes', 'payload', 'synOnly', 'resets', 'resetsByClient', 'resetsByServer', 'retransmissions', 'zeroWindows', 'activeFlows']));
     const c = alibi(['series', fixture('captures', 'loop.pcap'), '--csv', '--interval', '250ms']);
-    expect(c.stdout.split('\n')[0]).toBe('start,packets,bytes,payload,syn_only,resets,resets_by_client,resets_by_server,retransmissions,zero_windows,active_flows,reset_rate,resets_per_100_syn');
+    expect(c.stdout.split('\n')[0]).toBe('start,packets,bytes,payload,syn_only,resets,resets_by_client,resets_by_server,retransmissions,zero_windows,active_flows,zero_windows_by_client,zero_windows_by_server,reset_rate,resets_per_100_syn');
     expect(alibi(['series', fixture('captures', 'loop.pcap'), '--align', 'sideways']).code).toBe(2);
   });
 });

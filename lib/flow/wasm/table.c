@@ -476,9 +476,7 @@ static int matches(i32 idx, int v6, i32 s0, i32 d0, i32 sp, i32 dp) {
  * attaches to this table: the same rows of NC doubles per bin, the same bin math in doubles, the
  * same growth, shift and maxBins bound.
  */
-enum { C_PACKETS, C_BYTES, C_PAYLOAD, C_SYN_ONLY, C_RESETS, C_RESETS_BY_CLIENT, C_RESETS_BY_SERVER, C_RETRANS,
-       C_ZERO_WINDOWS, C_ACTIVE_FLOWS, C_PAYLOAD_C2S, C_PAYLOAD_S2C, C_SYN_ACK, C_CLIENT_HELLO, C_SERVER_HELLO,
-       C_HTTP_REQUESTS, C_HTTP_RESPONSES, NC = 23 };
+#include "metrics.h" /* C_PACKETS, … NC: each metric's place in a row, from metrics/catalog.ts */
 static int sOn, sHaveGrid, sFirstAlign, sWholeSec;
 static double gOriginSec, gOriginNs, gWidthNs;
 static double *sRows;
@@ -608,7 +606,11 @@ static void seriesCount(double sec, double frac, i32 code, double wireLen, int t
     else d[C_RESETS_BY_SERVER]++;
   }
   if (r & 4) d[C_RETRANS]++;
-  if (r & 8) d[C_ZERO_WINDOWS]++;
+  if (r & 8) {
+    d[C_ZERO_WINDOWS]++;
+    if (orig) d[C_ZERO_WINDOWS_BY_CLIENT]++;
+    else d[C_ZERO_WINDOWS_BY_SERVER]++;
+  }
   /* Consecutive packets of one connection in one bin (most of them) skip the flow record. */
   if ((r & 2) || f != sPrevIdx || bin != sPrevBin) {
     sPrevIdx = f;
