@@ -3,10 +3,10 @@
  * The TCP connections of a capture, as `alibi flows` lists them: how many ended in each Zeek
  * state, and the ten busiest with their history letters and who sent the resets.
  *
- * Run: npx tsc -p examples && node node_modules/.cache/alibi-examples/examples/01-flows-from-capture.js [capture]
+ * Run: npm run build && npx tsc -p examples --outDir tmp/examples && node tmp/examples/examples/01-flows-from-capture.js [capture]
  */
-import { CapturePass, type FlowRecord } from '../lib';
-import { openCapture } from '../lib/node';
+import { CapturePass, type FlowRecord } from 'pcap-alibi';
+import { openCapture } from 'pcap-alibi/node';
 import { capture, table } from './paths';
 
 export async function main(file = capture('stunnel-freeze', 'server.pcap')): Promise<string> {

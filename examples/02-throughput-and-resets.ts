@@ -3,10 +3,10 @@
  * Throughput, new connections and resets (by side) per 10 s of a capture, the columns
  * `alibi series` prints: a freeze shows as a throughput dip with client resets and SYN retries.
  *
- * Run: npx tsc -p examples && node node_modules/.cache/alibi-examples/examples/02-throughput-and-resets.js [capture]
+ * Run: npm run build && npx tsc -p examples --outDir tmp/examples && node tmp/examples/examples/02-throughput-and-resets.js [capture]
  */
-import { CapturePass, SeriesAccumulator, seriesBins } from '../lib';
-import { passFile } from '../lib/node';
+import { CapturePass, SeriesAccumulator, seriesBins } from 'pcap-alibi';
+import { passFile } from 'pcap-alibi/node';
 import { capture, table } from './paths';
 
 export async function main(file = capture('stunnel-freeze', 'firewall.pcap'), interval = 10): Promise<string> {

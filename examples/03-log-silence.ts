@@ -4,9 +4,10 @@
  * is written in New York local time without an offset, so its zone is given; the backend's
  * access log carries its own offset.
  *
- * Run: npx tsc -p examples && node node_modules/.cache/alibi-examples/examples/03-log-silence.js
+ * Run: npm run build && npx tsc -p examples --outDir tmp/examples && node tmp/examples/examples/03-log-silence.js
  */
-import { isoSeconds, readLog } from '../lib';
+import { isoSeconds } from 'pcap-alibi';
+import { readLog } from 'pcap-alibi/node';
 import { capture, table } from './paths';
 
 export async function main(): Promise<string> {

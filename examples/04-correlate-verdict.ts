@@ -3,9 +3,9 @@
  * The whole analysis on every lab scenario: captures and logs on one timeline, and for each
  * incident the component that failed, the kind of failure and the first piece of evidence.
  *
- * Run: npx tsc -p examples && node node_modules/.cache/alibi-examples/examples/04-correlate-verdict.js
+ * Run: npm run build && npx tsc -p examples --outDir tmp/examples && node tmp/examples/examples/04-correlate-verdict.js
  */
-import { analyze, loadConfig } from '../lib';
+import { analyze, loadConfig } from 'pcap-alibi/analysis';
 import { capture, table } from './paths';
 
 export const SCENARIOS = ['healthy', 'stunnel-freeze', 'network-drop', 'clients-stop', 'app-slow'];

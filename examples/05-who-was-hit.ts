@@ -4,10 +4,11 @@
  * and how they ended (per vantage, by Zeek state), and which clients gave up — their resets,
  * counted from the RST packets alone with a tcpdump filter.
  *
- * Run: npx tsc -p examples && node node_modules/.cache/alibi-examples/examples/05-who-was-hit.js
+ * Run: npm run build && npx tsc -p examples --outDir tmp/examples && node tmp/examples/examples/05-who-was-hit.js
  */
-import { analyze, CapturePass, compileFilter, EndpointTable, loadConfig } from '../lib';
-import { openCapture } from '../lib/node';
+import { CapturePass, compileFilter, EndpointTable } from 'pcap-alibi';
+import { analyze, loadConfig } from 'pcap-alibi/analysis';
+import { openCapture } from 'pcap-alibi/node';
 import { capture, table } from './paths';
 
 export async function main(): Promise<string> {

@@ -1,11 +1,13 @@
 /**
- * A forensic workflow as a user of the library would test it: only the public API
- * (`pcap-alibi` = ../lib, `pcap-alibi/node` = ../lib/node), on the stunnel-freeze lab capture.
+ * A forensic workflow as a user of the library would test it: only the public API (the
+ * package's entry points `pcap-alibi`, `pcap-alibi/analysis`, `pcap-alibi/node`, which jest maps
+ * to their sources), on the stunnel-freeze lab capture.
  * The question: during the outage, was it the network, the clients, or stunnel?
  */
 import * as path from 'node:path';
-import { analyze, CapturePass, loadConfig, type AnalyzeDocument, type FlowRecord } from '../lib';
-import { openCapture } from '../lib/node';
+import { CapturePass, type FlowRecord } from 'pcap-alibi';
+import { analyze, loadConfig, type AnalyzeDocument } from 'pcap-alibi/analysis';
+import { openCapture } from 'pcap-alibi/node';
 import { capture } from './paths';
 
 describe('who stopped answering during the stunnel freeze', () => {

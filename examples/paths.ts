@@ -1,7 +1,7 @@
 /**
  * @module examples/paths
  * Where the example captures are: the repository's `captures/` folder, found from this file
- * whether the examples run from source (jest) or compiled (`dist-examples/`).
+ * whether the examples run from source (jest) or compiled (`tmp/examples/`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

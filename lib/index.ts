@@ -1,6 +1,10 @@
 /**
  * @module pcap-alibi
- * The public API. Node-only helpers (open files and streams by path) are in `pcap-alibi/node`.
+ * The core: captures, packets, flows, series, logs and the verdict over bytes and values already
+ * in memory. No module it loads imports a Node built-in (`test/api-tiers.test.ts` walks the import
+ * graph and loads it with every built-in refused), so it runs on any `Uint8Array`. The two other
+ * tiers: `pcap-alibi/analysis` (a config's files analysed, and the reports) and `pcap-alibi/node`
+ * (files and streams by path, worker threads, logs by path, live watch).
  */
 
 /** Errors: every error is an AlibiError that says where (file, offset or line, packet). */
@@ -16,7 +20,7 @@ export type { ExactTime, Window } from './time';
 export { IntervalGrid } from './grid';
 export type { Align } from './grid';
 
-/** Capture readers: pcap (µs, ns, modified, both byte orders) and pcapng. */
+/** Capture readers over bytes: pcap (µs, ns, modified, both byte orders), pcapng, gzip. */
 export { CaptureReader, AsyncCaptureReader, readCapture } from './capture/reader';
 export type { ReaderOptions, ReaderState, SyncByteSource, WindowOptions } from './capture/reader';
 export { PacketRecord } from './capture/record';
@@ -31,7 +35,7 @@ export { LinkType, linkTypeName } from './capture/linktypes';
  * Flows and interval series in one pass over a capture: feed packets to a `CapturePass` (with a
  * `SeriesAccumulator` as its observer for per-interval columns), then `finish()`.
  * @example
- * const reader = openCapture('server.pcap');          // from 'pcap-alibi/node'
+ * const reader = readCapture(bytes);                   // or openCapture(path) from 'pcap-alibi/node'
  * const series = new SeriesAccumulator({ interval: 1 });
  * const pass = new CapturePass({ observer: series });
  * for (const p of reader) pass.packet(p);
@@ -41,43 +45,51 @@ export { CapturePass } from './pass';
 export type { PassOptions, PassResult, PacketObserver } from './pass';
 // What a PacketObserver is handed: the decode status, the flow table, its segment.
 export type { DecodeStatus, TcpSegment } from './decode/segment';
-export type { FlowTable } from './flow/table';
+export type { FlowTable, FlowTableOptions } from './flow/table';
+// The reused view of a live flow (series filters, observers); a FlowRecord is its copy.
+export type { Flow, Direction as FlowDirection, EndpointView } from './flow/flow';
 export type { FlowRecord, Endpoint, Pair } from './flow/record';
-export type { ConnState } from './flow/state';
+export type { ConnState, EndpointState } from './flow/state';
 export { SeriesAccumulator, seriesBins, SERIES_METRICS } from './metrics/series';
+export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
 export { flowFilter, recordFilter } from './flow/filter';
+export type { FlowFilter } from './flow/filter';
 export { compileFilter, parseFilter, FilterSyntaxError } from './decode/bpf';
-export type { PacketFilter } from './decode/bpf';
+// parseFilter's syntax tree.
+export type { PacketFilter, FilterNode, ArithNode, ArithOp, FieldLayer, ProtocolName, Direction, CompareOp } from './decode/bpf';
 export { EndpointTable } from './flow/endpoints';
 export type { EndpointRow } from './flow/endpoints';
-export type { SeriesBin, SeriesColumns, SeriesMetric, SeriesOptions } from './metrics/series';
-
-/** Logs: any format and time zone onto the UTC timeline, lines per interval, silences. */
-export { readLog, parseLogText, logsDocument, builtinFormats, machineZone } from './logs';
-export type { ReadLogOptions, LogScanResult, LogsDocument, LogBin, SilenceDoc, Silence, SilenceReport, LogFormat } from './logs';
-export { readLogSet, classifyLog, rotationOrder } from './logs';
-export type { LogClass } from './logs';
 
 /**
- * The analysis (`alibi analyze`): captures and logs on one timeline, incidents with a culprit
- * and the evidence. Reads files, so Node only.
+ * Logs held in memory (a string or bytes, gzip too): any format and time zone onto the UTC
+ * timeline, lines per interval, silences. Files, stdin and rotated sets by path: `readLog`,
+ * `readLogSet` in `pcap-alibi/node`.
  */
-export { analyze, loadConfig } from './analyze';
-export type { AnalyzeOptions } from './analyze';
-export type { IncidentConnections } from './correlate/model';
-export type { AnalyzeConfig, AnalyzeDocument, IncidentDoc, SignalDoc, SourceDoc, ClockEstimate, TimelineData } from './analyze';
-export type { Culprit, CulpritKind } from './correlate/verdict';
-// The stages under it, for a script that builds its own views (watch re-runs findIncidents on a
-// rolling window): the shared timeline, the views the verdict reads, the reasoning itself.
+export { parseLogText, logsDocument, machineZone } from './logs/text';
+export type { ReadLogOptions, LogsDocument, LogBin, SilenceDoc } from './logs/text';
+export type { LogScanResult, LogEvents } from './logs/ingest';
+export { builtinFormats } from './logs/formats';
+export type { LogFormat } from './logs/formats';
+export type { LineReader, Stamp } from './logs/parse';
+export type { Silence, SilenceReport } from './silence/detect';
+export { classifyLog } from './logs/classify';
+export type { LogClass } from './logs/classify';
+
+/**
+ * The verdict from views: the shared timeline, the views the verdict reads and the reasoning
+ * (`findIncidents`, which `analyze` and `watch` run), for a script that builds its own views; and
+ * the analysis document's types (what `analyze` returns and `alibi analyze --json` prints).
+ */
 export { findIncidents, type IncidentSearch } from './correlate/incidents';
 export { Timeline } from './correlate/timeline';
 export type { CaptureView, LogView, ServiceView, VerdictInput } from './correlate/views';
+export type { VantageComparison } from './correlate/ledger';
+export type { Signal, SignalKind } from './correlate/signals';
+export type { Culprit, CulpritKind } from './correlate/verdict';
+export type { EvidenceItem, FactValue } from './correlate/evidence';
+export type { AnalyzeDocument, IncidentDoc, SignalDoc, SourceDoc, ClockEstimate, TimelineData, IncidentConnections } from './correlate/model';
 
-/** Reports of an analysis: the text `alibi analyze` prints and the `--html` page. */
+/** Reports over values: the text `alibi analyze` prints, and the row schema of the CSV/Arrow outputs. */
 export { textReport } from './report/text';
 export { FLOW_COLUMNS, SERIES_COLUMNS, LOG_BIN_COLUMNS, ENDPOINT_COLUMNS, timelineRows, csvHeader, csvRow } from './report/schema';
 export type { Column } from './report/schema';
-export { htmlReport } from './report/html';
-
-/** Live watch (`alibi watch`): libpcap through the optional `cap` package, incidents as events, a flight recorder. */
-export { watch, Watcher, LiveSource, LiveCaptureError, liveCaptureAvailable, LogFollower, FlightRecorder, PcapWriter } from './watch'; export type { WatchOptions, WatchIncident, WatchStats, PacketSource } from './watch';

@@ -2,11 +2,12 @@
  * The public entry points carry what a user's code needs (#21): a PacketObserver written with the
  * types `pcap-alibi` exports (its compile is part of the test), and the verdict's stages —
  * Timeline, findIncidents and their views — used from the main entry, not from lib/ paths the
- * package's `exports` map blocks.
+ * package's `exports` map blocks. Imported by the package's names (jest maps them to the sources;
+ * test/api-tiers.test.ts checks what each entry holds).
  */
 import * as path from 'node:path';
-import { CapturePass, findIncidents, Timeline, type DecodeStatus, type FlowTable, type PacketObserver, type PacketRecord, type TcpSegment, type VerdictInput } from '../lib';
-import { openCapture } from '../lib/node';
+import { CapturePass, findIncidents, Timeline, type DecodeStatus, type FlowTable, type PacketObserver, type PacketRecord, type TcpSegment, type VerdictInput } from 'pcap-alibi';
+import { openCapture } from 'pcap-alibi/node';
 
 test('a PacketObserver written against the exported types sees every packet and its segment', () => {
   class Ports implements PacketObserver {
@@ -35,7 +36,7 @@ test('findIncidents and Timeline from the main entry: an empty timeline has no i
 });
 
 test('a packet filter and the row schema from the main entry: a filtered pass, its endpoints, as CSV rows', () => {
-  const { compileFilter, EndpointTable, ENDPOINT_COLUMNS, csvHeader, csvRow, FilterSyntaxError } = require('../lib') as typeof import('../lib');
+  const { compileFilter, EndpointTable, ENDPOINT_COLUMNS, csvHeader, csvRow, FilterSyntaxError } = require('pcap-alibi') as typeof import('pcap-alibi');
   const table = new EndpointTable();
   const pass = new CapturePass({ packetFilter: compileFilter('tcp port 443 and not host 10.0.1.16'), keepFlows: false, onFlow: (f) => table.add(f) });
   const r = openCapture(path.resolve(__dirname, '../captures/healthy/server.pcap'));

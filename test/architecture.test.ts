@@ -26,7 +26,7 @@ const LAYERS: string[][] = [
   ['analyze'],
   ['eval', 'watch'],
   ['cli'],
-  ['node', 'index'],
+  ['node', 'analysis', 'index'],
 ];
 const rank = new Map<string, number>();
 LAYERS.forEach((names, i) => names.forEach((n) => rank.set(n, i)));

@@ -11,9 +11,10 @@
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { DateTime, type Zone } from 'luxon';
 import { ArgumentError, InputError, LogFormatError, type Warning } from '../errors';
-import { inflated, LogScanner, pumpPlainFile, scanBytes, type LogScanResult, type ScanOptions } from './ingest';
+import { LogScanner, scanBytes, type LogScanResult, type ScanOptions } from './ingest';
+import { inflated, pumpPlainFile } from './read';
+import { lastLineYear } from './text';
 
 /** A rotated file name: its base, and where it sits in the rotation. */
 interface Rotation {
@@ -85,18 +86,6 @@ export async function orderLogFiles(files: string[], opts: ScanOptions): Promise
   if (byName) return byName;
   const t = await Promise.all(files.map((f) => firstTime(f, opts)));
   return files.map((f, i) => ({ f, t: t[i] })).sort((a, b) => a.t - b.t || a.f.localeCompare(b.f, 'en', { numeric: true })).map((x) => x.f);
-}
-
-/**
- * The year of a yearless log's last line: the year of `mtime` in the log's zone, or the one
- * before when that would put the line after the mtime. A day of slack: a logger's clock a little
- * ahead of the file system's must not move its last line back a whole year.
- */
-export function lastLineYear(last: { month: number; day: number; secOfDay: number }, mtime: number, zone: Zone): number {
-  const m = DateTime.fromSeconds(mtime, { zone });
-  const mtimeWall = Date.UTC(m.year, m.month - 1, m.day, m.hour, m.minute, m.second) / 1000;
-  const wall = Date.UTC(m.year, last.month - 1, last.day) / 1000 + last.secOfDay;
-  return wall > mtimeWall + 86400 ? m.year - 1 : m.year;
 }
 
 /** Streams the files, oldest first, through one scanner. */
