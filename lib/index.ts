@@ -41,8 +41,8 @@ export { LinkType, linkTypeName } from './capture/linktypes';
  * for (const p of reader) pass.packet(p);
  * pass.finish(reader, 'server.pcap').flows[0].state  //=> 'SF'
  */
-export { CapturePass } from './pass';
-export type { PassOptions, PassResult, PacketObserver } from './pass';
+export { CapturePass } from './pipeline/pass';
+export type { PassOptions, PassResult, PacketObserver } from './pipeline/pass';
 // What a PacketObserver is handed: the decode status, the flow table, its segment.
 export type { DecodeStatus, TcpSegment } from './decode/segment';
 export type { FlowTable, FlowTableOptions } from './flow/table';

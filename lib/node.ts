@@ -16,10 +16,10 @@ export type { CaptureReader, AsyncCaptureReader, ReaderOptions, WindowOptions, S
  * const pass = new CapturePass({ observer: new SeriesAccumulator({ interval: 1 }) });
  * (await passFile('captures/stunnel-freeze/server.pcap', pass)).flows.length //=> 714
  */
-export { passFile } from './passfile';
-export type { PassFileOptions, PassFileResult } from './passfile';
+export { passFile } from './pipeline/passfile';
+export type { PassFileOptions, PassFileResult } from './pipeline/passfile';
 export type { CoverageGap } from './capture/set';
-export type { CapturePass } from './pass';
+export type { CapturePass } from './pipeline/pass';
 
 /** Logs by path, `-` (stdin) or stream, and rotated sets of files as one log. */
 export { readLog, readLogSet, rotationOrder } from './logs';

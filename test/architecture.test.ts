@@ -12,12 +12,12 @@ const LIB = path.resolve(__dirname, '..', 'lib');
 
 /** Layers, lowest first. A module is in the layer of its first folder (or its own name at the top). */
 const LAYERS: string[][] = [
-  ['errors', 'time', 'grid', 'glob', 'bytes', 'scripts'],
+  ['errors', 'time', 'grid', 'glob', 'bytes', 'scripts', 'names'],
   ['capture'],
   ['decode'],
   ['flow'],
   ['metrics'],
-  ['pass', 'passfile'],
+  ['pipeline'],
   ['silence'],
   ['logs'],
   ['config'],

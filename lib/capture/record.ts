@@ -87,18 +87,3 @@ export interface PacketSnapshot {
   readonly fileOffset: number;
   readonly data: Uint8Array;
 }
-
-/**
- * Moves a record's time by `shift` seconds (a configured clock correction), keeping the fraction
- * in the record's own resolution: whole microseconds stay exact for µs and ns captures alike.
- */
-export function shiftTime(p: PacketRecord, shift: number): void {
-  const total = p.tsFrac / p.tsRes + shift;
-  const whole = Math.floor(total);
-  p.tsSec += whole;
-  p.tsFrac = Math.round((total - whole) * p.tsRes);
-  if (p.tsFrac >= p.tsRes) {
-    p.tsSec++;
-    p.tsFrac -= p.tsRes;
-  }
-}

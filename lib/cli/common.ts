@@ -11,8 +11,8 @@ import { getHeapStatistics } from 'node:v8';
 import { AsyncCaptureReader, CaptureReader } from '../capture/reader';
 import type { PacketRecord } from '../capture/record';
 import { openCapture, openCaptureStream } from '../capture/file';
-import type { CapturePass, PassResult } from '../pass';
-import { passFile } from '../passfile';
+import type { CapturePass, PassResult } from '../pipeline/pass';
+import { passFile } from '../pipeline/passfile';
 import { Progress, progressBar } from './progress';
 
 export type { CliIo } from './io';

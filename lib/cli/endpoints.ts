@@ -5,7 +5,7 @@
 import { ArgumentError } from '../errors';
 import { EndpointTable } from '../flow/endpoints';
 import { recordFilter } from '../flow/filter';
-import { CapturePass } from '../pass';
+import { CapturePass } from '../pipeline/pass';
 import { forTerminal } from '../report/escape';
 import { csvHeader, csvRow, ENDPOINT_COLUMNS } from '../report/schema';
 import { checkColumnarFlags, writeColumnar } from './arrow';

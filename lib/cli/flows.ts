@@ -5,7 +5,7 @@
 import { ArgumentError } from '../errors';
 import type { FlowRecord } from '../flow/record';
 import { MAX_FLOWS_LIMIT } from '../flow/table';
-import { CapturePass } from '../pass';
+import { CapturePass } from '../pipeline/pass';
 import { parseDuration } from '../time';
 import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';

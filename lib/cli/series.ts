@@ -6,7 +6,7 @@ import { ArgumentError } from '../errors';
 import { flowFilter } from '../flow/filter';
 import { SeriesAccumulator, seriesBins } from '../metrics/series';
 import { csvHeader, csvRow, SERIES_COLUMNS } from '../report/schema';
-import { CapturePass } from '../pass';
+import { CapturePass } from '../pipeline/pass';
 import { openCapture } from '../capture/file';
 import { WIDER_INTERVALS } from '../grid';
 import { parseDuration } from '../time';

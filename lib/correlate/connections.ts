@@ -8,9 +8,9 @@
 import { endpoint } from '../flow/address';
 import type { FlowRecord } from '../flow/record';
 import { ServiceMatcher } from '../flow/service';
-import { CapturePass } from '../pass';
+import { CapturePass } from '../pipeline/pass';
 import { compileFilter } from '../decode/bpf';
-import { passFile } from '../passfile';
+import { passFile } from '../pipeline/passfile';
 import type { Warning } from '../errors';
 import { nameTable, type IncidentConnections } from './model';
 

@@ -1,71 +1,9 @@
 /**
  * @module correlate/ledger
- * A per-packet ledger of the packets to and from the services, so two vantage points can be
- * compared packet for packet: what passed one and not the next, and the clock offset between
- * them. Bounded: beyond `maxPackets` it stops recording and says so.
+ * Two vantages' packet ledgers (metrics/ledger) compared packet for packet: what passed one and
+ * not the next, and the clock offset between them.
  */
-import type { PacketRecord } from '../capture/record';
-import { DecodeStatus } from '../decode/segment';
-import type { Flow } from '../flow/flow';
-import type { FlowTable } from '../flow/table';
-import type { PacketObserver } from '../pass';
-
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** Columns of recorded packets. */
-export interface LedgerColumns {
-  /** 53-bit identity of the packet (addresses, ports, seq, ack, flags, length, window). */
-  key: Float64Array;
-  /** Float epoch seconds. */
-  time: Float64Array;
-  /** 1 when sent toward the service (client → server), 0 when from it. */
-  toService: Uint8Array;
-  length: number;
-  truncated: boolean;
-}
-
-export class PacketLedger implements PacketObserver {
-  private key = new Float64Array(4096);
-  private time = new Float64Array(4096);
-  private dir = new Uint8Array(4096);
-  private n = 0;
-  truncated = false;
-
-  constructor(private readonly wanted: (f: Flow) => boolean, private readonly maxPackets = 5_000_000) {}
-
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
-    if (status !== DecodeStatus.Tcp) return;
-    const f = table.lastFlow;
-    if (f === null || !this.wanted(f)) return;
-    if (this.n >= this.maxPackets) {
-      this.truncated = true;
-      return;
-    }
-    const s = table.segment!;
-    let h1 = mix(s.src0 ^ mix(s.dst0 ^ mix(s.srcPort * 65536 + s.dstPort)));
-    if (s.ipVersion === 6) h1 = mix(h1 ^ mix(s.src1 ^ mix(s.src2 ^ mix(s.src3 ^ mix(s.dst1 ^ mix(s.dst2 ^ s.dst3))))));
-    const h2 = mix(s.seq ^ mix(s.ack ^ mix((s.flags << 16) ^ s.payloadLen ^ mix(s.window))));
-    if (this.n === this.key.length) this.grow();
-    this.key[this.n] = h1 * 2097152 + (h2 >>> 11);
-    this.time[this.n] = rec.tsSec + rec.tsFrac / rec.tsRes;
-    this.dir[this.n] = table.lastIsOrig ? 1 : 0;
-    this.n++;
-  }
-
-  private grow(): void {
-    const k = new Float64Array(this.key.length * 2); k.set(this.key); this.key = k;
-    const t = new Float64Array(this.time.length * 2); t.set(this.time); this.time = t;
-    const d = new Uint8Array(this.dir.length * 2); d.set(this.dir); this.dir = d;
-  }
-
-  columns(): LedgerColumns {
-    return { key: this.key.slice(0, this.n), time: this.time.slice(0, this.n), toService: this.dir.slice(0, this.n), length: this.n, truncated: this.truncated };
-  }
-}
+import type { LedgerColumns } from '../metrics/ledger';
 
 export interface VantageComparison {
   upstream: string;

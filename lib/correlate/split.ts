@@ -11,8 +11,8 @@
 import * as os from 'node:os';
 import { openCapture } from '../capture/file';
 import type { SeriesColumns } from '../metrics/series';
-import type { LedgerColumns } from './ledger';
-import { CaptureScan, fileMissingBetween, ScanRequest } from './scan';
+import type { LedgerColumns } from '../metrics/ledger';
+import { CaptureScan, fileMissingBetween, ScanRequest } from '../pipeline/scan';
 import { nameTable } from './model';
 
 /** Fewest files in a set before it is cut into parts. */

@@ -18,7 +18,7 @@ import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { METRIC_KEYS as METRICS } from '../metrics/catalog';
-import { CapturePass, PacketObserver } from '../pass';
+import { CapturePass, PacketObserver } from '../pipeline/pass';
 import type { CaptureView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';
 import { nameTable } from '../correlate/model';

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { analyze, AnalyzeConfig } from '../../lib/analyze';
 import { readTruth, scenarioDirs } from '../../lib/eval/ablation';
-import { fileMissingBetween } from '../../lib/correlate/scan';
+import { fileMissingBetween } from '../../lib/pipeline/scan';
 import { SPLIT_MIN_FILES, splitRequests } from '../../lib/correlate/split';
 import { REPO } from '../helpers/corpus';
 import { haveTool } from '../helpers/tools';

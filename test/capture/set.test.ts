@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { ArgumentError, UnknownFormatError } from '../../lib/errors';
 import { CaptureSetReader, expandCaptureFiles, openCaptureSet } from '../../lib/capture/set';
 import { openCapture } from '../../lib/node';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 
 const SOURCE = path.join(__dirname, '../../captures/stunnel-freeze/firewall.pcap');
 const bytes = fs.readFileSync(SOURCE);

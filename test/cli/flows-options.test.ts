@@ -3,7 +3,7 @@
  */
 import * as path from 'node:path';
 import { flowCsvRow, TopRecords } from '../../lib/cli/flows';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { openCapture } from '../../lib/capture/file';
 import { csvRow, FLOW_COLUMNS } from '../../lib/report/schema';
 import type { FlowRecord } from '../../lib/flow/record';

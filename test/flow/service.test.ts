@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { analyze, loadConfig } from '../../lib/analyze';
 import { ServiceMatcher } from '../../lib/flow/service';
-import { scanCapture } from '../../lib/correlate/scan';
+import { scanCapture } from '../../lib/pipeline/scan';
 import { REPO } from '../helpers/corpus';
 
 describe('ServiceMatcher.endpoint', () => {

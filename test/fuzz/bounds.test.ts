@@ -5,7 +5,7 @@
  * is counted in `warnings`.
  */
 import { CaptureReader, SyncByteSource } from '../../lib/capture/reader';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { DEFAULT_MAX_FLOWS } from '../../lib/flow/table';
 import { DEFAULT_MAX_BINS, SeriesAccumulator } from '../../lib/metrics/series';
 import { parseLogText } from '../../lib/logs';

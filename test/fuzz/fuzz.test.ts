@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { AlibiError, TruncatedCaptureError } from '../../lib/errors';
 import { AsyncCaptureReader, CaptureReader } from '../../lib/capture/reader';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { SeriesAccumulator } from '../../lib/metrics/series';
 import { parseLogText, readLog } from '../../lib/logs';
 import { REPO } from '../helpers/corpus';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { PacketDecoder } from '../../lib/decode/decoder';
 import { DecodeStatus } from '../../lib/decode/segment';
 import { CaptureReader } from '../../lib/capture/reader';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { connState, EndpointState } from '../../lib/flow/state';
 import type { FlowRecord } from '../../lib/flow/record';
 

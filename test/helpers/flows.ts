@@ -1,6 +1,6 @@
 /** Runs the one-pass pipeline over a capture file and returns its flow records. */
 import { openCapture } from '../../lib/node';
-import { CapturePass, PassOptions, PassResult } from '../../lib/pass';
+import { CapturePass, PassOptions, PassResult } from '../../lib/pipeline/pass';
 
 export function flowsOf(path: string, opts: PassOptions = {}): PassResult {
   const r = openCapture(path);

@@ -12,7 +12,7 @@ import { METRIC_KEYS, METRICS, SERIES_METRICS, spikeMetrics, timelineMetrics } f
 import { SeriesAccumulator, seriesBins, type SeriesColumns } from '../../lib/metrics/series';
 import { SERIES_COLUMNS, csvHeader } from '../../lib/report/schema';
 import { openCapture } from '../../lib/node';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { CORPUS, HAVE_CORPUS, REPO } from '../helpers/corpus';
 
 const HAVE_TSHARK = spawnSync('sh', ['-c', 'command -v tshark']).status === 0;

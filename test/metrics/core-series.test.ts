@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { flowFilter } from '../../lib/flow/filter';
 import { SeriesAccumulator, type SeriesColumns, type SeriesOptions } from '../../lib/metrics/series';
 import { openCapture, passFile } from '../../lib/node';
-import { CapturePass, type PacketObserver } from '../../lib/pass';
+import { CapturePass, type PacketObserver } from '../../lib/pipeline/pass';
 import { PacketRecord } from '../../lib/capture/record';
 import { DecodeStatus, TcpSegment } from '../../lib/decode/segment';
 import { CORPUS, fixture, HAVE_CORPUS, manifest, REPO } from '../helpers/corpus';

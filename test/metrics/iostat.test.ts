@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SeriesAccumulator, SeriesColumns } from '../../lib/metrics/series';
 import { openCapture } from '../../lib/node';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { CORPUS, fixture, HAVE_CORPUS, REPO } from '../helpers/corpus';
 
 interface Row { frames: number; bytes: number; rstFrames: number }

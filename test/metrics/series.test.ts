@@ -1,7 +1,7 @@
 import { IntervalGrid } from '../../lib/grid';
 import { SeriesAccumulator, seriesBins } from '../../lib/metrics/series';
 import { openCapture } from '../../lib/node';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { flowFilter } from '../../lib';
 import { alibi } from '../helpers/cli';
 import { corpusPath, describeCorpus, fixture } from '../helpers/corpus';

@@ -13,7 +13,7 @@ import { analyze, loadConfig, type AnalyzeDocument } from '../../lib/analyze';
 import { escapeHtml, htmlReport, panelOf, scriptJson, SIGNAL_PANELS } from '../../lib/report/html';
 import { alibi } from '../helpers/cli';
 import { addConnection, CONNECTION_ROWS_CAP, emptyConnections } from '../../lib/correlate/connections';
-import { CapturePass } from '../../lib/pass';
+import { CapturePass } from '../../lib/pipeline/pass';
 import { openCapture } from '../../lib/capture/file';
 import { REPO } from '../helpers/corpus';
 

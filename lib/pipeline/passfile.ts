@@ -1,5 +1,5 @@
 /**
- * @module passfile
+ * @module pipeline/passfile
  * One pass over a capture file on two cores: a worker thread reads and decodes (the reader and
  * `PacketDecoder`), this thread keeps the flow table and the observers, and decoded packets
  * cross in 64-byte units through a shared ring (decode/handoff). The capture is still read
@@ -9,15 +9,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { ReaderState } from './capture/reader';
-import { PacketRecord } from './capture/record';
-import type { DecoderSummary } from './decode/decoder';
-import { CTL_OFFSET, CTL_STRIDE, FAILED, handoffBuffers, SLOT_UNITS, SLOTS, UNIT, UnitReader } from './decode/handoff';
-import { ErrorData, errorFromData } from './errors';
-import { openCapture } from './capture/file';
-import { openCaptureSet, type CoverageGap } from './capture/set';
-import { shiftTime } from './capture/record';
-import { compiledScript } from './scripts';
+import type { ReaderState } from '../capture/reader';
+import { PacketRecord } from '../capture/record';
+import type { DecoderSummary } from '../decode/decoder';
+import { CTL_OFFSET, CTL_STRIDE, FAILED, handoffBuffers, SLOT_UNITS, SLOTS, UNIT, UnitReader } from '../decode/handoff';
+import { ErrorData, errorFromData } from '../errors';
+import { openCapture } from '../capture/file';
+import { openCaptureSet, type CoverageGap } from '../capture/set';
+import { clockShift } from '../capture/clock';
+import { compiledScript } from '../scripts';
 import type { CapturePass, PassResult } from './pass';
 
 export interface PassFileOptions {
@@ -69,7 +69,7 @@ const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
  * res.flows.length; series.columns();
  */
 export async function passFile(file: string, pass: CapturePass, opts: PassFileOptions = {}): Promise<PassFileResult> {
-  const script = opts.threads === false || waitAsync === undefined ? null : compiledScript('decode/worker.js');
+  const script = opts.threads === false || waitAsync === undefined ? null : compiledScript('pipeline/decode-worker.js');
   const files = opts.files && opts.files.length > 1 ? opts.files : null;
   const size = files ? files.reduce((n, f) => n + (fileSize(f) ?? 0), 0) : fileSize(file);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
@@ -150,11 +150,10 @@ function passInThisThread(file: string, pass: CapturePass, opts: PassFileOptions
   const reader = set ?? openCapture(file);
   const size = reader.inputSize;
   const progress = opts.onProgress;
-  const shift = opts.clockOffset ?? 0;
+  const shift = clockShift(opts.clockOffset);
   let k = 0;
   for (let p = reader.next(); p !== null; p = reader.next()) {
-    if (shift !== 0) shiftTime(p, shift);
-    pass.packet(p);
+    pass.packet(shift === null ? p : shift(p));
     if (progress !== undefined && (++k & 4095) === 0) progress(reader.inputOffset, size);
   }
   progress?.(reader.inputOffset, size);

@@ -1,17 +1,17 @@
 /**
- * @module pass
+ * @module pipeline/pass
  * One pass over a capture: every packet is decoded once and feeds the flow table and, when
  * asked, the interval series — a capture is read once, whatever is asked of it.
  */
-import type { PacketRecord } from './capture/record';
-import type { ReaderState } from './capture/reader';
-import { DecoderSummary, PacketDecoder } from './decode/decoder';
-import { explainIssue } from './decode/issues';
-import { DecodeStatus, TcpSegment } from './decode/segment';
-import type { Warning } from './errors';
-import { FlowRecord, toRecord } from './flow/record';
-import { FlowTable, FlowTableOptions } from './flow/table';
-import type { PacketFilter } from './decode/bpf';
+import type { PacketRecord } from '../capture/record';
+import type { ReaderState } from '../capture/reader';
+import { DecoderSummary, PacketDecoder } from '../decode/decoder';
+import { explainIssue } from '../decode/issues';
+import { DecodeStatus, TcpSegment } from '../decode/segment';
+import type { Warning } from '../errors';
+import { FlowRecord, toRecord } from '../flow/record';
+import { FlowTable, FlowTableOptions } from '../flow/table';
+import type { PacketFilter } from '../decode/bpf';
 
 export interface PassOptions extends FlowTableOptions {
   /** The capture's vantage name, copied into flow records. */
@@ -30,8 +30,8 @@ export interface PassOptions extends FlowTableOptions {
   packetFilter?: PacketFilter;
 }
 
-export type { PacketObserver } from './flow/observer';
-import type { PacketObserver } from './flow/observer';
+export type { PacketObserver } from '../flow/observer';
+import type { PacketObserver } from '../flow/observer';
 
 export interface PassResult {
   flows: FlowRecord[];

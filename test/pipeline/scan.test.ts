@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scanCapture, scanCaptureThreaded, type ScanRequest } from '../../lib/correlate/scan';
+import { readCapture } from '../../lib/capture/reader';
+import { scanCapture, scanCaptureThreaded, scanReader, type ScanRequest } from '../../lib/pipeline/scan';
 import { REPO } from '../helpers/corpus';
 import { haveTool } from '../helpers/tools';
 
@@ -33,6 +34,13 @@ describe.each(SCENARIOS)('%s', (name) => {
   test.each(files)('%s: the same scan on two cores as on one', async (f) => {
     const req = request(dir, path.join(dir, f));
     expect(plain(await scanCaptureThreaded(req))).toEqual(plain(scanCapture(req)));
+  });
+
+  test.each(files)('%s: the scan fed a reader over the bytes in memory is the scan of the path', (f) => {
+    const req = request(dir, path.join(dir, f), { clockOffset: 7.5 });
+    const fromBytes = scanReader(readCapture(new Uint8Array(fs.readFileSync(req.file)), { file: req.file }), req);
+    expect(fromBytes.packets).toBeGreaterThan(0);
+    expect(plain(fromBytes)).toEqual(plain(scanCapture(req)));
   });
 
   test('a clock offset is applied the same way in the worker', async () => {
@@ -58,8 +66,8 @@ describe.each(SCENARIOS)('%s', (name) => {
 });
 
 test('the two-core path really runs a decoding thread here (a guard: else the checks above compare one thread with itself)', async () => {
-  const { passFile } = await import('../../lib/passfile');
-  const { CapturePass } = await import('../../lib/pass');
+  const { passFile } = await import('../../lib/pipeline/passfile');
+  const { CapturePass } = await import('../../lib/pipeline/pass');
   const res = await passFile(path.join(REPO, 'captures', 'stunnel-freeze', 'server.pcap'), new CapturePass(), { threads: true });
   expect(res.threaded).toBe(true);
 });

@@ -1,5 +1,5 @@
 /**
- * @module correlate/worker
+ * @module pipeline/scan-worker
  * Worker-thread entry: scans one capture and posts the plain result back.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 /**
- * @module correlate/workers
+ * @module pipeline/workers
  * Several captures are read in parallel, one worker thread each (up to the core count): each
  * capture is still read once, and the main thread only merges plain columns.
  */
@@ -18,7 +18,7 @@ function revive(cols: SeriesColumns): SeriesColumns {
 
 /** The compiled worker script, or null (then the caller scans in this thread). */
 export function workerScript(): string | null {
-  return compiledScript('correlate/worker.js');
+  return compiledScript('pipeline/scan-worker.js');
 }
 
 export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {

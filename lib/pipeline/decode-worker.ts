@@ -1,5 +1,5 @@
 /**
- * @module decode/worker
+ * @module pipeline/decode-worker
  * Worker-thread entry of `passFile`: reads and decodes one capture file and writes the decoded
  * packets into the handoff ring; at the end posts the reader's state and the decoder's summary
  * (or the typed error, as data) on its port, then marks the ring ended.
@@ -7,10 +7,10 @@
 import { MessagePort, workerData } from 'node:worker_threads';
 import { errorData } from '../errors';
 import { openCapture } from '../capture/file';
-import { shiftTime } from '../capture/record';
+import { clockShift } from '../capture/clock';
 import { openCaptureSet } from '../capture/set';
-import { PacketDecoder } from './decoder';
-import { CTL_OFFSET, CTL_STRIDE, END, FAILED, SLOTS, UnitWriter } from './handoff';
+import { PacketDecoder } from '../decode/decoder';
+import { CTL_OFFSET, CTL_STRIDE, END, FAILED, SLOTS, UnitWriter } from '../decode/handoff';
 
 export interface DecodeWorkerData {
   file: string;
@@ -53,11 +53,11 @@ function publish(value: number): void {
 try {
   const set = files && files.length > 1 ? openCaptureSet(files, { gapThreshold }) : null;
   const reader = set ?? openCapture(file);
-  const shift = clockOffset ?? 0;
+  const shift = clockShift(clockOffset);
   const d = new PacketDecoder();
   claim(slot);
-  for (let p = reader.next(); p !== null; p = reader.next()) {
-    if (shift !== 0) shiftTime(p, shift);
+  for (let r = reader.next(); r !== null; r = reader.next()) {
+    const p = shift === null ? r : shift(r);
     d.issues.offset = p.fileOffset;
     out.put(p, d.decode(p.bytes, p.offset, p.capLen, p.origLen, p.linkType, p.index), d.seg);
     if (out.full) {

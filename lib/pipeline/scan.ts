@@ -1,10 +1,13 @@
 /**
- * @module correlate/scan
+ * @module pipeline/scan
  * One read of one capture for the analysis: flows, the whole-capture series, a series per
  * service (connections whose server is that host:port), and the packet ledger for the
  * vantage comparison — all in a single pass.
  */
-import { shiftTime, type PacketRecord } from '../capture/record';
+import type { PacketRecord } from '../capture/record';
+import { clockShift } from '../capture/clock';
+import type { CaptureReader } from '../capture/reader';
+import type { CaptureSetReader } from '../capture/set';
 import type { DecodeStatus } from '../decode/segment';
 import type { Warning } from '../errors';
 import { ServiceMatcher } from '../flow/service';
@@ -14,11 +17,11 @@ import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../capture/file';
 import { openCaptureSet, type CoverageGap } from '../capture/set';
-import { passFile } from '../passfile';
-import { CapturePass, PacketObserver } from '../pass';
+import { passFile } from './passfile';
+import { CapturePass, PacketObserver } from './pass';
 import { compileFilter } from '../decode/bpf';
-import { LedgerColumns, PacketLedger } from './ledger';
-import { nameTable } from './model';
+import { LedgerColumns, PacketLedger } from '../metrics/ledger';
+import { nameTable } from '../names';
 
 export interface ServiceSpec {
   component: string;
@@ -114,15 +117,21 @@ export function fileMissingBetween(a: string, b: string): boolean {
 
 /** Scans one capture (sync). Safe to run in a worker thread: input and output are plain data. */
 export function scanCapture(req: ScanRequest): CaptureScan {
-  const scan = startScan(req);
   const set = req.files && req.files.length > 1 ? openCaptureSet(req.files, { gapThreshold: gapThreshold(req) }) : null;
-  const reader = set ?? openCapture(req.files?.[0] ?? req.file);
-  const shift = req.clockOffset ?? 0;
-  for (let p = reader.next(); p !== null; p = reader.next()) {
-    if (shift !== 0) shiftTime(p, shift);
-    scan.pass.packet(p);
-  }
+  return scanReader(set ?? openCapture(req.files?.[0] ?? req.file), req);
+}
+
+/**
+ * Scans the packets of an open reader: a capture in memory (`readCapture`), a file, or a rotated
+ * set, whose files and coverage gaps the result then carries. `req.file` names it in warnings.
+ */
+export function scanReader(reader: CaptureReader | CaptureSetReader, req: ScanRequest): CaptureScan {
+  const scan = startScan(req);
+  const shift = clockShift(req.clockOffset);
+  if (shift === null) for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(p);
+  else for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(shift(p));
   const res = scan.pass.finish(reader, req.file);
+  const set = 'gaps' in reader ? reader : null;
   return scan.result(res.packets, res.warnings, set ? set.files : [req.files?.[0] ?? req.file], set ? set.gaps : []);
 }
 
