@@ -53,7 +53,7 @@ function childRead(file) {
  */
 async function childFlows(file, withSeries, threads) {
   const { passFile } = require(path.join(DIST, 'node.js'));
-  const { CapturePass } = require(path.join(DIST, 'pass.js'));
+  const { CapturePass } = require(path.join(DIST, 'pipeline', 'pass.js'));
   let observer;
   if (withSeries) {
     const { SeriesAccumulator } = require(path.join(DIST, 'metrics', 'series.js'));
@@ -225,7 +225,7 @@ function main() {
     console.error('building dist/ (npm run build) ...');
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (b.status !== 0) throw new Error('npm run build failed');
-  } else if (!fs.existsSync(path.join(DIST, 'pass.js'))) {
+  } else if (!fs.existsSync(path.join(DIST, 'pipeline', 'pass.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (or drop --no-build)');
   }
 
