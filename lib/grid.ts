@@ -59,10 +59,14 @@ export class IntervalGrid {
     return Math.floor(rel / this.widthNs);
   }
 
-  /** Bin index of a float-seconds time (ms-exact; for logs). */
+  /**
+   * Bin index of a float-seconds time. A double holds a present-day epoch time to about 0.24 µs,
+   * so the fraction is taken to the microsecond: a time that was µs-exact before it became a float
+   * (a pcap timestamp, a log's milliseconds) lands in the bin its exact form does, edges included.
+   */
   binOfSeconds(t: number): number {
     const sec = Math.floor(t);
-    return this.binOf(sec, Math.round((t - sec) * 1e9));
+    return this.binOf(sec, Math.round((t - sec) * 1e6) * 1000);
   }
 
   /** Start of bin `i` in float seconds. */

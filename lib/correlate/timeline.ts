@@ -1,31 +1,38 @@
 /**
  * @module correlate/timeline
- * One timeline: every source's per-bin values placed on shared, epoch-aligned bins.
+ * One timeline: every source's per-bin values placed on shared, epoch-aligned bins — the bins of
+ * the one interval grid (grid.ts) the series and the logs were counted on, so a time is placed by
+ * the same exact rule that counted it.
  */
+import { IntervalGrid } from '../grid';
 import type { SeriesColumns } from '../metrics/series';
-import { isoSeconds } from '../time';
 
 export class Timeline {
+  /** The epoch-origin grid; timeline bin `i` is its bin `firstBin + i`. */
+  readonly grid: IntervalGrid;
   /** Absolute grid bin of timeline bin 0 (grid origin at the epoch). */
-  constructor(readonly interval: number, readonly firstBin: number, readonly length: number) {}
+  constructor(readonly interval: number, readonly firstBin: number, readonly length: number) {
+    this.grid = new IntervalGrid(0, 0, interval);
+  }
 
   static spanning(interval: number, times: (number | null)[]): Timeline {
     const ts = times.filter((t): t is number => t !== null && Number.isFinite(t));
     if (ts.length === 0) return new Timeline(interval, 0, 0);
-    const lo = Math.floor(Math.min(...ts) / interval);
-    const hi = Math.floor(Math.max(...ts) / interval);
+    const grid = new IntervalGrid(0, 0, interval);
+    const lo = grid.binOfSeconds(Math.min(...ts));
+    const hi = grid.binOfSeconds(Math.max(...ts));
     return new Timeline(interval, lo, hi - lo + 1);
   }
 
-  /** Timeline bin of a float time. */
+  /** Timeline bin of a float time (to the nanosecond, on the grid's exact edges). */
   binOf(t: number): number {
-    return Math.floor(t / this.interval + 1e-9) - this.firstBin;
+    return this.grid.binOfSeconds(t) - this.firstBin;
   }
   startOf(i: number): number {
-    return (this.firstBin + i) * this.interval;
+    return this.grid.startOf(this.firstBin + i);
   }
   iso(i: number): string {
-    return isoSeconds(this.startOf(i), this.interval % 1 === 0 ? 0 : 3);
+    return this.grid.isoStartOf(this.firstBin + i);
   }
 
   /** A series column placed on the timeline (zeros outside the source's span); shift in bins. */
