@@ -4,14 +4,15 @@
  * worktree and this one), alternated round by round so the machine's drift falls on both.
  *
  *   git worktree add /tmp/old <commit> && (cd /tmp/old && npm ci && npm run build)
- *   node bench/ab.js /tmp/old . [--rounds N] [--capture FILE] [--scripts analyze,outputs]
+ *   node bench/ab.js /tmp/old . [--rounds N] [--capture FILE] [--scripts analyze,outputs] [--run-args '--skip-logs --flow-runs 5']
  *
  * Each round runs, in each tree, `bench/run.js CAPTURE --no-build --runs 1 --flow-runs 1`
  * (reading, the four flow passes, the 1 GB log) without tshark and the slow extras, and then each
  * script named in --scripts (bench/analyze.js, bench/outputs.js) timed whole. The tree that goes
  * first alternates. Printed: per row the median of each tree, the per-round ratio new / old (its
  * median and range), and whether the two trees' ranges overlap — "within noise" when the paired
- * ratios straddle 1 or the medians differ by less than the old tree's own spread.
+ * ratios straddle 1 or the medians differ by less than the old tree's own spread. `--run-args`
+ * adds run.js options (later ones win: `--flow-runs 5` for more runs of the flow rows).
  */
 'use strict';
 const fs = require('node:fs');
@@ -19,16 +20,17 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 function args(argv) {
-  const o = { trees: [], rounds: 4, capture: process.env.ALIBI_BENCH_CAPTURE || '/work/bigcap/big.pcap', scripts: ['analyze'] };
+  const o = { trees: [], rounds: 4, capture: process.env.ALIBI_BENCH_CAPTURE || '/work/bigcap/big.pcap', scripts: ['analyze'], extra: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '--capture') o.capture = argv[++i];
     else if (a === '--scripts') o.scripts = argv[++i].split(',').filter(Boolean);
+    else if (a === '--run-args') o.extra = argv[++i].split(' ').filter(Boolean);
     else o.trees.push(path.resolve(a));
   }
   if (o.trees.length !== 2 || !(o.rounds >= 1)) {
-    console.error('usage: node bench/ab.js OLD_TREE NEW_TREE [--rounds N] [--capture FILE] [--scripts analyze,outputs]');
+    console.error("usage: node bench/ab.js OLD_TREE NEW_TREE [--rounds N] [--capture FILE] [--scripts analyze,outputs] [--run-args '--skip-logs --flow-runs 5']");
     process.exit(2);
   }
   return o;
@@ -42,7 +44,7 @@ const median = (xs) => {
 /** One round in one tree: row name → seconds (and peak RSS in MiB where measured). */
 function round(tree, o) {
   const out = {};
-  const r = spawnSync(process.execPath, [path.join(tree, 'bench', 'run.js'), o.capture, '--no-build', '--runs', '1', '--flow-runs', '1', '--skip-tshark', '--skip-analyze', '--skip-rotated', '--skip-flood', '--skip-outputs'], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [path.join(tree, 'bench', 'run.js'), o.capture, '--no-build', '--runs', '1', '--flow-runs', '1', '--skip-tshark', '--skip-analyze', '--skip-rotated', '--skip-flood', '--skip-outputs', ...o.extra], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${tree}: bench/run.js exited ${r.status}: ${(r.stderr || '').slice(-800)}`);
   const doc = JSON.parse(fs.readFileSync(path.join(tree, 'bench', 'results.json'), 'utf8'));
   for (const [name, row] of Object.entries(doc.rows)) {

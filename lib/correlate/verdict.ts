@@ -12,7 +12,7 @@ import type { VantageComparison } from './ledger';
 import { baselinePerBin, ComponentFacts, componentFacts, sumRange, Window } from './chain';
 
 export type { CaptureView, LogView, ServiceView, VerdictInput } from './views';
-import type { VerdictInput } from './views';
+import type { CaptureView, VerdictInput } from './views';
 import { endpoint } from '../flow/address';
 import { EvidenceItem, fmt, name, NOTHING, num, prefixed, say, time } from './evidence';
 
@@ -214,14 +214,37 @@ function judge(f: ComponentFacts, frontClearedByWire: boolean, iv: number, secs:
   return { state: 'unseen', quietLog: logQuiet, lines };
 }
 
-/** Decides the culprit of one incident window [a, b). `incidents` are all windows (baselines leave them out). */
+/** What every step of `decide` reads: the window, the bins its baselines leave out, the vantages, and the evidence so far. */
+interface Step {
+  input: VerdictInput;
+  a: number;
+  b: number;
+  /** Bin width and the window's length (s). */
+  iv: number;
+  secs: number;
+  exclude: [number, number][];
+  byName: Map<string, CaptureView>;
+  /** The path's vantages that have a capture, upstream first, and the first of them (or the first capture not on a loopback). */
+  onPath: string[];
+  front: CaptureView | undefined;
+  signals: Signal[];
+  /** Evidence lines in the order the reports print them. */
+  evidence: EvidenceItem[];
+  /** Adds each steady log's pace in the window, against its usual. */
+  logLines: () => void;
+}
+
+/**
+ * Decides the culprit of one incident window [a, b), in the order an engineer would ask: did the
+ * clients stop, did packets vanish between vantages, which component along the chain stopped
+ * while its input arrived, and else what was lost or what would decide. `incidents` are all
+ * windows (baselines leave them out).
+ */
 export function decide(input: VerdictInput, a: number, b: number, incidents: [number, number][], signals: Signal[], demandRange?: [number, number]): Decision {
-  const { timeline, captures, logs, path, comparisons } = input;
+  const { timeline, captures, logs, path } = input;
   const iv = timeline.interval;
   const secs = Math.max(iv, (b - a) * iv);
   const evidence: EvidenceItem[] = [];
-  const t0 = timeline.startOf(a);
-  const t1 = timeline.startOf(b);
   const exclude = incidents.map(([x, y]) => [x - 2, y + 2] as [number, number]);
   const byName = new Map(captures.map((c) => [c.vantage, c]));
   const onPath = path.filter((p) => byName.has(p));
@@ -232,8 +255,18 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       evidence.push(say`${name('component', l.component)} log: ${num('lines_per_s', sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', baselinePerBin(l.lines, l.cover, exclude) / iv, 2)}/s)`);
     }
   };
+  const st: Step = { input, a, b, iv, secs, exclude, byName, onPath, front, signals, evidence, logLines };
+  const stopped = demandStopped(st, demandRange);
+  if (stopped) return stopped;
+  const { lost, noLossLines } = lossBetweenVantages(st);
+  if (lost) return lost;
+  const chain = alongTheChain(st, noLossLines);
+  if ('decision' in chain) return chain.decision;
+  return lossOrUndecided(st, chain.facts, chain.suspects, noLossLines);
+}
 
-  // 1. Demand at the first vantage point: did the clients keep asking?
+/** 1. Demand at the first vantage point: did the clients keep asking? A decision when they stopped, or the path before the first vantage was cut. */
+function demandStopped({ input: { timeline }, a, b, iv, exclude, onPath, front, signals, evidence, logLines }: Step, demandRange?: [number, number]): Decision | null {
   if (front) {
     const [da, db] = demandRange ?? [a, b];
     // Demand is measured inside the stretch, not in its first and last two bins: clients that
@@ -273,8 +306,11 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       return { culprit: { component: 'clients', kind: 'clients', confidence: conf }, evidence, summary: `The clients stopped: nothing arrived at ${front.vantage}, and nothing was left stalled or retransmitting there; every component was idle, not broken.` };
     }
   }
+  return null;
+}
 
-  // 2. Packets that passed one vantage and not the next.
+/** 2. Packets that passed one vantage and not the next: a network decision when enough vanished, else each pair's "agree packet for packet" line. */
+function lossBetweenVantages({ input: { timeline, comparisons }, a, b, byName, evidence, logLines }: Step): { lost: Decision | null; noLossLines: EvidenceItem[] } {
   let worst: { c: VantageComparison; missing: number; seen: number } | null = null;
   const noLossLines: EvidenceItem[] = [];
   for (const c of comparisons) {
@@ -289,18 +325,25 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   if (worst) {
     const { c, missing, seen } = worst;
     const pct = (100 * missing) / seen;
-    evidence.push(say`${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services (${num('missing_percent', pct, 1)}%) passed ${name('upstream', c.upstream)} and never reached ${name('downstream', c.downstream)} (or the reverse) during ${time('from', t0)}–${time('to', t1)}; outside the incident ${num('missing_packets_outside', c.missingDownstream + c.missingUpstream - missing, 0)} were missing`);
+    evidence.push(say`${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services (${num('missing_percent', pct, 1)}%) passed ${name('upstream', c.upstream)} and never reached ${name('downstream', c.downstream)} (or the reverse) during ${time('from', timeline.startOf(a))}–${time('to', timeline.startOf(b))}; outside the incident ${num('missing_packets_outside', c.missingDownstream + c.missingUpstream - missing, 0)} were missing`);
     const up = byName.get(c.upstream);
     if (up) {
       const syn = sumRange(up.all.synOnly, a, b), sa = sumRange(up.all.synAck, a, b), retx = sumRange(up.all.retransmissions, a, b);
       evidence.push(say`${name('vantage', c.upstream)} saw ${num('syn', syn, 0)} SYNs (${num('syn_ack', sa, 0)} SYN-ACKs back) and ${num('retransmissions', retx, 0)} retransmissions in that window: the clients kept trying`);
     }
     logLines();
-    return { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: pct >= 90 ? 0.92 : 0.85 }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
+    const lost: Decision = { culprit: { component: `network:${c.upstream}->${c.downstream}`, kind: 'network', confidence: pct >= 90 ? 0.92 : 0.85 }, evidence, summary: `${fmt(pct, 1)}% of the packets that passed ${c.upstream} never reached ${c.downstream}: the network between them lost them.` };
+    return { lost, noLossLines };
   }
+  return { lost: null, noLossLines };
+}
 
-  // 3. Along the chain, front to back: the front-most component whose input arrived while its own
-  // work stopped. One behind a stopped component is starved, never the culprit.
+/**
+ * 3. Along the chain, front to back: the front-most component whose input arrived while its own
+ * work stopped. One behind a stopped component is starved, never the culprit. Without one: the
+ * components' facts and who remains suspected.
+ */
+function alongTheChain({ input, a, b, iv, secs, exclude, signals, evidence }: Step, noLossLines: EvidenceItem[]): { decision: Decision } | { facts: ComponentFacts[]; suspects: { component: string; why: string }[] } {
   const w: Window = { a, b, exclude };
   const facts = componentFacts(input, w, signals);
   const suspects: { component: string; why: string }[] = [];
@@ -337,7 +380,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
           ] }, evidence, summary: `${f.service.component} logged errors and ${g.service.component} behind it is not seen working: its log or a capture of its port would tell which failed.` };
         } else if (gj.state !== 'working') break;
       }
-      if (deferred) return deferred;
+      if (deferred) return { decision: deferred };
     }
     if (j.state === 'failed') {
       evidence.push(...j.lines, ...before.map((l) => prefixed('in front: ', l)));
@@ -347,7 +390,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
       }
       evidence.push(...noLossLines);
       const conf = Math.min(0.97, j.confidence + (noLossLines.length ? 0.02 : 0));
-      return { culprit: { component: f.service.component, kind: 'application', confidence: Math.round(conf * 100) / 100 }, evidence, summary: j.summary + (noLossLines.length ? ' The network delivered every packet between the vantage points.' : '') };
+      return { decision: { culprit: { component: f.service.component, kind: 'application', confidence: Math.round(conf * 100) / 100 }, evidence, summary: j.summary + (noLossLines.length ? ' The network delivered every packet between the vantage points.' : '') } };
     }
     if (j.state === 'working') {
       before.push(...j.lines);
@@ -374,8 +417,11 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
     clearedByWire = false;
   }
   evidence.push(...before);
+  return { facts, suspects };
+}
 
-  // 4. Every component seen answering: packets lost on the way?
+/** 4. Every component seen answering: packets lost on the way? Else undecided, with the suspects and what would decide. */
+function lossOrUndecided({ input: { captures, comparisons }, a, b, iv, secs, exclude, onPath, front, signals, evidence }: Step, facts: ComponentFacts[], suspects: { component: string; why: string }[], noLossLines: EvidenceItem[]): Decision {
   // Loss: at least 20 retransmissions, 5% of the packets, three times the usual rate (a healthy
   // run's closing handshakes retransmit a few; 20% loss in the lab retransmitted 12% of packets).
   const lossy = captures
@@ -407,4 +453,5 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   }
   return { culprit: { component: 'unknown', kind: 'unknown', confidence: 0.2, suspects }, evidence, summary: `The data does not single out one component. Suspects: ${suspects.map((s) => s.component).join(', ')}.` };
 }
+
 export type { SeriesColumns };
