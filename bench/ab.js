@@ -50,8 +50,17 @@ function round(tree, o) {
   for (const [name, row] of Object.entries(doc.rows)) {
     if (typeof row.seconds === 'number') out[name] = { seconds: row.seconds, rssMiB: row.maxRssKiB ? row.maxRssKiB / 1024 : null };
   }
-  if (doc.rows.logs && typeof doc.rows.logs.seconds === 'number') out.logs = { seconds: doc.rows.logs.seconds, rssMiB: doc.rows.logs.maxRssMiB ?? null };
+  const log1g = doc.rows.logs && doc.rows.logs.ours1GB;
+  if (log1g && typeof log1g.seconds === 'number') out['logs 1 GB'] = { seconds: log1g.seconds, rssMiB: log1g.maxRssMiB ?? null };
   for (const s of o.scripts) {
+    if (s === 'outputs') {
+      // One JSON line at the end: each output format's median wall time.
+      const x = spawnSync(process.execPath, [path.join(tree, 'bench', 'outputs.js'), o.capture, '--json', '--runs', '1'], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (x.status !== 0) throw new Error(`${tree}: bench/outputs.js exited ${x.status}: ${(x.stderr || '').slice(-800)}`);
+      const res = JSON.parse(x.stdout.trim().split('\n').pop());
+      for (const [name, row] of Object.entries(res.rows)) out[`outputs: ${name}`] = { seconds: row.seconds, rssMiB: row.maxRssMiB ?? null };
+      continue;
+    }
     const t0 = process.hrtime.bigint();
     const x = spawnSync(process.execPath, [path.join(tree, 'bench', `${s}.js`), ...(s === 'analyze' ? [path.dirname(o.capture)] : [o.capture])], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26 });
     if (x.status !== 0) throw new Error(`${tree}: bench/${s}.js exited ${x.status}: ${(x.stderr || '').slice(-800)}`);
