@@ -197,6 +197,13 @@ describe('the entry points', () => {
     }
   });
 
+  test('typesVersions gives the subpath entries the same declarations (for TypeScript\'s node10 resolution, which reads no exports map)', () => {
+    const subpaths = Object.entries(pkg.exports as Record<string, { types: string }>).filter(([k]) => k !== '.' && k !== './package.json');
+    expect(subpaths.length).toBe(2);
+    const tv: Record<string, string[]> = pkg.typesVersions['*'];
+    expect(Object.fromEntries(subpaths.map(([k, v]) => [k.slice(2), [v.types.replace(/^\.\//, '')]]))).toEqual(tv);
+  });
+
   test('values: the Node edge adds to the core and repeats none of it; analysis is a subset of the two', () => {
     const { exports } = entryApi();
     const values = (e: string) => new Map([...exports.get(e)!.values()].filter((x) => x.value).map((x) => [x.symbol, x.name]));
