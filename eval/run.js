@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run eval`: the verdict on inputs it was not tuned on.
- *   node eval/run.js [--set lab|tune|holdout|all] [--runs 2001-2028,2034] [--quiet]
+ *   node eval/run.js [--set lab|tune|holdout|all] [--runs 2001-2028,2034] [--quiet] [--json FILE]
  * lab: every scenario in captures/ × every input shape (the ablation); tune / holdout: the
  * generated runs in captures/generated/<set>/ × every input shape (holdout runs were never looked
  * at while the verdict was built). Per set: right / undecided / wrong per shape, the calibration
@@ -9,6 +9,8 @@
  * sufficed. Exit 1 when any answer is wrong. Default: all three sets. `--runs` keeps only the
  * runs (folder names; ranges allowed) listed, so a working session can score the runs it has
  * already seen and leave newly generated held-out runs unseen until their one first look.
+ * `--json FILE` writes every answer's score (set, run, input shape, outcome) and every analysis
+ * that failed, for test/eval/generated.ts, which runs this compiled eval outside jest's sandbox.
  */
 'use strict';
 const path = require('node:path');
@@ -19,6 +21,8 @@ const ev = require(path.join(ROOT, 'dist/eval/ablation'));
 const args = process.argv.slice(2);
 const which = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'all';
 const quiet = args.includes('--quiet');
+const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const all = { scores: [], errors: [] };
 const runsArg = args.includes('--runs') ? args[args.indexOf('--runs') + 1] : undefined;
 const keep = runsArg ? (name) => runsArg.split(',').some((r) => {
   const [a, b] = r.split('-').map(Number);
@@ -39,11 +43,13 @@ async function evaluate(set) {
         doc = await analyze({ ...cfg, parallel: false });
       } catch (e) {
         console.log(`${set} ${truth.name} ${shape.name}: ERROR ${e.message}`);
+        all.errors.push({ set, dir, shape: shape.name, error: String(e && e.stack || e) });
         continue;
       }
       const s = ev.score(doc, truth, shape, cfg.path ?? ['firewall', 'server']);
       s.kind = truth.kind;
       scores.push(s);
+      all.scores.push({ set, dir, shape: shape.name, ...s });
       if (!quiet && (s.outcome === 'wrong' || (s.outcome === 'undecided' && s.sufficient))) console.log(`${s.outcome.padEnd(9)} ${set}/${truth.name.padEnd(24)} ${shape.name.padEnd(24)} ${s.detail}`);
     }
   }
@@ -77,5 +83,6 @@ async function evaluate(set) {
     console.log('\n| run | kind | right | undecided | wrong |\n|---|---|---|---|---|');
     for (const [k, r] of byScen) console.log(`| ${k} | ${r.kind} | ${r.right} | ${r.undecided} | ${r.wrong} |`);
   }
+  if (jsonFile) require('node:fs').writeFileSync(jsonFile, JSON.stringify(all));
   process.exitCode = wrong ? 1 : 0;
 })();
