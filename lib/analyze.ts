@@ -309,7 +309,7 @@ function spanTimeline({ interval, scans, logs, warnings }: Inputs): Timeline {
     warnings.push({ file: null, offset: null, packet: null, reason: `the sources span ${Math.round(((timeline.length) * interval) / 86400)}+ days together: the timeline covers the ${scans.length ? 'captures' : 'logs'} only; sources outside it are clipped (check time zones and clocks)`, code: 'sources_far_apart' });
   }
   if (timeline.length > MAX_BINS) {
-    throw new ArgumentError(`the ${scans.length ? 'captures' : 'logs'} span ${Math.round((timeline.length * interval) / 86400)} days: more than ${MAX_BINS.toLocaleString('en-US')} bins of ${interval} s; use a larger --interval (at least ${Math.ceil((timeline.length * interval) / MAX_BINS)} s)`);
+    throw new ArgumentError(`the ${scans.length ? 'captures' : 'logs'} span ${Math.round((timeline.length * interval) / 86400)} days: more than ${MAX_BINS.toLocaleString('en-US')} bins of ${interval} s; use a larger interval (alibi --interval; at least ${Math.ceil((timeline.length * interval) / MAX_BINS)} s)`);
   }
   return timeline;
 }

@@ -110,6 +110,6 @@ export function formatProblem(s: string): string | null {
     formatByName(s);
     return null;
   } catch (e) {
-    return `${show(s)} is not a usable format: ${(e as Error).message.replace(/^--format "[^"]*" /, '')}`;
+    return `${show(s)} is not a usable format: ${(e as Error).message.replace(/^format \(alibi --format\) "[^"]*" /, '')}`;
   }
 }

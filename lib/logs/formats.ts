@@ -502,7 +502,7 @@ function innerReader(inner: LogFormat | null): { read: LineReader; name: string;
  * in the line (a file name before it) is not taken.
  */
 export function fieldFormat(inner: LogFormat | null, field: number): LogFormat {
-  if (!Number.isInteger(field) || field < 1 || field > 64) throw new ArgumentError(`--time-field must be a field number from 1 to 64, got ${field}`);
+  if (!Number.isInteger(field) || field < 1 || field > 64) throw new ArgumentError(`timeField (alibi --time-field) must be a field number from 1 to 64, got ${field}`);
   const r = innerReader(inner);
   return {
     name: `${r.name}@${field}`,
@@ -527,7 +527,7 @@ export function regexFormat(inner: LogFormat | null, re: string | RegExp): LogFo
   try {
     rx = new RegExp(typeof re === 'string' ? re : re.source, (typeof re === 'string' ? '' : re.flags.replace(/[gyd]/g, '')) + 'd');
   } catch (err) {
-    throw new ArgumentError(`--time-regex: ${(err as Error).message}`);
+    throw new ArgumentError(`timeRegex (alibi --time-regex): ${(err as Error).message}`);
   }
   const r = innerReader(inner);
   const read: LineReader = (b, s, e, st) => {
@@ -565,14 +565,14 @@ interface TokenParserShape {
  */
 export function luxonFormat(fmt: string): LogFormat {
   const unquotedText = fmt.replace(/'[^']*'/g, '');
-  if (!/[A-Za-z]/.test(unquotedText)) throw new ArgumentError(`--format "${fmt}" has no luxon date tokens`);
+  if (!/[A-Za-z]/.test(unquotedText)) throw new ArgumentError(`format (alibi --format) "${fmt}" has no luxon date tokens`);
   // luxon 3 parses no `X`/`x` (epoch seconds/ms): read them ourselves, after a quoted prefix.
   const epochOnly = /^\s*(X|x)\s*$/.exec(unquotedText);
   if (epochOnly) return epochAfterLiteral(fmt, epochOnly[1] === 'X' ? 's' : 'ms');
   const parser = DateTime.buildFormatParser(fmt, { locale: 'en-US' });
   const shape = parser as unknown as TokenParserShape;
   if (shape.isValid === false || !(shape.regex instanceof RegExp)) {
-    throw new ArgumentError(`--format "${fmt}" is not a usable luxon format${shape.invalidReason ? ': ' + shape.invalidReason : ''}`);
+    throw new ArgumentError(`format (alibi --format) "${fmt}" is not a usable luxon format${shape.invalidReason ? ': ' + shape.invalidReason : ''}`);
   }
   // A format must read a date or an hour: "bogus" is luxon's ordinal, fraction and second tokens
   // around literals, which matches nothing a log writes.
@@ -580,7 +580,7 @@ export function luxonFormat(fmt: string): LogFormat {
   const tokens = units.filter((u) => !u.literal).map((u) => u.token?.val ?? '');
   if (!tokens.some((t) => /^(y+|M+|L+|d+|H+|h+|k+|E{3,}|c{3,}|D+|t+|T+|f+)$/.test(t))) {
     throw new ArgumentError(
-      `--format "${fmt}" reads no date or hour (luxon tokens: ${tokens.join(' ') || 'none'}); write one like "yyyy-MM-dd HH:mm:ss", or name a built-in format (${DETECT_ORDER.join(', ')}, ${SHAPES.map((x) => x.name).join(', ')}, json, logfmt, epoch-ms …)`,
+      `format (alibi --format) "${fmt}" reads no date or hour (luxon tokens: ${tokens.join(' ') || 'none'}); write one like "yyyy-MM-dd HH:mm:ss", or name a built-in format (${DETECT_ORDER.join(', ')}, ${SHAPES.map((x) => x.name).join(', ')}, json, logfmt, epoch-ms …)`,
     );
   }
   // luxon anchors its regex at both ends (^…$); we want the prefix of the line.
@@ -638,6 +638,6 @@ function epochAfterLiteral(fmt: string, unit: 's' | 'ms'): LogFormat {
 /** Zone for `--tz` (IANA name, `UTC`, `UTC+5`): a luxon Zone, or ArgumentError. */
 export function zoneByName(name: string): Zone {
   const z = Info.normalizeZone(name);
-  if (!z.isValid) throw new ArgumentError(`--tz "${name}" is not a time zone luxon knows (IANA name like America/New_York, or UTC±h)`);
+  if (!z.isValid) throw new ArgumentError(`time zone (tz, alibi --tz) "${name}" is not a time zone luxon knows (IANA name like America/New_York, or UTC±h)`);
   return z;
 }

@@ -432,7 +432,7 @@ export class LogScanner {
       const now = DateTime.now().setZone(o.zone);
       this.years = new SyslogYear(undefined, now.year, now.month);
     } else {
-      throw new ArgumentError(`${this.fmt!.name} lines carry no year: give the year of the first line (--year) or the file's modification time`);
+      throw new ArgumentError(`${this.fmt!.name} lines carry no year: give the year of the first line (year, alibi --year) or the file's modification time`);
     }
   }
 
@@ -932,7 +932,7 @@ export class LogScanner {
         file: this.file,
         line: this.widenedLine - this.lineBase,
         code: 'interval_widened',
-        reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${this.widenedFrom} s: bins widened to ${this.interval} s so that every line is kept (give --interval to choose)`,
+        reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${this.widenedFrom} s: bins widened to ${this.interval} s so that every line is kept (give interval, alibi --interval, to choose)`,
       });
     }
     const silence = detectSilences(this.gaps, grid, 0, counts, { minGap: this.opts.minGap });
@@ -954,7 +954,7 @@ export class LogScanner {
         file: this.file,
         line: this.firstUnparsedLine,
         code: 'format_mismatch',
-        reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (--format) or say where the time is (--time-field, --time-regex)`,
+        reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (format, alibi --format) or say where the time is (timeField or timeRegex, alibi --time-field or --time-regex)`,
       });
     }
     const out: LogScanResult = {

@@ -68,13 +68,13 @@ export function scanOptions(o: ReadLogOptions = {}): ScanOptions {
     try {
       match = typeof o.match === 'string' ? new RegExp(o.match) : o.match;
     } catch (err) {
-      throw new ArgumentError(`--match: ${(err as Error).message}`);
+      throw new ArgumentError(`match (alibi --match): ${(err as Error).message}`);
     }
     // A global/sticky regex keeps lastIndex between lines; we want each line tested afresh.
     if (match.global || match.sticky) match = new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
   }
   let format = typeof o.format === 'object' ? o.format : formatByName(o.format ?? 'auto');
-  if (o.timeField !== undefined && o.timeRegex !== undefined) throw new ArgumentError('choose one of --time-field and --time-regex');
+  if (o.timeField !== undefined && o.timeRegex !== undefined) throw new ArgumentError('choose one of timeField and timeRegex (alibi --time-field, --time-regex)');
   if (o.timeField !== undefined) format = fieldFormat(format, o.timeField);
   else if (o.timeRegex !== undefined) format = regexFormat(format, o.timeRegex);
   return {

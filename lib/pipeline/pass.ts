@@ -143,7 +143,7 @@ export class CapturePass {
     const dropped = decoded.fragmentsDropped;
     if (dropped > 0) warnings.push({ file, offset: null, packet: null, reason: `${dropped} incomplete IP datagrams dropped: more than ${decoded.fragmentsMaxPending} pending at once`, code: 'ip_fragment_table_full' });
     if (this.table.evictedForSpace > 0) {
-      warnings.push({ file, offset: null, packet: null, reason: `${this.table.evictedForSpace} connections finished early: more than ${this.table.maxFlows} concurrent (--max-flows); the least recently active were evicted`, code: 'flow_table_full' });
+      warnings.push({ file, offset: null, packet: null, reason: `${this.table.evictedForSpace} connections finished early: more than ${this.table.maxFlows} concurrent (maxFlows, alibi --max-flows); the least recently active were evicted`, code: 'flow_table_full' });
     }
     return { flows: this.flows, packets: this.packets, tcpPackets: decoded.counts.tcp, warnings };
   }

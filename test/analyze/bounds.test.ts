@@ -16,7 +16,7 @@ describeCorpus('analyze on sources years apart', () => {
   });
   test('a capture spanning three years at 1 s is a usage error that names the interval needed', async () => {
     await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(ArgumentError);
-    await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(/use a larger --interval \(at least \d+ s\)/);
+    await expect(analyze({ captures: [{ file: corpusPath('zeek__ssh.pcap'), vantage: 'fw' }] })).rejects.toThrow(/use a larger interval \(alibi --interval; at least \d+ s\)/);
   });
 });
 

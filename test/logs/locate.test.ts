@@ -44,7 +44,7 @@ describe('one option says where the time is', () => {
 
   test('--time-field and --time-regex together, or a field 0, are usage errors', () => {
     expect(() => parseLogText('x\n', { timeField: 2, timeRegex: 'x' })).toThrow(ArgumentError);
-    expect(() => parseLogText('x\n', { timeField: 0 })).toThrow(/--time-field must be a field number/);
+    expect(() => parseLogText('x\n', { timeField: 0 })).toThrow(/timeField \(alibi --time-field\) must be a field number/);
     expect(() => parseLogText('x\n', { timeRegex: '(' })).toThrow(/--time-regex/);
   });
 });
@@ -54,7 +54,7 @@ describe('a named format that cannot be right', () => {
     let err = '';
     const code = await logsCommand(['--format', 'bogus', path.join(WILD, 'bgl', 'BGL.log')], { stdout: () => undefined, stderr: (s) => void (err += s) });
     expect(code).toBe(2);
-    expect(err).toMatch(/--format "bogus" reads no date or hour \(luxon tokens: o u s\)/);
+    expect(err).toMatch(/format \(alibi --format\) "bogus" reads no date or hour \(luxon tokens: o u s\)/);
     expect(err).toMatch(/ctime, .*logcat/);
   });
 
