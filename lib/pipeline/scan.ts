@@ -7,7 +7,6 @@
 import type { PacketRecord } from '../capture/record';
 import { clockShift } from '../capture/clock';
 import type { CaptureReader } from '../capture/reader';
-import type { CaptureSetReader } from '../capture/set';
 import type { DecodeStatus } from '../decode/segment';
 import type { Warning } from '../errors';
 import { ServiceMatcher } from '../flow/service';
@@ -16,7 +15,7 @@ import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../capture/file';
-import { openCaptureSet, type CoverageGap } from '../capture/set';
+import { CaptureSetReader, openCaptureSet, type CoverageGap } from '../capture/set';
 import { passFile } from './passfile';
 import { CapturePass, PacketObserver } from './pass';
 import { compileFilter } from '../decode/bpf';
@@ -131,7 +130,7 @@ export function scanReader(reader: CaptureReader | CaptureSetReader, req: ScanRe
   if (shift === null) for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(p);
   else for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(shift(p));
   const res = scan.pass.finish(reader, req.file);
-  const set = 'gaps' in reader ? reader : null;
+  const set = reader instanceof CaptureSetReader ? reader : null;
   return scan.result(res.packets, res.warnings, set ? set.files : [req.files?.[0] ?? req.file], set ? set.gaps : []);
 }
 
