@@ -52,7 +52,7 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
     }
   };
   const arrow = open('--arrow', values.arrow, (f) => new ArrowFileStream(f, columns));
-  const parquet = open('--parquet', values.parquet, (f) => new ParquetStreamWriter(f));
+  const parquet = open('--parquet', values.parquet, (f) => new ParquetStreamWriter(f, columns));
   const batcher = new ArrowBatcher(columns, (t) => { arrow?.add(t); parquet?.add(t); });
   const closing = async (flag: string, file: string | undefined, w: { close(): Promise<void> } | null) => {
     await w?.close().catch((e: NodeJS.ErrnoException) => {
