@@ -14,6 +14,7 @@ import { openCapture, openCaptureStream } from '../capture/file';
 import type { CapturePass, PassResult } from '../pipeline/pass';
 import { passFile } from '../pipeline/passfile';
 import { Progress, progressBar } from './progress';
+import { TextSpool } from './spool';
 
 export type { CliIo } from './io';
 import type { CliIo } from './io';
@@ -137,6 +138,14 @@ export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string, item
       yield '[';
       for (let j = 0; j < v.length; j++) yield `${j ? ',' : ''}\n    ${item(v[j] as never)}`;
       yield '\n  ]';
+    } else if (k === arrayKey && v instanceof TextSpool) {
+      // Items already rendered (by `item`) and kept as bytes: written in the spool's order.
+      if (v.length === 0) yield '[]';
+      else {
+        yield '[';
+        yield* v.pieces((j) => (j ? ',\n    ' : '\n    '));
+        yield '\n  ]';
+      }
     } else {
       yield JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
     }

@@ -10,6 +10,9 @@ import { parseDuration } from '../time';
 import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { recordFilter } from '../flow/filter';
+import { TextSpool } from './spool';
+import { flowJsonItem, writeFlowJson } from '../report/flowjson';
+import { getHeapStatistics } from 'node:v8';
 import { CliIo, EXIT_OK, packetFilterFlag, portHostFlags, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
 import { endpoint } from '../flow/address';
@@ -58,27 +61,6 @@ export function flowCsvRow(f: FlowRecord): string {
   return `${f.id},${c.ip},${c.port},${v.ip},${v.port},${f.start},${f.end},${f.duration},${p.c2s},${p.s2c},${b.c2s},${b.s2c},${y.c2s},${y.s2c},` +
     `${f.syn.c2s},${f.syn.s2c},${f.synAck.c2s},${f.synAck.s2c},${f.fin.c2s},${f.fin.s2c},${f.rst.c2s},${f.rst.s2c},${f.state},${f.history},${f.handshakeRtt ?? ''},` +
     `${r.c2s},${r.s2c},${z.c2s},${z.s2c},${t.c2s},${t.s2c},${h.c2s},${h.s2c},${f.ipVersion},${vantageCell(f.vantage)}`;
-}
-
-const I1 = '\n      ';
-const I2 = '\n        ';
-const jnum = (n: number | null): string => (n !== null && Number.isFinite(n) ? String(n) : 'null');
-const jpair = (k: string, p: { c2s: number; s2c: number }): string => `"${k}": {${I2}"c2s": ${jnum(p.c2s)},${I2}"s2c": ${jnum(p.s2c)}${I1}}`;
-
-/**
- * One flow record as `--json` prints it inside the flows array — exactly
- * `JSON.stringify(f, null, 2)` indented four more spaces (a test compares them on every record of
- * lab and public captures) — from one template: JSON.stringify with indentation and the re-indent
- * took 1.3 s of a 163 k-connection document's 3.5 s.
- */
-export function flowJsonItem(f: FlowRecord): string {
-  const c = f.client, v = f.server;
-  return `{${I1}"id": ${jnum(f.id)},${I1}"client": {${I2}"ip": ${JSON.stringify(c.ip)},${I2}"port": ${jnum(c.port)}${I1}},${I1}"server": {${I2}"ip": ${JSON.stringify(v.ip)},${I2}"port": ${jnum(v.port)}${I1}},` +
-    `${I1}"start": ${JSON.stringify(f.start)},${I1}"end": ${JSON.stringify(f.end)},${I1}"duration": ${jnum(f.duration)},${I1}"startTime": ${jnum(f.startTime)},${I1}"endTime": ${jnum(f.endTime)},` +
-    `${I1}${jpair('packets', f.packets)},${I1}${jpair('bytes', f.bytes)},${I1}${jpair('payload', f.payload)},${I1}${jpair('syn', f.syn)},${I1}${jpair('synAck', f.synAck)},${I1}${jpair('fin', f.fin)},${I1}${jpair('rst', f.rst)},` +
-    `${I1}"state": ${JSON.stringify(f.state)},${I1}"history": ${JSON.stringify(f.history)},${I1}"handshakeRtt": ${jnum(f.handshakeRtt)},` +
-    `${I1}${jpair('retransmissions', f.retransmissions)},${I1}${jpair('zeroWindows', f.zeroWindows)},${I1}${jpair('tlsHellos', f.tlsHellos)},${I1}${jpair('httpStarts', f.httpStarts)},` +
-    `${I1}"ipVersion": ${jnum(f.ipVersion)}${f.vantage !== undefined ? `,${I1}"vantage": ${JSON.stringify(f.vantage)}` : ''}\n    }`;
 }
 
 let lastVantage: string | undefined;
@@ -192,7 +174,15 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : 'sorting', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N');
   const streamed = streamCsv && sink ? (f: FlowRecord) => { csvOut(f); sink.add(f); } : streamCsv ? csvOut : sink ? (f: FlowRecord) => sink.add(f) : null;
   let streamedRows = 0;
-  const onRecord = stream && streamed ? (f: FlowRecord) => { streamedRows++; streamed(f); } : tops ? (f: FlowRecord) => tops.add(f) : (f: FlowRecord) => { held.push(f); guard(); };
+  // The JSON document in start order: each record rendered as it finishes and kept as bytes
+  // (cli/spool), so the heap holds no records; the budget is the heap's, as if they were held.
+  const spool = values.json && order === undefined
+    ? new TextSpool(getHeapStatistics().heap_size_limit, path, 'the JSON document', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N, or give Node more heap (NODE_OPTIONS=--max-old-space-size=MiB)')
+    : null;
+  const onRecord = stream && streamed ? (f: FlowRecord) => { streamedRows++; streamed(f); }
+    : tops ? (f: FlowRecord) => tops.add(f)
+    : spool ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
+    : (f: FlowRecord) => { held.push(f); guard(); };
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
@@ -220,6 +210,10 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   if (sink) {
     for (const f of flows) sink.add(f);
     await sink.finish();
+  }
+  if (spool) {
+    await writePieces(io, jsonPieces({ flows: spool, warnings: res.warnings }, 'flows'));
+    return EXIT_OK;
   }
   if (values.json) {
     // In pieces: a whole-capture document can be longer than the longest string V8 can build.

@@ -84,7 +84,7 @@ describe('--port, --host, --sort, --top', () => {
 });
 
 describe('the flow JSON item is JSON.stringify\'s', () => {
-  const { flowJsonItem } = require('../../lib/cli/flows') as typeof import('../../lib/cli/flows');
+  const { flowJsonItem } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
   const files = [fw, lo, ...(HAVE_CORPUS ? [corpusPath('zeek__ipv6-http-atomic-frag.pcap'), corpusPath('dpkt__http.pcap'), corpusPath('tcpdump__tcp-handshake-nano.pcap')] : [])];
   it.each(files)('%s: every record, with and without a vantage, byte for byte', (file) => {
     for (const vantage of [undefined, 'fw "quoted" \u2028 ✓']) {

@@ -113,7 +113,7 @@ test('flows --csv on a SYN flood streams its rows: 300,000 connections under a 9
   expect([r.status, Number(r.stdout.trim())]).toEqual([0, FLOOD + 1]);
 }, 60_000);
 
-test('flows --json, which holds every record, stops with a MemoryLimitError (exit 1, what to do) before V8 aborts at its heap limit', () => {
+test('flows --json, which holds every record (as bytes), stops with a MemoryLimitError (exit 1, what to do) before V8 aborts at its heap limit', () => {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   if (!fs.existsSync(floodFile)) writeFlood(floodFile, FLOOD);
   const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -121,7 +121,7 @@ test('flows --json, which holds every record, stops with a MemoryLimitError (exi
   const r = spawnSync(process.execPath, ['--max-old-space-size=96', cli, 'flows', '--json', floodFile], { encoding: 'utf8', maxBuffer: 1 << 28 });
   expect(r.stderr).not.toMatch(/heap out of memory/);
   expect(r.stderr.startsWith(`alibi: ${floodFile}: `)).toBe(true);
-  expect(r.stderr).toMatch(/: [\d,]+ connections held for the JSON document fill \d+ MiB of the \d+ MiB heap: use --csv, --arrow or --parquet \(streamed: each connection written as it finishes, none held\), or give --top N, or give Node more heap/);
+  expect(r.stderr).toMatch(/: [\d,]+ connections held for the JSON document fill \d+ MiB, past the \d+ MiB allowed \(Node's heap limit\): use --csv, --arrow or --parquet \(streamed: each connection written as it finishes, none held\), or give --top N, or give Node more heap/);
   expect(r.stdout).toBe('');
   expect(r.status).toBe(1);
 }, 60_000);
