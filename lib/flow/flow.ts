@@ -102,6 +102,7 @@ interface Core {
   add(t: number, sec: number, frac: number, res: number, v6: number, s0: number, d0: number, sp: number, dp: number,
     flags: number, seq: number, ack: number, win: number, len: number, cap: number, pay0: number, pay1: number, wireLen: number): number;
   flush(): void;
+  flushSome(n: number): number;
   segV6(): number;
   resTable(): number;
   units(words: number): number;

@@ -194,6 +194,11 @@ export class FlowTable {
     this.core.flush();
   }
 
+  /** Finishes at most `n` live flows, oldest activity first; true while some remain. */
+  flushSome(n: number): boolean {
+    return this.core.flushSome(n) !== 0;
+  }
+
   /** Live flows (for watch / inspection), oldest activity first; each a view valid until the next packet. */
   *live(): IterableIterator<Flow> {
     for (let f = this.core.head(); f >= 0; f = this.store.nextOf(f)) yield new Flow(this.store, f);

@@ -53,6 +53,8 @@ export interface PassFileResult extends PassResult {
 
 /** Smallest file decoded in a second thread by default. */
 export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
+/** Live flows finished per turn at the end of a threaded pass with a consumer (`onSlot`). */
+const FLUSH_PORTION = 8192;
 
 type WaitAsync = (a: Int32Array, i: number, v: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
@@ -117,6 +119,14 @@ export async function passFile(file: string, pass: CapturePass, opts: PassFileOp
     if (m === undefined) throw new Error('decoding thread ended without its summary');
     if (end === FAILED || !m.ok) throw errorFromData(m.error ?? { name: 'AlibiError', message: 'decoding thread failed' });
     opts.onProgress?.(size ?? m.state!.offset, size);
+    // The flows still live finish in portions with the consumer's turn in between: a streaming
+    // writer (Arrow, Parquet, CSV) writes each portion before the next is made.
+    if (opts.onSlot) {
+      while (pass.table.flushSome(FLUSH_PORTION)) {
+        const wait = opts.onSlot();
+        if (wait) await wait;
+      }
+    }
     return { ...pass.finish(m.state!, file, m.decoded!), reader: m.state!, threaded: true, ...(m.set ? { set: m.set } : {}) };
   } finally {
     port1.close();

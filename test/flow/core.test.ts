@@ -118,3 +118,26 @@ test('memory the core cannot get is a typed MemoryLimitError, not a WebAssembly 
   expect((err as Error).message).toMatch(/could not grow by 4096 MiB.*lower the flow table.s maxFlows/);
 });
 
+
+test('flushSome finishes the live flows in portions: the same records, in the same order, as one flush', () => {
+  const { CapturePass } = require('../../lib/pipeline/pass') as typeof import('../../lib/pipeline/pass');
+  const { openCapture } = require('../../lib/capture/file') as typeof import('../../lib/capture/file');
+  const file = path.join(__dirname, '../../captures/stunnel-freeze/firewall.pcap');
+  const run = (portion: number | null) => {
+    const ids: number[] = [];
+    const pass = new CapturePass({ keepFlows: true, onFlow: (r) => ids.push(r.id) });
+    const r = openCapture(file);
+    for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+    const live = pass.table.size;
+    let portions = 0;
+    if (portion !== null) while (pass.table.flushSome(portion)) portions++;
+    const res = pass.finish(r, file);
+    return { ids, live, portions, flows: res.flows };
+  };
+  const one = run(null);
+  const some = run(5);
+  expect(one.live).toBeGreaterThan(10);
+  expect(some.portions).toBe(Math.ceil(one.live / 5) - 1);
+  expect(some.ids).toEqual(one.ids);
+  expect(some.flows).toEqual(one.flows);
+});
