@@ -79,6 +79,16 @@ export function isoOfParts(sec: number, fracIn: number, res: number): string {
 }
 
 /**
+ * The nanoseconds of a fraction `fracIn / res` as `isoOfParts` prints it (its digits read as
+ * nanoseconds; 1e9 or more when it rounds up into the next second). Finer than 1 ns: truncated.
+ */
+export function fracNanos(fracIn: number, res: number): number {
+  const digits = digitsFor(res);
+  if (res !== 10 ** digits) return Math.round((fracIn / res) * 1e9);
+  return digits <= 9 ? fracIn * 10 ** (9 - digits) : Math.floor(fracIn / 10 ** (digits - 9));
+}
+
+/**
  * ISO-8601 UTC of a float seconds value, printed to `digits` decimals (default ms when the value
  * has a fraction, none when it is whole). Used for bin edges and derived times.
  */

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { ArgumentError } from '../errors';
 import type { ArrowColumn } from '../report/arrow';
+import type { Table } from 'apache-arrow';
 
 function write(flag: string, file: string, bytes: Uint8Array): void {
   try {
@@ -40,7 +41,7 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
  * rows) — which write when the event loop turns (give the pass `idle` between its slots). So
  * neither the records nor the columns of a capture are held. `finish()` completes both files.
  */
-export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; idle(): Promise<void> | undefined; finish(): Promise<void>; abort(reason: unknown): Promise<void> }> {
+export async function columnarSink<R>(values: { arrow?: string; parquet?: string }, columns: readonly ArrowColumn<R>[]): Promise<{ add(r: R): void; addBatch(t: Table): void; idle(): Promise<void> | undefined; finish(): Promise<void>; abort(reason: unknown): Promise<void> }> {
   const { ArrowBatcher, ArrowFileStream, arrowTable } = await import('../report/arrow');
   const { ParquetStreamWriter } = await import('../report/parquet');
   const open = <W>(flag: string, file: string | undefined, make: (f: string) => W): W | null => {
@@ -62,6 +63,12 @@ export async function columnarSink<R>(values: { arrow?: string; parquet?: string
   let rows = 0;
   return {
     add: (r) => { rows++; batcher.add(r); },
+    /** A batch made elsewhere with the same columns (report/flowcolumns). */
+    addBatch: (t) => {
+      rows += t.numRows;
+      arrow?.add(t);
+      parquet?.add(t);
+    },
     idle: () => ((arrow?.pending ?? 0) + (parquet?.pending ?? 0) > 0 ? Promise.all([arrow?.idle(), parquet?.idle()]).then(() => undefined) : undefined),
     /** The pass failed: no half-written file is left behind. */
     async abort(reason) {

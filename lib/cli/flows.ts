@@ -9,7 +9,7 @@ import { CapturePass } from '../pipeline/pass';
 import { parseDuration } from '../time';
 import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
-import { recordFilter } from '../flow/filter';
+import { flowFilter, recordFilter } from '../flow/filter';
 import { TextSpool } from './spool';
 import { flowJsonItem, writeFlowJson } from '../report/flowjson';
 import { getHeapStatistics } from 'node:v8';
@@ -183,13 +183,20 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     : tops ? (f: FlowRecord) => tops.add(f)
     : spool ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
     : (f: FlowRecord) => { held.push(f); guard(); };
+  // Streamed columnar rows with no record to test or print: filled from the flow table's memory
+  // (report/flowcolumns), no record made.
+  const direct = stream && !streamCsv && sink !== null
+    ? new (await import('../report/flowcolumns')).FlowColumnBatcher(values.vantage, (t) => sink.addBatch(t))
+    : null;
+  // --port / --host on the live flow (the same test as on records: flow/filter).
+  const keepLive = direct && keep ? portHostFlags(flowFilter, values) : undefined;
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
     packetFilter,
     vantage: values.vantage,
     keepFlows: false,
-    onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord,
+    ...(direct ? { onFinished: (f) => { if (keepLive && !keepLive(f)) return; streamedRows++; direct.add(f); } } : { onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord }),
   });
   // Between slots of a threaded pass: stdout drains, and the Parquet writer encodes its queue.
   const between = streamCsv || sink ? () => waitForReader() ?? sink?.idle() : undefined;
@@ -200,6 +207,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const summary = (n: number) => `${n} TCP connections${keep || packetFilter ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)${columnar ? `, written to ${[values.arrow, values.parquet].filter((x) => x !== undefined).map((x) => forTerminal(x!)).join(' and ')}` : ''}\n`;
   if (stream) {
     if (streamCsv) flushRows();
+    direct?.flush();
     await sink?.finish();
     if (!streamCsv) io.stdout(summary(streamedRows));
     io.stderr(warningLines(res.warnings));

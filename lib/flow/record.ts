@@ -96,12 +96,13 @@ export function toRecord(f: Flow, vantage?: string): FlowRecord {
   return Object.freeze(rec);
 }
 
-function round9(x: number): number {
+/** Seconds rounded to the nanosecond (as records print them). */
+export function round9(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
 /** end − start computed on the exact parts (no float drift on long captures). */
-function exactDuration(f: Flow): number {
+export function exactDuration(f: Flow): number {
   const fs = f.startFrac / f.startRes;
   const fe = f.endFrac / f.endRes;
   return round9(f.endSec - f.startSec + (fe - fs));

@@ -10,6 +10,7 @@ import { explainIssue } from '../decode/issues';
 import { DecodeStatus, TcpSegment } from '../decode/segment';
 import type { Warning } from '../errors';
 import { FlowRecord, toRecord } from '../flow/record';
+import type { Flow } from '../flow/flow';
 import { FlowTable, FlowTableOptions } from '../flow/table';
 import type { PacketFilter } from '../decode/bpf';
 
@@ -18,6 +19,11 @@ export interface PassOptions extends FlowTableOptions {
   vantage?: string;
   /** Called with each finished flow (as a record) — for streaming consumers. */
   onFlow?: (f: FlowRecord) => void;
+  /**
+   * Called with each finished flow as a view over the flow table's memory, read during the call
+   * (before any record is made): for writers that copy what they need, e.g. report/flowcolumns.
+   */
+  onFinished?: (f: Flow) => void;
   /** Keep finished flow records in `flows` (default true). */
   keepFlows?: boolean;
   /** A per-packet observer in the same pass (the series accumulator). */
@@ -59,6 +65,7 @@ export class CapturePass {
     const obs = opts.observer;
     this.table = new FlowTable((f) => {
       if (obs?.flowFinished) obs.flowFinished(f);
+      opts.onFinished?.(f);
       if (this.keep || opts.onFlow) {
         const r = toRecord(f, opts.vantage);
         if (this.keep) this.flows.push(r);
