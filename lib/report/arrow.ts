@@ -221,7 +221,7 @@ export function arrowFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R
  */
 export class ArrowBatcher<R> {
   private rows: R[] = [];
-  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly onBatch: (t: Table) => void, private readonly batchRows = 16_384) {}
+  constructor(private readonly columns: readonly ArrowColumn<R>[], private readonly onBatch: (t: Table) => void, private readonly batchRows = 8192) {}
 
   add(r: R): void {
     this.rows.push(r);

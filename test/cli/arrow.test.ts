@@ -71,6 +71,18 @@ describe('alibi flows --arrow', () => {
     expect([...column(table, 'ip_version')].map(num)).toEqual(flows.map((f: any) => f.ipVersion));
   });
 
+  it('the file filled from the flow table is, byte for byte, the one made from records (--csv beside takes that path)', () => {
+    for (const capture of [path.join(REPO, 'captures/stunnel-freeze/server.pcap'), fixture('captures', 'loop-ns.pcapng')]) {
+      const direct = path.join(tmp, 'direct.arrow');
+      const records = path.join(tmp, 'records.arrow');
+      expect(alibi(['flows', capture, '--vantage', 'v', '--arrow', direct]).code).toBe(0);
+      const r = alibi(['flows', capture, '--vantage', 'v', '--arrow', records, '--csv']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n').length).toBeGreaterThan(2);
+      expect(fs.readFileSync(direct).equals(fs.readFileSync(records))).toBe(true);
+    }
+  });
+
   it('keeps all nine digits of a nanosecond capture', () => {
     const { json, table } = both(['flows', fixture('captures', 'loop-ns.pcapng')]);
     expect(json.flows[0].start).toMatch(/\.\d{9}Z$/);
