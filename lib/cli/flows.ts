@@ -63,6 +63,12 @@ export function flowCsvRow(f: FlowRecord): string {
     `${r.c2s},${r.s2c},${z.c2s},${z.s2c},${t.c2s},${t.s2c},${h.c2s},${h.s2c},${f.ipVersion},${vantageCell(f.vantage)}`;
 }
 
+/** One flow as a line of the text listing. */
+export function flowTextLine(f: FlowRecord): string {
+  return `${f.start}  ${endpoint(f.client.ip, f.client.port).padEnd(24)} -> ${endpoint(f.server.ip, f.server.port).padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
+    `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;
+}
+
 let lastVantage: string | undefined;
 let lastVantageCell = '';
 function vantageCell(v: string | undefined): string {
@@ -174,14 +180,17 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : 'sorting', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N');
   const streamed = streamCsv && sink ? (f: FlowRecord) => { csvOut(f); sink.add(f); } : streamCsv ? csvOut : sink ? (f: FlowRecord) => sink.add(f) : null;
   let streamedRows = 0;
-  // The JSON document in start order: each record rendered as it finishes and kept as bytes
-  // (cli/spool), so the heap holds no records; the budget is the heap's, as if they were held.
-  const spool = values.json && order === undefined
-    ? new TextSpool(getHeapStatistics().heap_size_limit, path, 'the JSON document', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N, or give Node more heap (NODE_OPTIONS=--max-old-space-size=MiB)')
+  // The JSON document and the text listing in start order: each record rendered as it finishes
+  // and kept as bytes (cli/spool), so the heap holds no records; the budget is the heap's, as if
+  // they were held.
+  const textListing = !values.json && !values.csv && !columnar;
+  const spool = order === undefined && (values.json || textListing)
+    ? new TextSpool(getHeapStatistics().heap_size_limit, path, values.json ? 'the JSON document' : 'the listing', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N, or give Node more heap (NODE_OPTIONS=--max-old-space-size=MiB)')
     : null;
   const onRecord = stream && streamed ? (f: FlowRecord) => { streamedRows++; streamed(f); }
     : tops ? (f: FlowRecord) => tops.add(f)
-    : spool ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
+    : spool && values.json ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
+    : spool ? (f: FlowRecord) => { spool.begin(); spool.out.write(flowTextLine(f)); spool.commit(f.startTime, f.id); }
     : (f: FlowRecord) => { held.push(f); guard(); };
   // Streamed columnar rows with no record to test or print: filled from the flow table's memory
   // (report/flowcolumns), no record made.
@@ -219,8 +228,16 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     for (const f of flows) sink.add(f);
     await sink.finish();
   }
-  if (spool) {
+  if (spool && values.json) {
     await writePieces(io, jsonPieces({ flows: spool, warnings: res.warnings }, 'flows'));
+    return EXIT_OK;
+  }
+  if (spool) {
+    await writePieces(io, (function* () {
+      yield summary(spool.length);
+      yield* spool.pieces(() => '');
+    })());
+    io.stderr(warningLines(res.warnings));
     return EXIT_OK;
   }
   if (values.json) {
@@ -243,10 +260,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   }
   await writePieces(io, (function* () {
     yield summary(flows.length);
-    for (const f of flows) {
-      yield `${f.start}  ${endpoint(f.client.ip, f.client.port).padEnd(24)} -> ${endpoint(f.server.ip, f.server.port).padEnd(24)} ${f.state.padEnd(6)} ${f.history.padEnd(12)} ` +
-        `pkts ${f.packets.c2s}/${f.packets.s2c}  bytes ${f.bytes.c2s}/${f.bytes.s2c}  rst ${f.rst.c2s}/${f.rst.s2c}  dur ${f.duration.toFixed(3)}s\n`;
-    }
+    for (const f of flows) yield flowTextLine(f);
   })());
   io.stderr(warningLines(res.warnings));
   return EXIT_OK;

@@ -107,6 +107,14 @@ export class JsonBytes {
     this.at = at;
   }
 
+  /** Any text, as UTF-8 (a line made by a template: one copy, not a loop over its characters). */
+  write(s: string): void {
+    this.room(s.length * 3);
+    const wrote = this.buf.write(s, this.at, 'utf8');
+    if (wrote !== s.length) this.utf8 = true;
+    this.at += wrote;
+  }
+
   /** The bytes written since `from`, as text. */
   text(from = 0): string {
     return this.buf.toString('utf8', from, this.at);

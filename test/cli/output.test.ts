@@ -3,7 +3,7 @@
  * document, 2-space indentation), and a document longer than V8's longest string still comes out.
  */
 import { json, jsonPieces, writePieces } from '../../lib/cli/common';
-import { flowsCommand } from '../../lib/cli/flows';
+import { flowsCommand, flowTextLine } from '../../lib/cli/flows';
 import { seriesCommand } from '../../lib/cli/series';
 import * as path from 'node:path';
 
@@ -42,6 +42,8 @@ describe('JSON in pieces', () => {
     expect(c.out.trimEnd().split('\n')).toHaveLength(doc.flows.length + 1);
     const t = await capture(flowsCommand, [LAB]);
     expect(t.out.trimEnd().split('\n')).toHaveLength(doc.flows.length + 1);
+    // The listing (spooled as bytes) is the JSON's records in the JSON's order, a line each.
+    expect(t.out.slice(t.out.indexOf('\n') + 1)).toBe(doc.flows.map(flowTextLine).join(''));
   });
 
   test('a document longer than the longest V8 string (2^29 characters) is written, in ~1 MB writes', async () => {
