@@ -11,7 +11,9 @@ import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { flowFilter, recordFilter } from '../flow/filter';
 import { TextSpool } from './spool';
-import { flowJsonItem, writeFlowJson } from '../report/flowjson';
+import { flowJsonItem, JsonBytes, writeFlowJson } from '../report/flowjson';
+import { writeFlowCsvRow } from '../report/flowcsv';
+import type { Flow } from '../flow/flow';
 import { getHeapStatistics } from 'node:v8';
 import { CliIo, EXIT_OK, packetFilterFlag, portHostFlags, heldRecordsGuard, jsonPieces, parse, runPass, warningLines, writePieces } from './common';
 import { forTerminal } from '../report/escape';
@@ -147,38 +149,30 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   // Sorted outputs (--sort, --json, the text listing) hold them.
   const stream = order === undefined && !values.json && (values.csv === true || columnar);
   const streamCsv = stream && values.csv === true;
-  // Rows are encoded into a 1 MiB buffer as they are made and leave as one string per MiB: an
-  // array of 4,096 row strings lived long enough to be promoted and cost the old generation's
-  // collector a third of a 10 M-connection run (53 s → 40 s).
-  let block = Buffer.allocUnsafe(1 << 20);
-  let used = 0;
+  // Rows are written as bytes into a buffer as their connections finish, straight from the flow
+  // table (report/flowcolumns), and leave as one string per MiB: an array of 4,096 row strings
+  // lived long enough to be promoted and cost the old generation's collector a third of a
+  // 10 M-connection run (53 s → 40 s); rows made from records and their template strings cost
+  // 1.3 s of the 407 k-connection benchmark capture.
+  const rowsOut = new JsonBytes(2 << 20);
+  const cell = values.vantage === undefined ? '' : csvCell(values.vantage);
   let headerDone = false;
   // stdout said it is full (a pipe read slowly): the pass waits for it between slots.
   let full = false;
   const flushRows = () => {
     const head = headerDone ? '' : FLOW_CSV_COLUMNS.join(',') + '\n';
     headerDone = true;
-    if (head || used) full = io.stdout(head + block.toString('utf8', 0, used)) === false || full;
-    used = 0;
+    if (head || rowsOut.at) full = io.stdout(head + rowsOut.buf.toString(rowsOut.utf8 ? 'utf8' : 'latin1', 0, rowsOut.at)) === false || full;
+    rowsOut.at = 0;
   };
   const waitForReader = (): Promise<void> | undefined => {
     if (!full || !io.drained) return undefined;
     full = false;
     return io.drained();
   };
-  const csvOut = (f: FlowRecord) => {
-    const row = flowCsvRow(f) + '\n';
-    // Three bytes per UTF-16 unit at most; a row longer than the block gets a block of its own.
-    if (used + row.length * 3 > block.length) {
-      flushRows();
-      if (row.length * 3 > block.length) block = Buffer.allocUnsafe(row.length * 3);
-    }
-    used += block.write(row, used);
-  };
   const tops = top !== undefined && order ? new TopRecords(top, order) : null;
   const held: FlowRecord[] = [];
   const guard = heldRecordsGuard(path, values.json ? 'the JSON document' : 'sorting', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N');
-  const streamed = streamCsv && sink ? (f: FlowRecord) => { csvOut(f); sink.add(f); } : streamCsv ? csvOut : sink ? (f: FlowRecord) => sink.add(f) : null;
   let streamedRows = 0;
   // The JSON document and the text listing in start order: each record rendered as it finishes
   // and kept as bytes (cli/spool), so the heap holds no records; the budget is the heap's, as if
@@ -187,25 +181,31 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const spool = order === undefined && (values.json || textListing)
     ? new TextSpool(getHeapStatistics().heap_size_limit, path, values.json ? 'the JSON document' : 'the listing', 'use --csv, --arrow or --parquet (streamed: each connection written as it finishes, none held), or give --top N, or give Node more heap (NODE_OPTIONS=--max-old-space-size=MiB)')
     : null;
-  const onRecord = stream && streamed ? (f: FlowRecord) => { streamedRows++; streamed(f); }
-    : tops ? (f: FlowRecord) => tops.add(f)
+  const onRecord = tops ? (f: FlowRecord) => tops.add(f)
     : spool && values.json ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
     : spool ? (f: FlowRecord) => { spool.begin(); spool.out.write(flowTextLine(f)); spool.commit(f.startTime, f.id); }
     : (f: FlowRecord) => { held.push(f); guard(); };
-  // Streamed columnar rows with no record to test or print: filled from the flow table's memory
-  // (report/flowcolumns), no record made.
-  const direct = stream && !streamCsv && sink !== null
-    ? new (await import('../report/flowcolumns')).FlowColumnBatcher(values.vantage, (t) => sink.addBatch(t))
-    : null;
+  // Streamed rows (CSV, Arrow, Parquet) are made from the flow table's memory as each connection
+  // finishes (report/flowcolumns): no record.
+  const columns = stream && sink !== null ? new (await import('../report/flowcolumns')).FlowColumnBatcher(values.vantage, (t) => sink.addBatch(t)) : null;
   // --port / --host on the live flow (the same test as on records: flow/filter).
-  const keepLive = direct && keep ? portHostFlags(flowFilter, values) : undefined;
+  const keepLive = stream && keep ? portHostFlags(flowFilter, values) : undefined;
+  const finished = (f: Flow) => {
+    if (keepLive && !keepLive(f)) return;
+    streamedRows++;
+    if (streamCsv) {
+      writeFlowCsvRow(rowsOut, f, cell);
+      if (rowsOut.at >= 1 << 20) flushRows();
+    }
+    columns?.add(f);
+  };
   const pass = new CapturePass({
     idleTimeout: values['idle-timeout'] !== undefined ? parseDuration(values['idle-timeout'], '--idle-timeout') : undefined,
     maxFlows,
     packetFilter,
     vantage: values.vantage,
     keepFlows: false,
-    ...(direct ? { onFinished: (f) => { if (keepLive && !keepLive(f)) return; streamedRows++; direct.add(f); } } : { onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord }),
+    ...(stream ? { onFinished: finished } : { onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord }),
   });
   // Between slots of a threaded pass: stdout drains, and the Parquet writer encodes its queue.
   const between = streamCsv || sink ? () => waitForReader() ?? sink?.idle() : undefined;
@@ -216,7 +216,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   const summary = (n: number) => `${n} TCP connections${keep || packetFilter ? ' matching' : ''}${tops ? ` (the top ${top} by ${values.sort ?? 'bytes'})` : ''} in ${forTerminal(path)} (${res.packets} packets, ${res.tcpPackets} TCP)${columnar ? `, written to ${[values.arrow, values.parquet].filter((x) => x !== undefined).map((x) => forTerminal(x!)).join(' and ')}` : ''}\n`;
   if (stream) {
     if (streamCsv) flushRows();
-    direct?.flush();
+    columns?.flush();
     await sink?.finish();
     if (!streamCsv) io.stdout(summary(streamedRows));
     io.stderr(warningLines(res.warnings));

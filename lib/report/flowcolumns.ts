@@ -140,3 +140,4 @@ export class FlowColumnBatcher {
     this.onBatch(tableOf(LAYOUT, vectors));
   }
 }
+

@@ -90,3 +90,22 @@ describe('flow rows from the flow table equal the rows from records', () => {
     expect(out.map((t) => [t.numRows, t.schema.fields.map((f) => f.name)])).toEqual([[0, FLOW_COLUMNS.map((c) => c.name)]]);
   });
 });
+
+describe('the CSV row from the flow table is the one made from the record', () => {
+  const { writeFlowCsvRow } = require('../../lib/report/flowcsv') as typeof import('../../lib/report/flowcsv');
+  const { JsonBytes } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
+  const { flowCsvRow } = require('../../lib/cli/flows') as typeof import('../../lib/cli/flows');
+  const { csvCell } = require('../../lib/report/schema') as typeof import('../../lib/report/schema');
+  it.each(files)('%s', (file) => {
+    for (const vantage of [undefined, 'fw, "quoted" ✓', '=cmd']) {
+      const w = new JsonBytes(64);
+      const records: FlowRecord[] = [];
+      const pass = new CapturePass({ vantage, keepFlows: false, onFinished: (f) => writeFlowCsvRow(w, f, vantage === undefined ? '' : csvCell(vantage)), onFlow: (r) => records.push(r) });
+      const r = openCapture(file);
+      for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+      pass.finish(r, file);
+      expect(records.length).toBeGreaterThan(0);
+      expect(w.text()).toBe(records.map((x) => flowCsvRow(x) + '\n').join(''));
+    }
+  });
+});
