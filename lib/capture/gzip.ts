@@ -5,6 +5,7 @@
  * two-thread pass and analyze take them unchanged. fflate's streaming Gunzip is synchronous;
  * Node's zlib streams are not, and its sync calls need the whole file in memory.
  */
+import { latin1Bytes } from '../bytes/text';
 import { Gunzip } from 'fflate';
 import { concatBytes } from '../bytes/concat';
 import { CompressedDataError } from '../errors';
@@ -200,7 +201,7 @@ export class GunzipChunks implements AsyncIterable<Uint8Array> {
       for (;;) {
         const { value, done } = await it.next();
         if (done) return null;
-        const c = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+        const c = typeof value === 'string' ? latin1Bytes(value) : value;
         if (c.length > 0) return c;
       }
     };

@@ -4,6 +4,7 @@
  * link type, snaplen, if_tsresol (10^-n and 2^-n) and if_tsoffset per interface; EPB, SPB, OPB;
  * ISB drop counts; NRB, DSB, custom and unknown blocks skipped by their length.
  */
+import { utf8 } from '../bytes/text';
 import { i64, u16, u32, u32be, u32le, u64 } from '../bytes/cursor';
 import { BadLengthError, MalformedRecordError, UnknownFormatError, UnsupportedVersionError } from '../errors';
 import { FormatParser, InterfaceInfo, MAX_BLOCK } from './format';
@@ -317,7 +318,7 @@ export class PcapngParser implements FormatParser {
         f.tsRes = v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v;
       } else if (code === 14 && l >= 8) f.tsOffset = i64(b, o, le);
       else if (code === 13 && l >= 1) f.fcsLen = b[o];
-      else if (code === 2) f.name = Buffer.from(b.buffer, b.byteOffset + o, l).toString('utf8');
+      else if (code === 2) f.name = utf8(b, o, o + l);
     });
     this.interfaces.push(f);
     this.section.push(f);

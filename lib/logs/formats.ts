@@ -6,6 +6,7 @@
  * tells a line that *should* carry a timestamp (and is `unparsed` when it has none readable) from
  * a continuation line (a stack trace, an indented detail) that belongs to the entry before it.
  */
+import { latin1, latin1Bytes } from '../bytes/text';
 import { DateTime, Info, type Zone } from 'luxon';
 import { ArgumentError } from '../errors';
 import {
@@ -176,7 +177,7 @@ export function fallbackFormats(): LogFormat[] {
  * journald `__REALTIME_TIMESTAMP` (µs as a string), Kubernetes events `eventTime`.
  */
 const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', '__REALTIME_TIMESTAMP', 'eventTime', 'datetime', 'date', 'asctime', 't'];
-const KEY_BYTES = TIME_KEYS.map((k) => Buffer.from(k, 'latin1'));
+const KEY_BYTES = TIME_KEYS.map((k) => latin1Bytes(k));
 
 /** A value's reader: ISO-8601 and the shapes, or an epoch (number or digits in a string). */
 const VALUE_READERS: LineReader[] = [readIso8601, readEpoch, ...SHAPES.map((x) => x.read)];
@@ -226,7 +227,7 @@ const readJson: LineReader = (b, s, e, st) => {
   }
   return false;
 };
-const DATE_KEY = Buffer.from('"$date"', 'latin1');
+const DATE_KEY = latin1Bytes('"$date"');
 
 /** logfmt (`time=2026-… level=info msg=…`): the first time key's value, quoted or not. */
 const readLogfmt: LineReader = (b, s, e, st) => {
@@ -242,7 +243,7 @@ const readLogfmt: LineReader = (b, s, e, st) => {
 };
 
 /** journalctl -o export: records of KEY=VALUE lines; the record's time is its `__REALTIME_TIMESTAMP=` line. */
-const REALTIME = Buffer.from('__REALTIME_TIMESTAMP=', 'latin1');
+const REALTIME = latin1Bytes('__REALTIME_TIMESTAMP=');
 const readJournalExport: LineReader = (b, s, e, st) =>
   e - s > REALTIME.length && find(b, REALTIME, s, s + REALTIME.length) === s && readEpoch(b, s + REALTIME.length, e, st);
 
@@ -531,7 +532,7 @@ export function regexFormat(inner: LogFormat | null, re: string | RegExp): LogFo
   }
   const r = innerReader(inner);
   const read: LineReader = (b, s, e, st) => {
-    const text = Buffer.from(b.buffer, b.byteOffset + s, Math.min(e - s, 4096)).toString('latin1');
+    const text = latin1(b, s, s + Math.min(e - s, 4096));
     const m = rx.exec(text);
     if (!m || !m.indices) return false;
     const span = m.indices.groups?.time ?? m.indices[1] ?? m.indices[0];
@@ -591,7 +592,7 @@ export function luxonFormat(fmt: string): LogFormat {
   const absolute = /[Xx]/.test(unquoted);
   const hasYear = /[yG]/.test(unquoted);
   const read: LineReader = (b, s, e, st) => {
-    const text = Buffer.from(b.buffer, b.byteOffset + s, Math.min(e - s, 512)).toString('latin1');
+    const text = latin1(b, s, s + Math.min(e - s, 512));
     const m = prefix.exec(text);
     if (!m) return false;
     const dt = DateTime.fromFormatParser(m[0], parser, { zone: 'utc', setZone: true, locale: 'en-US' });
@@ -625,14 +626,14 @@ export function luxonFormat(fmt: string): LogFormat {
 
 /** `'- 'X`: the quoted literal, then an epoch. */
 function epochAfterLiteral(fmt: string, unit: 's' | 'ms'): LogFormat {
-  const prefix = Buffer.from([...fmt.matchAll(/'([^']*)'/g)].map((m) => m[1]).join(''), 'latin1');
+  const prefix = latin1Bytes([...fmt.matchAll(/'([^']*)'/g)].map((m) => m[1]).join(''));
   const inner = epochIn(unit);
   const read: LineReader = (b, s, e, st) => {
     if (e - s < prefix.length) return false;
     for (let k = 0; k < prefix.length; k++) if (b[s + k] !== prefix[k]) return false;
     return inner.read(b, s + prefix.length, e, st);
   };
-  return { name: `luxon:${fmt}`, description: `epoch ${unit === 's' ? 'seconds' : 'milliseconds'} after "${prefix.toString('latin1')}"`, read, startsEntry: anyLine, yearless: false };
+  return { name: `luxon:${fmt}`, description: `epoch ${unit === 's' ? 'seconds' : 'milliseconds'} after "${latin1(prefix)}"`, read, startsEntry: anyLine, yearless: false };
 }
 
 /** Zone for `--tz` (IANA name, `UTC`, `UTC+5`): a luxon Zone, or ArgumentError. */

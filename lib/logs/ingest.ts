@@ -26,6 +26,8 @@
  */
 import { DateTime, type Zone } from 'luxon';
 import { gunzipBytes } from '../bytes/gunzip';
+import { concatBytes } from '../bytes/concat';
+import { fastBytes, latin1Bytes, utf8 } from '../bytes/text';
 import { ArgumentError, LogFormatError, type Warning } from '../errors';
 import { IntervalGrid, WIDER_INTERVALS } from '../grid';
 import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
@@ -162,7 +164,7 @@ const WIDTHS = WIDER_INTERVALS.map((x) => x * 1e6);
 const FAR_US = 180 * 86400e6;
 /** Far entries held at most: more in a row and the log really moved. */
 const QUARANTINE = 8;
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
 
 /**
  * A push parser for one log. Feed it chunks with {@link push}, then call {@link finish}.
@@ -256,12 +258,12 @@ export class LogScanner {
   private eolSet = false;
 
   // detection buffer
-  private pending: Buffer[] = [];
+  private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private pendingLines = 0;
 
   // a line straddling chunks: kept bytes, and the line's full length so far
-  private carry = Buffer.alloc(256);
+  private carry = new Uint8Array(256);
   private carryLen = 0;
   private carryTotal = 0;
 
@@ -319,7 +321,7 @@ export class LogScanner {
     this.maxWarn = opts.maxWarnings ?? 5;
     this.match = opts.match;
     this.file = opts.file ?? null;
-    this.programName = opts.program ? Buffer.from(opts.program, 'latin1') : null;
+    this.programName = opts.program ? latin1Bytes(opts.program) : null;
     this.classifyAfter = !opts.match;
     if (opts.minGap !== undefined && !(opts.minGap > 0)) throw new ArgumentError(`min-gap must be > 0, got ${opts.minGap}`);
     this.gaps = new GapTracker(Math.round(Math.min(opts.minGap ?? SILENCE_DEFAULTS.floor, SILENCE_DEFAULTS.floor) * 1e6));
@@ -333,7 +335,7 @@ export class LogScanner {
 
   /** Feeds the next bytes of the log. The chunk is not kept after the call returns. */
   push(chunk: Uint8Array): void {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const b = fastBytes(chunk);
     if (b.length === 0) return;
     if (!this.eolSet) {
       this.eol = lineBreak(b);
@@ -345,7 +347,7 @@ export class LogScanner {
       return;
     }
     if (!this.fmt) {
-      this.pending.push(Buffer.from(b)); // copied: the caller may reuse its buffer
+      this.pending.push(fastBytes(new Uint8Array(b))); // copied: the caller may reuse its buffer
       this.pendingBytes += b.length;
       for (let i = b.indexOf(10); i >= 0 && this.pendingLines < DETECT_LINES; i = b.indexOf(10, i + 1)) this.pendingLines++;
       if (this.pendingLines >= DETECT_LINES || this.pendingBytes >= DETECT_BYTES) this.detect();
@@ -388,14 +390,14 @@ export class LogScanner {
   // ---- detection --------------------------------------------------------------------------------
 
   private detect(): void {
-    const all = Buffer.concat(this.pending);
+    const all = fastBytes(concatBytes(this.pending, this.pendingBytes));
     this.pending = [];
     this.pendingBytes = 0;
     this.detectFrom(all);
     this.scan(all);
   }
 
-  private detectFrom(all: Buffer): void {
+  private detectFrom(all: Uint8Array): void {
     const found = detectFormat(all.subarray(0, Math.min(all.length, DETECT_BYTES)), DETECT_LINES);
     if (!found) {
       throw new LogFormatError(
@@ -438,7 +440,7 @@ export class LogScanner {
 
   // ---- lines ----------------------------------------------------------------------------------------
 
-  private scan(b: Buffer): void {
+  private scan(b: Uint8Array): void {
     let pos = 0;
     const n = b.length;
     const eol = this.eol;
@@ -476,15 +478,15 @@ export class LogScanner {
     if (pos < n) this.appendCarry(b, pos, n);
   }
 
-  private appendCarry(b: Buffer, s: number, e: number): void {
+  private appendCarry(b: Uint8Array, s: number, e: number): void {
     const keep = Math.min(e - s, this.maxLineBytes + 1 - this.carryLen);
     if (keep > 0) {
       if (this.carryLen + keep > this.carry.length) {
-        const c = Buffer.alloc(Math.min(Math.max(this.carry.length * 2, this.carryLen + keep), this.maxLineBytes + 1));
-        this.carry.copy(c, 0, 0, this.carryLen);
+        const c = new Uint8Array(Math.min(Math.max(this.carry.length * 2, this.carryLen + keep), this.maxLineBytes + 1));
+        c.set(this.carry.subarray(0, this.carryLen));
         this.carry = c;
       }
-      b.copy(this.carry, this.carryLen, s, s + keep);
+      this.carry.set(b.subarray(s, s + keep), this.carryLen);
       this.carryLen += keep;
     }
     this.carryTotal += e - s;
@@ -500,7 +502,7 @@ export class LogScanner {
   }
 
   /** One line `b[s, e)` without its LF. `truncated`: bytes past `e` were already dropped. */
-  private line(b: Buffer, s: number, e: number, truncated: boolean): void {
+  private line(b: Uint8Array, s: number, e: number, truncated: boolean): void {
     const no = ++this.lines;
     if (!truncated && e > s && b[e - 1] === 13) e--;
     if (no === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
@@ -555,7 +557,7 @@ export class LogScanner {
    * start (optionally glued to a word: `raft2026/12/03 …`): a second logger writing into the file.
    * The format that read one last is tried first.
    */
-  private readOther(b: Buffer, s: number, e: number, st: Stamp): boolean {
+  private readOther(b: Uint8Array, s: number, e: number, st: Stamp): boolean {
     const c = b[s];
     if (c === 32 || c === 9 || s >= e) return false;
     let i = s;
@@ -573,7 +575,7 @@ export class LogScanner {
   }
 
   /** Is this the program's line? Else it is skipped, and its continuation lines with it. */
-  private ownProgram(b: Buffer, s: number, e: number, st: Stamp): boolean {
+  private ownProgram(b: Uint8Array, s: number, e: number, st: Stamp): boolean {
     const f = this.fields;
     if (!readSyslogFields(b, s, e, this.layout, f) || !tagIs(b, f, this.programName!)) {
       // Another program's line: skipped, but its date still walks the year forward.
@@ -597,7 +599,7 @@ export class LogScanner {
     this.lastSecOfDay = st.hour * 3600 + st.minute * 60 + st.second;
   }
 
-  private continued(b: Buffer, s: number, e: number): void {
+  private continued(b: Uint8Array, s: number, e: number): void {
     if (this.skipping) {
       this.otherProgramLines++;
       return;
@@ -605,7 +607,7 @@ export class LogScanner {
     if (this.programName) this.programLines++;
     this.continuation++;
     if (this.match && this.pendUs === this.pendUs && !this.pendMatched) {
-      this.pendMatched = this.match.test(b.toString('utf8', s, e));
+      this.pendMatched = this.match.test(utf8(b, s, e));
     }
   }
 
@@ -638,7 +640,7 @@ export class LogScanner {
     this.lastAmbiguous = r;
   }
 
-  private entry(t: number, no: number, b: Buffer, s: number, e: number): void {
+  private entry(t: number, no: number, b: Uint8Array, s: number, e: number): void {
     // A time far from where the log is (a clock not yet set at boot, a flipped bit) is held: if
     // the log comes back it was an outlier, if it stays there the log moved.
     // Only in a log in time order: one whose lines step back often (merged or shuffled records,
@@ -676,7 +678,7 @@ export class LogScanner {
     if (this.pendUs === this.pendUs && this.pendMatched) this.countPending();
     this.pendUs = t;
     this.pendLine = no;
-    this.pendMatched = this.match.test(b.toString('utf8', s, e));
+    this.pendMatched = this.match.test(utf8(b, s, e));
     this.pendingClass(b, s, e);
   }
 
@@ -722,7 +724,7 @@ export class LogScanner {
    * Where the log's first lines are: the median time of those in `b` that carry a full date. A
    * first line far from it (1970 from a clock not yet set) is then held as an outlier candidate.
    */
-  private sampleAnchor(b: Buffer, pos: number): number {
+  private sampleAnchor(b: Uint8Array, pos: number): number {
     const fmt = this.fmt;
     if (!fmt || fmt.yearless) return NaN;
     const st = new Stamp();
@@ -747,14 +749,14 @@ export class LogScanner {
 
 
   /** The class of the entry held for its continuation lines (match mode). */
-  private pendingClass(b: Buffer, s: number, e: number): void {
+  private pendingClass(b: Uint8Array, s: number, e: number): void {
     const cls = this.classify!(b, s, e, this.tagged ? this.fields : null);
     this.pendClass = cls;
     this.pendText = cls !== 0 && this.wantSample(cls) ? sampleText(b, s, e) : '';
   }
 
   /** Classifies the counted line `b[s, e)` of time `t` (no match pattern) and tallies it. */
-  private lineClass(b: Buffer, s: number, e: number, t: number): void {
+  private lineClass(b: Uint8Array, s: number, e: number, t: number): void {
     if (e > s && b[e - 1] === 13) e--;
     if (b[s] === 0xef && e - s >= 3 && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     if (e - s > this.maxLineBytes) e = s + this.maxLineBytes;
@@ -1002,12 +1004,12 @@ export class LogScanner {
 const SAMPLES = 5;
 
 /** A line for a sample: its text (bad UTF-8 becomes U+FFFD; reports escape it), cut at 300 bytes. */
-function sampleText(b: Buffer, s: number, e: number): string {
-  return b.toString('utf8', s, Math.min(e, s + 300));
+function sampleText(b: Uint8Array, s: number, e: number): string {
+  return utf8(b, s, Math.min(e, s + 300));
 }
 
 /** Does this chunk alone hold enough lines (or bytes) to detect the format? */
-function enoughToDetect(b: Buffer): boolean {
+function enoughToDetect(b: Uint8Array): boolean {
   if (b.length >= DETECT_BYTES) return true;
   let n = 0;
   for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) if (++n >= DETECT_LINES) return true;
@@ -1040,7 +1042,7 @@ function printable(b: Uint8Array, s: number, e: number): string {
  */
 export function scanBytes(data: Uint8Array | string, opts: ScanOptions): LogScanResult {
   const s = new LogScanner(opts);
-  const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const b = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
     const gz = gunzipBytes(b);
     if (gz.damage !== null && gz.length === 0 && !gz.cutOff) {

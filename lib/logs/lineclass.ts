@@ -18,6 +18,7 @@
  * level does not decide: stunnel's per-connection `LOG5` lines are checked at the message start
  * only (that is where stunnel writes `Connection reset`), access-log lines stop at their status.
  */
+import { latin1 } from '../bytes/text';
 import { readSyslogFields, SyslogFields, SyslogLayout } from './program';
 
 /** Bits: a line may be both (a daemon that logs its restart as an error). */
@@ -54,9 +55,6 @@ function startsWith(b: Uint8Array, i: number, e: number, w: Uint8Array): boolean
   return true;
 }
 
-function latin1(b: Uint8Array, s: number, e: number): string {
-  return Buffer.isBuffer(b) ? b.toString('latin1', s, e) : Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1');
-}
 
 /** The text rules on the message `b[m, e)`. */
 export function textClass(b: Uint8Array, m: number, e: number): LineClass {
