@@ -103,6 +103,9 @@ interface Core {
     flags: number, seq: number, ack: number, win: number, len: number, cap: number, pay0: number, pay1: number, wireLen: number): number;
   flush(): void;
   flushSome(n: number): number;
+  incOn(): void;
+  incAddr(): number;
+  incWidth(): number;
   segV6(): number;
   resTable(): number;
   units(words: number): number;
@@ -208,6 +211,11 @@ export class FlowStore {
     this.f64 = new Float64Array(buf);
     this.i32 = new Int32Array(buf);
     this.u8 = new Uint8Array(buf);
+  }
+
+  /** @internal A view of `n` doubles of the core's memory at byte address `at` (detached when the memory grows). */
+  float64View(at: number, n: number): Float64Array {
+    return new Float64Array(this.core.memory.buffer, at, n);
   }
 
   /** @internal A copy of `n` doubles of the core's memory from byte address `at`. */

@@ -154,14 +154,41 @@ export class FlowTable {
     return view;
   }
 
-  /** A packet that is not a TCP segment, for a series counted in the core (`startSeries`). */
+  private inc: Float64Array | null = null;
+  private incAt = 0;
+
+  /**
+   * From now on the core also gives, for each packet, what it adds to its interval's metrics
+   * (`increments()`): the pass asks for it when a series is counted in JavaScript.
+   * @internal
+   */
+  wantIncrements(): void {
+    if (this.incAt !== 0) return;
+    this.core.incOn();
+    this.incAt = this.core.incAddr();
+  }
+
+  /**
+   * What the last packet (`add`, `addUnit`, `countOther`) adds to each metric of the catalog
+   * (metrics/catalog.ts order), as the core's own series counts it — all but the active
+   * connections and the response times, which a series counts with its own state. A view,
+   * overwritten by the next packet.
+   */
+  increments(): Float64Array {
+    if (this.incAt === 0) throw new Error('FlowTable.increments: not asked for (wantIncrements): feed series through a CapturePass');
+    // The core's memory may have grown (and detached an older view) since.
+    if (this.inc === null || this.inc.length === 0) this.inc = this.store.float64View(this.incAt, this.core.incWidth());
+    return this.inc;
+  }
+
+  /** A packet that is not a TCP segment, for a series counted in the core (`startSeries`) or in JavaScript (`increments`). */
   countOther(sec: number, frac: number, res: number, wireLen: number): void {
     this.core.other(sec, frac, resolutionCode(res), wireLen);
   }
 
   /**
-   * Counts an interval series in the core from now on, as SeriesAccumulator.packet does without
-   * response timing, with `filter` (port, host) if given (metrics/series.ts attaches itself
+   * Counts an interval series in the core from now on (what SeriesAccumulator.packet counts, without
+   * response timing), with `filter` (port, host) if given (metrics/series.ts attaches itself
    * here). `grid`: the series' grid, or what makes it at the first packet counted (exact seconds
    * and nanoseconds).
    * @internal

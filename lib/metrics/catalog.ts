@@ -4,8 +4,11 @@
  * row in the flow table's core (the C enum in `flow/wasm/metrics.h` is generated from this list),
  * `alibi series`'s bin fields and their CSV/Arrow/Parquet columns, what `analyze` puts on its
  * timeline, the HTML charts and the spike signals are all read from here. A new metric is an
- * entry here plus its counting (in the core's `seriesCount`, and in `SeriesAccumulator.packet`
- * for the series the core does not count: response timing, a filter it cannot apply).
+ * entry here plus its counting, in one place: the core's `countInto` (flow/wasm/table.c), which
+ * says what each packet adds to its bin. The core's own series adds that to its rows; a series
+ * counted in TypeScript (response timing, a filter the core cannot apply, several per pass)
+ * adds the same increments (`FlowTable.increments`). Only the active connections and the
+ * response times are counted by the series itself, as they need its own state.
  */
 
 /** The signals a metric's spike raises (correlate/signals' SignalKind includes them). */

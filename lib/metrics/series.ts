@@ -7,14 +7,13 @@
 import type { PacketRecord } from '../capture/record';
 import { DecodeStatus } from '../decode/segment';
 import { ArgumentError } from '../errors';
-import { AppStart, type Flow } from '../flow/flow';
+import type { Flow } from '../flow/flow';
 import type { FlowTable } from '../flow/table';
 import type { PacketObserver } from '../flow/observer';
 import type { FlowFilter } from '../flow/filter';
 import { Align, IntervalGrid } from '../grid';
 import { COLUMN_OF, METRIC_KEYS, NC, SERIES_METRICS, type MetricKey, type SeriesMetric } from './catalog';
 
-const SYN = 0x02, ACK = 0x10, RST = 0x04;
 
 export { SERIES_METRICS, type SeriesMetric } from './catalog';
 
@@ -213,28 +212,16 @@ export class SeriesAccumulator implements PacketObserver {
     }
     let d = this.d;
     let o = i * NC;
-    d[o + C.packets]++;
-    d[o + C.bytes] += rec.origLen;
+    // What the packet adds, as the core's series counts it (wasm/table.c countInto): the one
+    // definition of the metrics; here only the active connections and response times are counted.
+    const inc = table.increments();
+    for (let k = 0; k < NC; k++) d[o + k] += inc[k];
     if (flow === null) return;
-    const seg = table.segment!;
-    const flags = seg.flags;
-    const orig = table.lastIsOrig;
-    const len = seg.payloadLen;
-    const store = table.store;
-    d[o + C.payload] += len;
-    if (orig) d[o + C.payloadC2S] += len;
-    else d[o + C.payloadS2C] += len;
-    // The flow update has already looked at the payload's first bytes (TLS hello, HTTP start line).
-    const app = store.lastApp;
-    if (app !== AppStart.NONE) {
-      if (app === AppStart.CLIENT_HELLO) d[o + C.clientHello]++;
-      else if (app === AppStart.SERVER_HELLO) d[o + C.serverHello]++;
-      else if (app === AppStart.HTTP_REQUEST) {
-        d[o + C.httpRequests]++;
-        if (this.timing && flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
-      } else {
-        d[o + C.httpResponses]++;
-        const asked = this.timing ? flow.waitingSince : -1;
+    if (this.timing) {
+      if (inc[C.httpRequests] > 0) {
+        if (flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
+      } else if (inc[C.httpResponses] > 0) {
+        const asked = flow.waitingSince;
         if (asked >= 0) {
           flow.waitingSince = -1;
           const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
@@ -250,21 +237,6 @@ export class SeriesAccumulator implements PacketObserver {
           o = this.slot(bin) * NC;
         }
       }
-    }
-    if (flags & SYN) {
-      if (flags & ACK) d[o + C.synAck]++;
-      else d[o + C.synOnly]++;
-    }
-    if (flags & RST) {
-      d[o + C.resets]++;
-      if (orig) d[o + C.resetsByClient]++;
-      else d[o + C.resetsByServer]++;
-    }
-    if (store.lastRetrans) d[o + C.retransmissions]++;
-    if (store.lastZeroWin) {
-      d[o + C.zeroWindows]++;
-      if (orig) d[o + C.zeroWindowsByClient]++;
-      else d[o + C.zeroWindowsByServer]++;
     }
     if (this.lastBins === null) {
       // Consecutive packets of one connection in one bin (most of them) skip the flow store.

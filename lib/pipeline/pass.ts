@@ -73,6 +73,8 @@ export class CapturePass {
       }
     }, opts);
     this.inCore = obs?.attach?.(this.table) ?? false;
+    // A series counted here adds what the core says each packet adds (one definition of the metrics).
+    if (obs !== undefined && !this.inCore) this.table.wantIncrements();
   }
 
   /** Decodes one packet and accounts it. */
@@ -96,7 +98,7 @@ export class CapturePass {
       // The float time (sec + frac / res) is computed inside `add`: passed from here it would
       // be a boxed double, an allocation per packet.
       this.table.add(seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
-    } else if (this.inCore) this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
+    } else if (this.opts.observer !== undefined) this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
     if (!this.inCore) this.opts.observer?.packet(p, st, this.table);
   }
 
@@ -117,6 +119,7 @@ export class CapturePass {
   acceptUnit(p: PacketRecord, st: DecodeStatus, seg: TcpSegment, at: number): void {
     this.packets++;
     if (st === DecodeStatus.Tcp) this.table.addUnit(at, seg);
+    else this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
     this.opts.observer?.packet(p, st, this.table);
   }
 

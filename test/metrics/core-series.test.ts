@@ -1,9 +1,11 @@
 /**
  * The series counted in the flow table's WebAssembly core (SeriesAccumulator.attach, used when
- * there is no response timing and no filter but flowFilter's port and host) against the TypeScript counting it stands in for
- * (the same accumulator fed packet by packet), on every readable capture we have: every column
- * of every bin equal, and the packets left unbinned. Also through the two-thread pass, where the
- * core reads the decoding thread's units itself.
+ * there is no response timing and no filter but flowFilter's port and host) against the same
+ * accumulator fed packet by packet in TypeScript, on every readable capture we have: every column
+ * of every bin equal, and the packets left unbinned. Both add the core's per-packet increments
+ * (countInto: one definition of the metrics); what differs, and is checked here, is the binning,
+ * the filters, the active connections and the two-thread pass, where the core reads the decoding
+ * thread's units itself.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -128,4 +130,12 @@ test('one series per core: a second accumulator offered the same table counts pa
   expect(new SeriesAccumulator({ maxBins: 4_000_001 }).attach(new CapturePass().table)).toBe(false);
   expect(new SeriesAccumulator({ maxBins: 4_000_000 }).attach(new CapturePass().table)).toBe(true);
   expect(new SeriesAccumulator({ responseTimes: true }).attach(new CapturePass().table)).toBe(false);
+});
+
+test('a series fed by hand, not through a pass, is told so (the increments it adds were never asked of the core)', () => {
+  const { FlowTable } = require('../../lib/flow/table') as typeof import('../../lib/flow/table');
+  const table = new FlowTable(() => undefined);
+  expect(() => table.increments()).toThrow(/not asked for \(wantIncrements\): feed series through a CapturePass/);
+  table.wantIncrements();
+  expect(table.increments()).toHaveLength(require('../../lib/metrics/catalog').NC);
 });

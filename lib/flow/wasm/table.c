@@ -559,30 +559,14 @@ static i32 seriesSlot(double bin) {
 }
 
 /* SeriesAccumulator.packet for one packet; `tcp`: a segment accounted to flow `f` (`r`: add's answer). */
-static void seriesCount(double sec, double frac, i32 code, double wireLen, int tcp, int flags, int len, i32 f, i32 r) {
-  /* Filtered: only packets of the flows kept (none that is not TCP), before the grid starts. */
-  if (sFilter && (!tcp || !seriesKeeps(f))) return;
-  if (!sHaveGrid) {
-    js_series_start(sec, nsOf(frac, resOf[code]));
-    if (!sHaveGrid) __builtin_trap();
-  }
-  double bin;
-  if (sec == sCacheSec) bin = sCacheBin;
-  else {
-    bin = __builtin_floor(((sec - gOriginSec) * 1e9 + (nsOf(frac, resOf[code]) - gOriginNs)) / gWidthNs);
-    /* Whole-second bins on whole-second edges: the bin changes only with the second. */
-    if (sWholeSec) {
-      sCacheSec = sec;
-      sCacheBin = bin;
-    }
-  }
-  if (bin < 0 && sFirstAlign) bin = 0;
-  i32 i = seriesSlot(bin);
-  if (i < 0) {
-    sOverflow++;
-    return;
-  }
-  double *d = sRows + i * NC;
+/*
+ * What one packet adds to its bin: every metric of the catalog but the active connections (which
+ * need a series' own memory of the flows it has seen in a bin) and the response times (counted
+ * by the series that pairs requests with responses). The one definition of the metrics: the
+ * core's series adds it to its row, and a series counted in JavaScript (filtered by a predicate,
+ * timing responses, several in one pass) adds the same increments, read from `incRow`.
+ */
+static void countInto(double *d, double wireLen, int tcp, int flags, int len, i32 r) {
   d[C_PACKETS]++;
   d[C_BYTES] += wireLen;
   if (!tcp) return;
@@ -611,6 +595,46 @@ static void seriesCount(double sec, double frac, i32 code, double wireLen, int t
     if (orig) d[C_ZERO_WINDOWS_BY_CLIENT]++;
     else d[C_ZERO_WINDOWS_BY_SERVER]++;
   }
+}
+
+/* The last packet's increments (countInto), when a JavaScript series asked for them (`incOn`). */
+static double incRow[NC];
+static int incWanted;
+static void increments(double wireLen, int tcp, int flags, int len, i32 r) {
+  if (!incWanted) return;
+  for (int k = 0; k < NC; k++) incRow[k] = 0;
+  countInto(incRow, wireLen, tcp, flags, len, r);
+}
+__attribute__((export_name("incOn"))) void incOn(void) { incWanted = 1; }
+__attribute__((export_name("incAddr"))) u32 incAddr(void) { return (u32)incRow; }
+__attribute__((export_name("incWidth"))) i32 incWidth(void) { return NC; }
+
+static void seriesCount(double sec, double frac, i32 code, double wireLen, int tcp, int flags, int len, i32 f, i32 r) {
+  /* Filtered: only packets of the flows kept (none that is not TCP), before the grid starts. */
+  if (sFilter && (!tcp || !seriesKeeps(f))) return;
+  if (!sHaveGrid) {
+    js_series_start(sec, nsOf(frac, resOf[code]));
+    if (!sHaveGrid) __builtin_trap();
+  }
+  double bin;
+  if (sec == sCacheSec) bin = sCacheBin;
+  else {
+    bin = __builtin_floor(((sec - gOriginSec) * 1e9 + (nsOf(frac, resOf[code]) - gOriginNs)) / gWidthNs);
+    /* Whole-second bins on whole-second edges: the bin changes only with the second. */
+    if (sWholeSec) {
+      sCacheSec = sec;
+      sCacheBin = bin;
+    }
+  }
+  if (bin < 0 && sFirstAlign) bin = 0;
+  i32 i = seriesSlot(bin);
+  if (i < 0) {
+    sOverflow++;
+    return;
+  }
+  double *d = sRows + i * NC;
+  countInto(d, wireLen, tcp, flags, len, r);
+  if (!tcp) return;
   /* Consecutive packets of one connection in one bin (most of them) skip the flow record. */
   if ((r & 2) || f != sPrevIdx || bin != sPrevBin) {
     sPrevIdx = f;
@@ -653,6 +677,7 @@ __attribute__((export_name("seriesOverflow"))) double seriesOverflow(void) { ret
 /* A packet that is not a TCP segment, for the series (its bin's packets and bytes). */
 __attribute__((export_name("other"))) void other(double sec, double frac, i32 code, double wireLen) {
   if (sOn) seriesCount(sec, frac, code, wireLen, 0, 0, 0, -1, 0);
+  increments(wireLen, 0, 0, 0, 0);
 }
 
 /* FlowTable.create + FlowStore.init. */
@@ -800,6 +825,7 @@ __attribute__((export_name("add"))) i32 add(double t, double sec, double frac, i
   }
   i32 r = (f << 7) | out | (isNew << 1) | isOrig;
   if (sOn) seriesCount(sec, frac, res, wireLen, 1, flags, len, f, r);
+  increments(wireLen, 1, flags, len, r);
   return r;
 }
 
