@@ -42,8 +42,8 @@ export { LinkType, linkTypeName } from './capture/linktypes';
  * pass.finish(reader, 'server.pcap').flows[0].state  //=> 'SF'
  */
 export { CapturePass } from './pipeline/pass';
-export type { PassOptions, PassResult, PacketObserver } from './pipeline/pass';
-// What a PacketObserver is handed: the decode status, the flow table, its segment.
+export type { PassOptions, PassResult, PacketObserver, PacketEvent } from './pipeline/pass';
+// What a PacketEvent carries: the decode status, the connection (a Flow view), its segment; attach() is offered the flow table.
 export type { DecodeStatus, TcpSegment } from './decode/segment';
 export type { FlowTable, FlowTableOptions } from './flow/table';
 // The reused view of a live flow (series filters, observers); a FlowRecord is its copy.

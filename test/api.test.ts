@@ -6,17 +6,19 @@
  * test/api-tiers.test.ts checks what each entry holds).
  */
 import * as path from 'node:path';
-import { CapturePass, findIncidents, Timeline, type DecodeStatus, type FlowTable, type PacketObserver, type PacketRecord, type TcpSegment, type VerdictInput } from 'pcap-alibi';
+import { CapturePass, findIncidents, Timeline, type PacketEvent, type PacketObserver, type PacketRecord, type TcpSegment, type VerdictInput } from 'pcap-alibi';
 import { openCapture } from 'pcap-alibi/node';
 
 test('a PacketObserver written against the exported types sees every packet and its segment', () => {
   class Ports implements PacketObserver {
     seen = 0;
+    flows = 0;
     ports = new Set<number>();
-    packet(_rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+    packet(_rec: PacketRecord, ev: PacketEvent): void {
       this.seen++;
-      const seg: TcpSegment | null = table.segment;
-      if (status === 0 && seg) this.ports.add(seg.dstPort);
+      const seg: TcpSegment | null = ev.segment;
+      if (seg) this.ports.add(seg.dstPort);
+      if (ev.flow !== null && ev.newFlow) this.flows++;
     }
   }
   const obs = new Ports();
@@ -26,6 +28,7 @@ test('a PacketObserver written against the exported types sees every packet and 
   const res = pass.finish(r, 'server.pcap');
   expect(obs.seen).toBe(res.packets);
   expect(obs.ports.has(443)).toBe(true);
+  expect(obs.flows).toBe(res.flows.length);
 });
 
 test('findIncidents and Timeline from the main entry: an empty timeline has no incident', () => {

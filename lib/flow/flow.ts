@@ -45,7 +45,7 @@ const enum F {
   /** Per-direction blocks (client→server, server→client), DF_* inside. */
   C2S = 9,
   S2C = 13,
-  /** Time of the oldest HTTP request still waiting for its response (-1: none), for observers. */
+  /** Unused since series keep their own per-connection state (kept: the layout is table.c's). */
   WAITING = 17,
   COUNT = 18,
 }
@@ -353,12 +353,6 @@ export class Flow {
   get history(): string { return this.store.history(this.idx); }
   /** FIN seen both ways, or a RST: a new SYN starts a new connection. */
   get closed(): boolean { return (this.store.i(this.idx, I.BITS) & FB.CLOSED) !== 0; }
-  /** Bin index of the last packet (series: active flows per bin). Free for the series to set. */
-  get lastBin(): number { return this.store.f(this.idx, F.LAST_BIN); }
-  set lastBin(v: number) { this.store.setF(this.idx, F.LAST_BIN, v); }
-  /** Time of the oldest unanswered HTTP request (-1: none): a slot for the series observer. */
-  get waitingSince(): number { return this.store.f(this.idx, F.WAITING); }
-  set waitingSince(v: number) { this.store.setF(this.idx, F.WAITING, v); }
   /** What the last update (of this flow: read it right after) did. */
   get lastRetrans(): boolean { return this.store.lastRetrans; }
   get lastZeroWin(): boolean { return this.store.lastZeroWin; }

@@ -1,16 +1,19 @@
 /**
  * @module flow/observer
  * What a capture pass hands each packet to after decoding and flow accounting: the one narrow
- * interface series, ledgers and recorders plug into.
+ * interface series, ledgers and recorders plug into (as Zeek's analyzers are fed), and what they
+ * are told about the packet.
  */
 import type { PacketRecord } from '../capture/record';
-import type { DecodeStatus } from '../decode/segment';
 import type { Flow } from './flow';
+import type { PacketEvent } from './event';
 import type { FlowTable } from './table';
 
-/** Sees every packet after decoding and flow accounting (null flow for non-TCP packets). */
+export type { PacketEvent } from './event';
+
+/** Sees every packet after decoding and flow accounting. */
 export interface PacketObserver {
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void;
+  packet(rec: PacketRecord, ev: PacketEvent): void;
   flowFinished?(f: Flow): void;
   /**
    * Offered the pass's flow table before the first packet: an observer that can count in the

@@ -8,7 +8,8 @@
  * and no allocation per packet.
  */
 import { resolutionCode } from '../capture/resolution';
-import type { TcpSegment } from '../decode/segment';
+import { DecodeStatus, type TcpSegment } from '../decode/segment';
+import type { PacketEvent } from './event';
 import { Flow, FlowStore } from './flow';
 import type { CoreFilter } from './filter';
 import type { IntervalGrid } from '../grid';
@@ -34,11 +35,15 @@ export class FlowTable {
   readonly maxFlows: number;
   /** The records of the live flows. */
   readonly store: FlowStore;
-  /** Set by `add`: the flow of the last segment (a reused view), whether it was new, and its direction. */
+  /**
+   * Set by `add`: the flow of the last segment (a reused view), whether it was new, and its
+   * direction. Observers read them through `event` (flow/observer's PacketEvent).
+   * @internal
+   */
   lastFlow: Flow | null = null;
   lastIsNew = false;
   lastIsOrig = true;
-  /** The last segment accounted (the decoder's reused record), for same-pass observers. */
+  /** The last segment accounted (the decoder's reused record); observers read `event.segment`. @internal */
   segment: TcpSegment | null = null;
   private readonly current: Flow;
   /** The view handed to `onFinish` (reused). */
@@ -154,6 +159,18 @@ export class FlowTable {
     return view;
   }
 
+  private readonly event = new TableEvent(this);
+
+  /**
+   * What observers are told about the last packet accounted, given the decoder's status for it:
+   * a reused view.
+   * @internal
+   */
+  eventFor(status: DecodeStatus): PacketEvent {
+    this.event.status = status;
+    return this.event;
+  }
+
   private inc: Float64Array | null = null;
   private incAt = 0;
 
@@ -233,3 +250,24 @@ export class FlowTable {
 }
 
 export { EndpointState };
+
+/** The table's last packet as observers see it (flow/observer's PacketEvent). */
+class TableEvent implements PacketEvent {
+  status: DecodeStatus = DecodeStatus.Tcp;
+  constructor(private readonly table: FlowTable) {}
+  get flow(): Flow | null {
+    return this.status === DecodeStatus.Tcp ? this.table.lastFlow : null;
+  }
+  get segment(): TcpSegment | null {
+    return this.status === DecodeStatus.Tcp ? this.table.segment : null;
+  }
+  get fromClient(): boolean {
+    return this.table.lastIsOrig;
+  }
+  get newFlow(): boolean {
+    return this.table.lastIsNew;
+  }
+  increments(): Float64Array {
+    return this.table.increments();
+  }
+}

@@ -5,10 +5,8 @@
  * offset between them. Bounded: beyond `maxPackets` it stops recording and says so.
  */
 import type { PacketRecord } from '../capture/record';
-import { DecodeStatus } from '../decode/segment';
 import type { Flow } from '../flow/flow';
-import type { PacketObserver } from '../flow/observer';
-import type { FlowTable } from '../flow/table';
+import type { PacketEvent, PacketObserver } from '../flow/observer';
 
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -37,22 +35,21 @@ export class PacketLedger implements PacketObserver {
 
   constructor(private readonly wanted: (f: Flow) => boolean, private readonly maxPackets = 5_000_000) {}
 
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
-    if (status !== DecodeStatus.Tcp) return;
-    const f = table.lastFlow;
+  packet(rec: PacketRecord, ev: PacketEvent): void {
+    const f = ev.flow;
     if (f === null || !this.wanted(f)) return;
     if (this.n >= this.maxPackets) {
       this.truncated = true;
       return;
     }
-    const s = table.segment!;
+    const s = ev.segment!;
     let h1 = mix(s.src0 ^ mix(s.dst0 ^ mix(s.srcPort * 65536 + s.dstPort)));
     if (s.ipVersion === 6) h1 = mix(h1 ^ mix(s.src1 ^ mix(s.src2 ^ mix(s.src3 ^ mix(s.dst1 ^ mix(s.dst2 ^ s.dst3))))));
     const h2 = mix(s.seq ^ mix(s.ack ^ mix((s.flags << 16) ^ s.payloadLen ^ mix(s.window))));
     if (this.n === this.key.length) this.grow();
     this.key[this.n] = h1 * 2097152 + (h2 >>> 11);
     this.time[this.n] = rec.tsSec + rec.tsFrac / rec.tsRes;
-    this.dir[this.n] = table.lastIsOrig ? 1 : 0;
+    this.dir[this.n] = ev.fromClient ? 1 : 0;
     this.n++;
   }
 

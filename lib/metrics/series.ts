@@ -4,12 +4,11 @@
  * new connection attempts (SYN without ACK), resets split by who sent them, retransmissions,
  * zero windows and active connections. Columns, not objects: one typed array per metric.
  */
+import type { FlowTable } from '../flow/table';
 import type { PacketRecord } from '../capture/record';
-import { DecodeStatus } from '../decode/segment';
 import { ArgumentError } from '../errors';
 import type { Flow } from '../flow/flow';
-import type { FlowTable } from '../flow/table';
-import type { PacketObserver } from '../flow/observer';
+import type { PacketEvent, PacketObserver } from '../flow/observer';
 import type { FlowFilter } from '../flow/filter';
 import { Align, IntervalGrid } from '../grid';
 import { COLUMN_OF, METRIC_KEYS, NC, SERIES_METRICS, type MetricKey, type SeriesMetric } from './catalog';
@@ -93,11 +92,13 @@ export class SeriesAccumulator implements PacketObserver {
   private core: FlowTable | null = null;
   private readonly timing: boolean;
   private cacheSec = NaN;
-  private prevIdx = -1;
+  private prevId = -1;
   private prevBin = NaN;
   private cacheBin = 0;
-  /** With a filter, flows are shared with other accumulators: keep our own last bin per flow. */
-  private readonly lastBins: Map<number, number> | null;
+  /** Response timing: each connection's oldest request still waiting for its response (epoch s). */
+  private readonly waiting = new Map<number, number>();
+  /** Each connection's last bin counted active (its own, not a slot in the flow: several series may watch one pass). */
+  private readonly lastBins = new Map<number, number>();
 
   constructor(opts: SeriesOptions = {}) {
     this.grid = opts.grid ?? null;
@@ -107,7 +108,6 @@ export class SeriesAccumulator implements PacketObserver {
     this.maxBins = opts.maxBins ?? DEFAULT_MAX_BINS;
     if (!(this.interval > 0)) throw new ArgumentError(`interval must be > 0, got ${this.interval}`);
     this.d = this.alloc(1024);
-    this.lastBins = opts.filter ? new Map() : null;
     this.timing = opts.responseTimes ?? false;
   }
 
@@ -179,14 +179,13 @@ export class SeriesAccumulator implements PacketObserver {
     this.unbinned = s.overflow;
   }
 
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+  packet(rec: PacketRecord, ev: PacketEvent): void {
     // Fed here after counting in a core (a second pass, or by hand): take the core's rows and go on here.
     if (this.core !== null) {
       this.pull();
       this.core = null;
     }
-    let flow: Flow | null = null;
-    if (status === DecodeStatus.Tcp) flow = table.lastFlow;
+    const flow = ev.flow;
     if (this.filter !== undefined && (flow === null || !this.filter(flow))) return;
     if (this.grid === null) {
       this.grid = IntervalGrid.forStart(rec.tsSec, rec.tsNs, this.interval, this.align);
@@ -214,16 +213,16 @@ export class SeriesAccumulator implements PacketObserver {
     let o = i * NC;
     // What the packet adds, as the core's series counts it (wasm/table.c countInto): the one
     // definition of the metrics; here only the active connections and response times are counted.
-    const inc = table.increments();
+    const inc = ev.increments();
     for (let k = 0; k < NC; k++) d[o + k] += inc[k];
     if (flow === null) return;
     if (this.timing) {
       if (inc[C.httpRequests] > 0) {
-        if (flow.waitingSince < 0) flow.waitingSince = rec.tsSec + rec.tsFrac / rec.tsRes;
+        if (!this.waiting.has(flow.id)) this.waiting.set(flow.id, rec.tsSec + rec.tsFrac / rec.tsRes);
       } else if (inc[C.httpResponses] > 0) {
-        const asked = flow.waitingSince;
-        if (asked >= 0) {
-          flow.waitingSince = -1;
+        const asked = this.waiting.get(flow.id);
+        if (asked !== undefined) {
+          this.waiting.delete(flow.id);
           const wait = Math.max(0, rec.tsSec + rec.tsFrac / rec.tsRes - asked);
           d[o + C.answered]++;
           d[o + C.responseTime] += wait;
@@ -238,30 +237,25 @@ export class SeriesAccumulator implements PacketObserver {
         }
       }
     }
-    if (this.lastBins === null) {
-      // Consecutive packets of one connection in one bin (most of them) skip the flow store.
-      const idx = flow.idx;
-      if (table.lastIsNew || idx !== this.prevIdx || bin !== this.prevBin) {
-        this.prevIdx = idx;
-        this.prevBin = bin;
-        if (flow.lastBin !== bin) {
-          flow.lastBin = bin;
-          d[o + C.activeFlows]++;
-        }
+    // Consecutive packets of one connection in one bin (most of them) skip the map.
+    const id = flow.id;
+    if (ev.newFlow || id !== this.prevId || bin !== this.prevBin) {
+      this.prevId = id;
+      this.prevBin = bin;
+      if (this.lastBins.get(id) !== bin) {
+        this.lastBins.set(id, bin);
+        d[o + C.activeFlows]++;
       }
-    } else if (this.lastBins.get(flow.id) !== bin) {
-      this.lastBins.set(flow.id, bin);
-      d[o + C.activeFlows]++;
     }
   }
 
   /** A connection ended: a request still waiting was never answered. */
   flowFinished(f: Flow): void {
-    this.lastBins?.delete(f.id);
+    this.lastBins.delete(f.id);
     if (!this.timing || this.grid === null) return;
-    const asked = f.waitingSince;
-    if (asked < 0) return;
-    f.waitingSince = -1;
+    const asked = this.waiting.get(f.id);
+    if (asked === undefined) return;
+    this.waiting.delete(f.id);
     const i = this.binIndexOf(f.endT);
     if (i >= 0) this.d[i * NC + C.unanswered]++;
     const j = this.binIndexOf(asked);

@@ -36,7 +36,7 @@ export interface PassOptions extends FlowTableOptions {
   packetFilter?: PacketFilter;
 }
 
-export type { PacketObserver } from '../flow/observer';
+export type { PacketObserver, PacketEvent } from '../flow/observer';
 import type { PacketObserver } from '../flow/observer';
 
 export interface PassResult {
@@ -90,7 +90,9 @@ export class CapturePass {
 
   /**
    * Accounts a packet decoded elsewhere (another thread: see `passFile`): `seg` is its TCP
-   * segment when `st` is Tcp.
+   * segment when `st` is Tcp. `packet` is the entry point; this and the two unit forms below are
+   * passFile's.
+   * @internal
    */
   accept(p: PacketRecord, st: DecodeStatus, seg: TcpSegment): void {
     this.packets++;
@@ -99,7 +101,9 @@ export class CapturePass {
       // be a boxed double, an allocation per packet.
       this.table.add(seg, p.origLen, p.tsSec, p.tsFrac, p.tsRes);
     } else if (this.opts.observer !== undefined) this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
-    if (!this.inCore) this.opts.observer?.packet(p, st, this.table);
+    if (!this.inCore && this.opts.observer !== undefined) {
+      this.opts.observer.packet(p, this.table.eventFor(st));
+    }
   }
 
   /** Whether a packet filter is set (such a pass reads on one thread: see passFile). */
@@ -115,15 +119,18 @@ export class CapturePass {
   /**
    * `accept` for a packet handed off by another thread: its unit is loaded in the flow table's
    * core at word address `at` (`FlowTable.loadUnits`), and `p`, `st` and `seg` were read from it.
+   * @internal
    */
   acceptUnit(p: PacketRecord, st: DecodeStatus, seg: TcpSegment, at: number): void {
     this.packets++;
     if (st === DecodeStatus.Tcp) this.table.addUnit(at, seg);
     else this.table.countOther(p.tsSec, p.tsFrac, p.tsRes, p.origLen);
-    this.opts.observer?.packet(p, st, this.table);
+    if (this.opts.observer !== undefined) {
+      this.opts.observer.packet(p, this.table.eventFor(st));
+    }
   }
 
-  /** Accounts `n` loaded units from word address `at` at once (no observer: `observed` is false). */
+  /** Accounts `n` loaded units from word address `at` at once (no observer: `observed` is false). @internal */
   acceptUnits(at: number, n: number): void {
     this.packets += this.table.addUnits(at, n);
   }

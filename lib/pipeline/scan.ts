@@ -4,20 +4,19 @@
  * service (connections whose server is that host:port), and the packet ledger for the
  * vantage comparison — all in a single pass.
  */
+import type { FlowTable } from '../flow/table';
 import type { PacketRecord } from '../capture/record';
 import { clockShift } from '../capture/clock';
 import type { CaptureReader } from '../capture/reader';
-import type { DecodeStatus } from '../decode/segment';
 import type { Warning } from '../errors';
 import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
-import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { openCapture } from '../capture/file';
 import { CaptureSetReader, openCaptureSet, type CoverageGap } from '../capture/set';
 import { passFile } from './passfile';
-import { CapturePass, PacketObserver } from './pass';
+import { CapturePass, type PacketEvent, type PacketObserver } from './pass';
 import { compileFilter } from '../decode/bpf';
 import { LedgerColumns, PacketLedger } from '../metrics/ledger';
 import { nameTable } from '../names';
@@ -85,11 +84,11 @@ class Fanout implements PacketObserver {
     this.perPacket = this.obs.filter((o) => !(o.attach?.(table) ?? false));
     return false; // first and last need every packet
   }
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+  packet(rec: PacketRecord, ev: PacketEvent): void {
     const t = rec.tsSec + rec.tsFrac / rec.tsRes;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
-    for (const o of this.perPacket) o.packet(rec, status, table);
+    for (const o of this.perPacket) o.packet(rec, ev);
   }
   flowFinished(f: Flow): void {
     for (const o of this.obs) o.flowFinished?.(f);

@@ -10,15 +10,13 @@
  * generation, i.e. once per window).
  */
 import type { PacketRecord } from '../capture/record';
-import { DecodeStatus } from '../decode/segment';
 import { addressToString } from '../flow/address';
 import { ServiceMatcher } from '../flow/service';
 import type { Flow } from '../flow/flow';
-import type { FlowTable } from '../flow/table';
 import { IntervalGrid } from '../grid';
 import { SeriesAccumulator, SeriesColumns } from '../metrics/series';
 import { METRIC_KEYS as METRICS } from '../metrics/catalog';
-import { CapturePass, PacketObserver } from '../pipeline/pass';
+import { CapturePass, type PacketEvent, type PacketObserver } from '../pipeline/pass';
 import type { CaptureView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';
 import { nameTable } from '../correlate/model';
@@ -90,16 +88,16 @@ export class RollingSeries implements PacketObserver {
     return g;
   }
 
-  packet(rec: PacketRecord, status: DecodeStatus, table: FlowTable): void {
+  packet(rec: PacketRecord, ev: PacketEvent): void {
     const bin = this.grid.binOf(rec.tsSec, rec.tsNs);
     let g = this.gens[this.gens.length - 1];
     if (!g || bin >= g.firstBin + this.genBins) g = this.newGen(bin);
-    g.all.packet(rec, status, table);
-    for (const p of g.per) p.packet(rec, status, table);
-    if (status === DecodeStatus.Tcp) {
-      const seg = table.segment!;
-      if ((seg.flags & (SYN | ACK)) === SYN && table.lastFlow) {
-        const f = table.lastFlow;
+    g.all.packet(rec, ev);
+    for (const p of g.per) p.packet(rec, ev);
+    const seg = ev.segment;
+    if (seg !== null) {
+      if ((seg.flags & (SYN | ACK)) === SYN && ev.flow) {
+        const f = ev.flow;
         const k = `${addressToString(f.ipVersion, f.s0, f.s1, f.s2, f.s3)}|${f.sPort}`;
         if (this.servers.size < 10_000 || this.servers.has(k)) this.servers.set(k, (this.servers.get(k) ?? 0) + 1);
       }

@@ -20,7 +20,7 @@ if (!HAVE_TSHARK && !process.env.CI) console.warn('zero windows by side: tshark 
 
 function series(file: string, core: boolean): SeriesColumns {
   const s = new SeriesAccumulator({ interval: 1 });
-  const pass = new CapturePass({ keepFlows: false, observer: core ? s : { packet: (r, st, t) => s.packet(r, st, t) } });
+  const pass = new CapturePass({ keepFlows: false, observer: core ? s : { packet: (r, ev) => s.packet(r, ev) } });
   expect(pass.table.countsSeries).toBe(core);
   const r = openCapture(file);
   for (let p = r.next(); p; p = r.next()) pass.packet(p);

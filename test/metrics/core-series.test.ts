@@ -19,7 +19,7 @@ import { CORPUS, fixture, HAVE_CORPUS, manifest, REPO } from '../helpers/corpus'
 
 /** The accumulator behind an observer that does not offer `attach`: counted packet by packet. */
 function perPacket(s: SeriesAccumulator): PacketObserver {
-  return { packet: (rec, st, table) => s.packet(rec, st, table), flowFinished: (f) => s.flowFinished(f) };
+  return { packet: (rec, ev) => s.packet(rec, ev), flowFinished: (f) => s.flowFinished(f) };
 }
 
 function series(file: string, opts: SeriesOptions, core: boolean): { cols: SeriesColumns; overflow: number } {
@@ -138,4 +138,19 @@ test('a series fed by hand, not through a pass, is told so (the increments it ad
   expect(() => table.increments()).toThrow(/not asked for \(wantIncrements\): feed series through a CapturePass/);
   table.wantIncrements();
   expect(table.increments()).toHaveLength(require('../../lib/metrics/catalog').NC);
+});
+
+test('a series counted in TypeScript beside the core\'s own in one pass counts its active connections too (they shared a slot in the flow record, and the second saw none)', () => {
+  const file = path.join(REPO, 'captures', 'stunnel-freeze', 'server.pcap');
+  const inCore = new SeriesAccumulator({ interval: 1 });
+  const timed = new SeriesAccumulator({ interval: 1, responseTimes: true });
+  const both: PacketObserver = { attach: (t) => { expect(inCore.attach(t)).toBe(true); return false; }, packet: (r, ev) => timed.packet(r, ev), flowFinished: (f) => timed.flowFinished(f) };
+  const pass = new CapturePass({ keepFlows: false, observer: both });
+  const r = openCapture(file);
+  for (let p = r.next(); p; p = r.next()) pass.packet(p);
+  pass.finish(r, file);
+  const a = inCore.columns(), b = timed.columns();
+  expect(Array.from(a.activeFlows).reduce((x, y) => x + y, 0)).toBeGreaterThan(100);
+  expect(Array.from(b.activeFlows)).toEqual(Array.from(a.activeFlows));
+  expect(Array.from(b.packets)).toEqual(Array.from(a.packets));
 });
