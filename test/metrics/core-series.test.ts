@@ -154,3 +154,22 @@ test('a series counted in TypeScript beside the core\'s own in one pass counts i
   expect(Array.from(b.activeFlows)).toEqual(Array.from(a.activeFlows));
   expect(Array.from(b.packets)).toEqual(Array.from(a.packets));
 });
+
+test('two timed series watching the same connections each count every answer and every request left unanswered (they shared one slot in the flow record)', () => {
+  const file = path.join(REPO, 'captures', 'app-freeze', 'loopback.pcapng');
+  const mk = () => new SeriesAccumulator({ interval: 1, responseTimes: true, filter: flowFilter('8080') });
+  const alone = mk();
+  const a = mk(), b = mk();
+  const run = (obs: PacketObserver) => {
+    const pass = new CapturePass({ keepFlows: false, observer: obs });
+    const r = openCapture(file);
+    for (let p = r.next(); p; p = r.next()) pass.packet(p);
+    pass.finish(r, file);
+  };
+  run(perPacket(alone));
+  run({ packet: (r, ev) => { a.packet(r, ev); b.packet(r, ev); }, flowFinished: (f) => { a.flowFinished(f); b.flowFinished(f); } });
+  const sum = (c: SeriesColumns, k: 'answered' | 'unanswered') => Array.from(c[k]).reduce((x, y) => x + y, 0);
+  expect(sum(alone.columns(), 'answered')).toBeGreaterThan(10);
+  expect(sum(alone.columns(), 'unanswered')).toBeGreaterThan(0);
+  for (const s of [a, b]) expect([sum(s.columns(), 'answered'), sum(s.columns(), 'unanswered')]).toEqual([sum(alone.columns(), 'answered'), sum(alone.columns(), 'unanswered')]);
+});
