@@ -11,7 +11,7 @@ import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { flowFilter, recordFilter } from '../flow/filter';
 import { TextSpool } from './spool';
-import { flowJsonItem, JsonBytes, writeFlowJson } from '../report/flowjson';
+import { flowJsonItem, TextBytes, writeFlowJson } from '../report/flowjson';
 import { writeFlowCsvRow } from '../report/flowcsv';
 import type { Flow } from '../flow/flow';
 import { getHeapStatistics } from 'node:v8';
@@ -154,7 +154,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
   // lived long enough to be promoted and cost the old generation's collector a third of a
   // 10 M-connection run (53 s → 40 s); rows made from records and their template strings cost
   // 1.3 s of the 407 k-connection benchmark capture.
-  const rowsOut = new JsonBytes(2 << 20);
+  const rowsOut = new TextBytes(2 << 20);
   const cell = values.vantage === undefined ? '' : csvCell(values.vantage);
   let headerDone = false;
   // stdout said it is full (a pipe read slowly): the pass waits for it between slots.

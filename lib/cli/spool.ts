@@ -10,12 +10,12 @@
  * are a few dozen buffers the collector never walks.
  */
 import { MemoryLimitError } from '../errors';
-import { JsonBytes } from '../report/flowjson';
+import { TextBytes } from '../report/flowjson';
 
 
 export class TextSpool {
   /** Where items are written (`begin`, write, `commit`): straight into the spool's chunks. */
-  readonly out: JsonBytes;
+  readonly out: TextBytes;
   private n = 0;
   private key1 = new Float64Array(1024);
   private key2 = new Float64Array(1024);
@@ -29,7 +29,7 @@ export class TextSpool {
    * @param chunkBytes size of the byte chunks (32 MiB)
    */
   constructor(private readonly limit: number, private readonly file: string, private readonly what: string, private readonly fix: string, chunkBytes = 32 << 20) {
-    this.out = new JsonBytes(chunkBytes);
+    this.out = new TextBytes(chunkBytes);
   }
 
   /** Number of items held. */

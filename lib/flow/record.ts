@@ -67,6 +67,7 @@ function pair(c2s: number, s2c: number): Pair {
 export function toRecord(f: Flow, vantage?: string): FlowRecord {
   const a = f.c2s;
   const b = f.s2c;
+  const history = f.history;
   const rec: FlowRecord = {
     id: f.id,
     client: Object.freeze({ ip: addressToString(f.ipVersion, f.c0, f.c1, f.c2, f.c3), port: f.cPort }),
@@ -83,9 +84,9 @@ export function toRecord(f: Flow, vantage?: string): FlowRecord {
     synAck: pair(a.synAck, b.synAck),
     fin: pair(a.fin, b.fin),
     rst: pair(a.rst, b.rst),
-    state: connState(f.orig.state, f.resp.state, a.payload, b.payload, f.history),
-    history: f.history,
-    handshakeRtt: f.rtt >= 0 ? round9(f.rtt) : null,
+    state: flowState(f, history),
+    history,
+    handshakeRtt: handshakeRtt(f),
     retransmissions: pair(a.retrans, b.retrans),
     zeroWindows: pair(a.zeroWin, b.zeroWin),
     tlsHellos: pair(a.tlsHello, b.tlsHello),
@@ -94,6 +95,16 @@ export function toRecord(f: Flow, vantage?: string): FlowRecord {
   };
   if (vantage !== undefined) (rec as { vantage?: string }).vantage = vantage;
   return Object.freeze(rec);
+}
+
+/** A flow's Zeek conn_state; `history` is `f.history`, read once by the caller. */
+export function flowState(f: Flow, history: string): ConnState {
+  return connState(f.orig.state, f.resp.state, f.c2s.payload, f.s2c.payload, history);
+}
+
+/** SYN to the client's ACK of the SYN-ACK, seconds to the nanosecond, or null without a handshake. */
+export function handshakeRtt(f: Flow): number | null {
+  return f.rtt >= 0 ? round9(f.rtt) : null;
 }
 
 /** Seconds rounded to the nanosecond (as records print them). */

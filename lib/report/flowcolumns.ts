@@ -11,8 +11,7 @@
 import type { Table } from 'apache-arrow';
 import type { Flow } from '../flow/flow';
 import { addressToString } from '../flow/address';
-import { exactDuration, round9 } from '../flow/record';
-import { connState } from '../flow/state';
+import { exactDuration, flowState, handshakeRtt } from '../flow/record';
 import { fracNanos } from '../time';
 import { float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from './arrow';
 import { FLOW_COLUMNS } from './schema';
@@ -87,9 +86,9 @@ export class FlowColumnBatcher {
     d[o++] = a.synAck; d[o++] = b.synAck;
     d[o++] = a.fin; d[o++] = b.fin;
     d[o++] = a.rst; d[o++] = b.rst;
-    const rtt = f.rtt;
-    this.nulls[r] = rtt >= 0 ? 0 : 1;
-    d[o++] = rtt >= 0 ? round9(rtt) : 0;
+    const rtt = handshakeRtt(f);
+    this.nulls[r] = rtt === null ? 1 : 0;
+    d[o++] = rtt ?? 0;
     d[o++] = a.retrans; d[o++] = b.retrans;
     d[o++] = a.zeroWin; d[o++] = b.zeroWin;
     d[o++] = a.tlsHello; d[o++] = b.tlsHello;
@@ -98,7 +97,7 @@ export class FlowColumnBatcher {
     const history = f.history;
     this.texts[0].push(addressToString(v, f.c0, f.c1, f.c2, f.c3));
     this.texts[1].push(addressToString(v, f.s0, f.s1, f.s2, f.s3));
-    this.texts[2].push(connState(f.orig.state, f.resp.state, ap, bp, history));
+    this.texts[2].push(flowState(f, history));
     this.texts[3].push(history);
     if (this.n === this.batchRows) this.flush();
   }

@@ -5,10 +5,9 @@
  */
 import type { Flow } from '../flow/flow';
 import { addressToString } from '../flow/address';
-import { exactDuration, round9 } from '../flow/record';
-import { connState } from '../flow/state';
+import { exactDuration, flowState, handshakeRtt } from '../flow/record';
 import { isoOfParts } from '../time';
-import type { JsonBytes } from './flowjson';
+import type { TextBytes } from './flowjson';
 
 const C = ',';
 const COMMA = 44;
@@ -19,7 +18,7 @@ const COMMA = 44;
  * already made a CSV cell ('' for none). A test compares the two on every flow of lab and public
  * captures.
  */
-export function writeFlowCsvRow(w: JsonBytes, f: Flow, vantageCell: string): void {
+export function writeFlowCsvRow(w: TextBytes, f: Flow, vantageCell: string): void {
   const a = f.c2s, b = f.s2c;
   const v = f.ipVersion;
   w.num(f.id);
@@ -38,9 +37,9 @@ export function writeFlowCsvRow(w: JsonBytes, f: Flow, vantageCell: string): voi
   cell(w, a.fin); cell(w, b.fin);
   cell(w, a.rst); cell(w, b.rst);
   const history = f.history;
-  w.write(`${C}${connState(f.orig.state, f.resp.state, ap, bp, history)}${C}${history}${C}`);
-  const rtt = f.rtt;
-  if (rtt >= 0) w.num(round9(rtt));
+  w.write(`${C}${flowState(f, history)}${C}${history}${C}`);
+  const rtt = handshakeRtt(f);
+  if (rtt !== null) w.num(rtt);
   cell(w, a.retrans); cell(w, b.retrans);
   cell(w, a.zeroWin); cell(w, b.zeroWin);
   cell(w, a.tlsHello); cell(w, b.tlsHello);
@@ -49,7 +48,7 @@ export function writeFlowCsvRow(w: JsonBytes, f: Flow, vantageCell: string): voi
   w.write(`${C}${vantageCell}\n`);
 }
 
-function cell(w: JsonBytes, x: number): void {
+function cell(w: TextBytes, x: number): void {
   w.room(1);
   w.buf[w.at++] = COMMA;
   w.num(x);

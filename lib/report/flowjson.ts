@@ -10,8 +10,8 @@
  */
 import type { FlowRecord, Pair } from '../flow/record';
 
-/** Bytes of ASCII text appended by hand; anything else through JSON.stringify and UTF-8. */
-export class JsonBytes {
+/** Text written as bytes into a reused buffer (JSON items, CSV rows, listing lines): ASCII by hand, anything else as UTF-8. */
+export class TextBytes {
   buf: Buffer;
   at = 0;
   /** Some text went through the UTF-8 path (bytes may not all be ASCII). */
@@ -158,7 +158,7 @@ const K = {
   close: A('\n    }'),
 };
 
-function pair(w: JsonBytes, head: Uint8Array, p: Pair): void {
+function pair(w: TextBytes, head: Uint8Array, p: Pair): void {
   w.bytes(head);
   w.num(p.c2s);
   w.bytes(PAIR_MID);
@@ -166,7 +166,7 @@ function pair(w: JsonBytes, head: Uint8Array, p: Pair): void {
 }
 
 /** Appends one flow record's JSON (the array item, without the separator before it). */
-export function writeFlowJson(w: JsonBytes, f: FlowRecord): void {
+export function writeFlowJson(w: TextBytes, f: FlowRecord): void {
   const c = f.client, v = f.server;
   w.bytes(K.id);
   w.num(f.id);
@@ -214,7 +214,7 @@ export function writeFlowJson(w: JsonBytes, f: FlowRecord): void {
   w.bytes(K.close);
 }
 
-const scratch = new JsonBytes();
+const scratch = new TextBytes();
 
 /** One flow record's JSON as text (see writeFlowJson). */
 export function flowJsonItem(f: FlowRecord): string {

@@ -1,10 +1,10 @@
 /**
  * The byte spool behind `alibi flows --json` (cli/spool) and the byte writer it fills
- * (report/flowjson's JsonBytes): items come out in key order, whole, whatever chunk they landed
+ * (report/flowjson's TextBytes): items come out in key order, whole, whatever chunk they landed
  * in, ASCII or not, and the budget is kept.
  */
 import { TextSpool } from '../../lib/cli/spool';
-import { JsonBytes } from '../../lib/report/flowjson';
+import { TextBytes } from '../../lib/report/flowjson';
 import { MemoryLimitError } from '../../lib/errors';
 
 function fill(spool: TextSpool, items: { text: string; k1: number; k2: number }[]): void {
@@ -61,10 +61,10 @@ describe('TextSpool', () => {
   });
 });
 
-describe('JsonBytes', () => {
+describe('TextBytes', () => {
   test('numbers are written as JSON.stringify writes them', () => {
     const xs = [0, 1, 9, 10, 99, 100, 4294967295, 4294967296, 2 ** 53, -1, -0, 0.1, 1644232313.123456, 1e21, 1e-7, 123.456e-10, NaN, Infinity, null];
-    const w = new JsonBytes(8);
+    const w = new TextBytes(8);
     for (const x of xs) {
       w.at = 0;
       w.num(x);

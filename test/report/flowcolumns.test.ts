@@ -93,12 +93,12 @@ describe('flow rows from the flow table equal the rows from records', () => {
 
 describe('the CSV row from the flow table is the one made from the record', () => {
   const { writeFlowCsvRow } = require('../../lib/report/flowcsv') as typeof import('../../lib/report/flowcsv');
-  const { JsonBytes } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
+  const { TextBytes } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
   const { flowCsvRow } = require('../../lib/cli/flows') as typeof import('../../lib/cli/flows');
   const { csvCell } = require('../../lib/report/schema') as typeof import('../../lib/report/schema');
   it.each(files)('%s', (file) => {
     for (const vantage of [undefined, 'fw, "quoted" ✓', '=cmd']) {
-      const w = new JsonBytes(64);
+      const w = new TextBytes(64);
       const records: FlowRecord[] = [];
       const pass = new CapturePass({ vantage, keepFlows: false, onFinished: (f) => writeFlowCsvRow(w, f, vantage === undefined ? '' : csvCell(vantage)), onFlow: (r) => records.push(r) });
       const r = openCapture(file);
