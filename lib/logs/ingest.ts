@@ -26,15 +26,20 @@
  */
 import { DateTime, type Zone } from 'luxon';
 import { gunzipBytes } from '../bytes/gunzip';
-import { concatBytes } from '../bytes/concat';
 import { fastBytes, latin1Bytes, utf8 } from '../bytes/text';
 import { ArgumentError, LogFormatError, type Warning } from '../errors';
-import { IntervalGrid, WIDER_INTERVALS } from '../grid';
-import { detectSilences, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
+import type { IntervalGrid } from '../grid';
+import { detectSilences, EventGaps, GapTracker, SILENCE_DEFAULTS, type SilenceReport } from '../silence/detect';
+import { LogBins, MAX_BINS } from './bins';
+import { EventColumns, type LogEvents } from './events';
 import { builtinFormats, detectFormat, fallbackFormats, lineBreak, type LogFormat } from './formats';
+import { DETECT_BYTES, DETECT_LINES, DetectionBuffer, enoughToDetect, LineCarry } from './framing';
 import { LineClass, lineClassifier, StunnelBody, stunnelClassifier, stunnelMaybe, type LineClassifier } from './lineclass';
-import { Resolution, Stamp, SyslogYear, ZoneResolver } from './parse';
-import { readSyslogFields, SyslogFields, SyslogLayout, syslogLayout, tagIs } from './program';
+import { OutlierHold } from './outliers';
+import { Resolution, Stamp, SyslogYear, YearWalk, ZoneResolver } from './parse';
+import { ProgramFilter, SyslogLayout, syslogLayout } from './program';
+import { ClassTally } from './tally';
+import { WarningLog } from './warnlog';
 
 /** Resolved options of one scan (see `readLog` in logs/index.ts for the user-facing ones). */
 export interface ScanOptions {
@@ -80,11 +85,7 @@ export interface ScanOptions {
   window?: { start: number; end: number };
 }
 
-/** Event columns: epoch seconds and 1-based line numbers of the counted entries, in log order. */
-export interface LogEvents {
-  time: Float64Array;
-  line: Uint32Array;
-}
+export type { LogEvents } from './events';
 
 /** Everything one pass over a log found. Times are epoch seconds (float); null when no entry. */
 export interface LogScanResult {
@@ -146,90 +147,63 @@ export interface LogScanResult {
   warnings: Warning[];
 }
 
-/** Auto-detection waits for this many lines (or bytes, or the end). */
-const DETECT_LINES = 64;
-const DETECT_BYTES = 1 << 24; // a first line of megabytes (a dumped blob) must not hide the rest
-/**
- * Largest bin span kept: 2^20 bins (12 days at 1 s, 2 years at 1 min); entries beyond are unparsed
- * (garbled dates). Was 2^25: one bit flipped in a year made `alibi logs` build 31.5 M bins and
- * die out of memory after 220 s (fuzz finding log:9:12076).
- */
-const MAX_BINS = 1 << 20;
-/** WIDER_INTERVALS in µs. */
-const WIDTHS = WIDER_INTERVALS.map((x) => x * 1e6);
-/**
- * A time this far (µs) from the entry before it is held as a possible outlier: half a year, so
- * that a monthly job's log is never held, while a clock not set (1970) or a flipped year digit is.
- */
-const FAR_US = 180 * 86400e6;
-/** Far entries held at most: more in a row and the log really moved. */
-const QUARANTINE = 8;
 const EMPTY = new Uint8Array(0);
 
 /**
  * A push parser for one log. Feed it chunks with {@link push}, then call {@link finish}.
  * Usable on any `Uint8Array` source; `scanLog` (logs/read, Node) wraps it for files and streams.
+ *
+ * The parts it drives, each its own module: framing (the line across chunks, the bytes held for
+ * detection), the format's timestamp reader with the zone and year rules (logs/parse), one
+ * program's lines of a syslog file (logs/program), held outliers (logs/outliers), the bins and
+ * class tallies (logs/bins, logs/tally), the gaps (silence/detect), the event columns
+ * (logs/events) and the warnings (logs/warnlog). What stays here is the order of the steps for
+ * each line, and the counters of the result.
  */
 export class LogScanner {
   private fmt: LogFormat | null;
   private readonly detected: boolean;
   private readonly st = new Stamp();
   private readonly resolver: ZoneResolver;
-  private years: SyslogYear | null = null;
+  private years: YearWalk | null = null;
   private readonly maxLineBytes: number;
-  private readonly maxWarn: number;
   private readonly match: RegExp | undefined;
-  private widthUs: number;
-  private interval: number;
-  private widenedFrom = 0;
-  private readonly winLo: number;
   /** A window was asked for (analyze): entries outside it are not binned, bins never widened. */
   private readonly windowed: boolean;
+  private readonly winLo: number;
   private readonly winHi: number;
-  // the bins' entries' first and last times (entries outside the window are not binned)
-  private binLo = Infinity;
-  private binHi = -Infinity;
-  // outliers: entries far from the time the log was at, held until the log shows where it goes
-  private anchor = NaN;
-  private anchorSet = false;
-  /** The first lines lie together (see sampleAnchor): a far line before 16 entries can be held. */
-  private denseStart = false;
-  private readonly qT = new Float64Array(QUARANTINE);
-  private readonly qLine = new Uint32Array(QUARANTINE);
-  private qN = 0;
-  private outliers = 0;
-  /** The file being read (a set changes it: {@link nextFile}); warnings name it. */
-  private file: string | null;
-  /** Lines of the files before this one: warnings count lines from 1 in each file. */
-  private lineBase = 0;
 
-  // one program of a syslog file, and line classes
-  private readonly programName: Uint8Array | null;
-  private layout = SyslogLayout.NONE;
+  private readonly bins: LogBins;
+  private readonly tally: ClassTally;
+  private readonly outliers = new OutlierHold();
+  private readonly gaps: EventGaps;
+  private readonly events: EventColumns | null;
+  private readonly warnings: WarningLog;
+  private readonly carry: LineCarry;
+  private readonly held = new DetectionBuffer();
+
+  /** Set when a program is picked (`program`): its lines are kept, and counted. */
+  private readonly program: ProgramFilter | null;
   /**
-   * The syslog fields of each line are read (a program is picked). A plain boolean on the hot
-   * path: with isolatedModules, another module's const enum is a property load per use.
+   * The syslog fields of each line are read (a program is picked and the format has a tag). A
+   * plain boolean on the hot path: with isolatedModules, another module's const enum is a
+   * property load per use.
    */
   private tagged = false;
-  private readonly fields = new SyslogFields();
   private classify: LineClassifier | null = null;
-  /** The current entry is another program's: its continuation lines are skipped with it. */
-  private skipping = false;
-  private programLines = 0;
-  private otherProgramLines = 0;
-  private errors = 0;
-  private restarts = 0;
-  private readonly errorSamples: string[] = [];
-  private readonly restartSamples: string[] = [];
+  /** stunnel's own format: the classifier's state, read by the pre-check in scan(). */
+  private stunnelBody: StunnelBody | null = null;
+  /** Classify in scan() after the lines were counted (no match pattern; see scan). */
+  private readonly classifyAfter: boolean;
+  /** Formats tried on lines the detected one cannot read (null when the format was named). */
+  private others: LogFormat[] | null = null;
+  private lastOther: LogFormat | null = null;
 
-  // yearless logs: the years given to the first and the last line, and the last line's date
-  private firstYear = 0;
-  private lastYear = 0;
-  private lastMonth = 0;
-  private lastDay = 0;
-  private lastSecOfDay = 0;
+  /** The line break: LF, or CR in a log that has no LF (see `lineBreak`), set by the first bytes. */
+  private eol = 10;
+  private eolSet = false;
 
-  // counters
+  // counters of the result
   private lines = 0;
   private parsed = 0;
   private unparsed = 0;
@@ -239,78 +213,34 @@ export class LogScanner {
   private dstGap = 0;
   private dstAmbiguous = 0;
   private cutLines = 0;
+  private outlierCount = 0;
   private fracDigits = 0;
   private usedZone = false;
-  private firstUnparsed = '';
-  private firstUnparsedLine = 0;
-  /** Formats tried on lines the detected one cannot read (null when the format was named). */
-  private others: LogFormat[] | null = null;
-  private lastOther: LogFormat | null = null;
-  private widenedLine = 0;
   /** Some line carried an absolute time (an epoch). */
   private absolute = false;
+  private firstOffset = NaN;
   /** Resolution of the last DST-affected line (to warn once per repeated-hour pass). */
   private lastAmbiguous: Resolution = Resolution.UNIQUE;
-  private firstOffset = NaN;
+  private firstUnparsed = '';
+  private firstUnparsedLine = 0;
 
-  /** The line break: LF, or CR in a log that has no LF (see `lineBreak`), set by the first bytes. */
-  private eol = 10;
-  private eolSet = false;
-
-  // detection buffer
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private pendingLines = 0;
-
-  // a line straddling chunks: kept bytes, and the line's full length so far
-  private carry = new Uint8Array(256);
-  private carryLen = 0;
-  private carryTotal = 0;
-
-  // times, epoch µs
+  // the log's extent, epoch µs (entries binned or not), and the time of the entry read last
   private firstUs = Infinity;
   private firstLine = 0;
   private lastUs = -Infinity;
   private lastLine = 0;
   private prevUs = -Infinity;
-  /** Latest counted time and its line: gaps are measured from it. */
-  private maxUs = -Infinity;
-  private maxLine = 0;
-  private minCountedUs = Infinity;
-  private minCountedLine = 0;
-
-  // bins: counts[i] is absolute bin (binBase + i)
-  private bins = new Uint32Array(0);
-  private errBins = new Uint32Array(0);
-  private rstBins = new Uint32Array(0);
-  private binBase = 0;
-
-  private readonly gaps: GapTracker;
 
   // match mode: the entry waiting for its continuation lines
   private pendUs = NaN;
   private pendLine = 0;
   private pendMatched = false;
   private pendClass: number = LineClass.NONE;
-  /** Classify in scan() after the lines were counted (no match pattern; see scan). */
-  private readonly classifyAfter: boolean;
-  /** stunnel's own format: the classifier's state, read by the pre-check in scan(). */
-  private stunnelBody: StunnelBody | null = null;
-
   private pendText = '';
 
-  // events
-  private evCap = 0;
-  private evTime: Float64Array | null = null;
-  private evLine: Uint32Array | null = null;
-
-  private readonly warnings: Warning[] = [];
-  private readonly warnCounts = new Map<string, { n: number; firstSkipped: number }>();
-
   constructor(private readonly opts: ScanOptions) {
-    IntervalGrid.forStart(0, 0, opts.interval); // validates the width (whole ms, ≥ 1 ms)
-    this.widthUs = Math.round(opts.interval * 1e6);
-    this.interval = opts.interval;
+    this.bins = new LogBins(opts.interval);
+    this.tally = new ClassTally(this.bins);
     this.winLo = opts.window ? opts.window.start * 1e6 : -Infinity;
     this.winHi = opts.window ? opts.window.end * 1e6 : Infinity;
     this.windowed = opts.window !== undefined;
@@ -318,18 +248,14 @@ export class LogScanner {
     this.detected = opts.format === null;
     this.resolver = new ZoneResolver(opts.zone, opts.repeatTolerance ?? 300);
     this.maxLineBytes = opts.maxLineBytes ?? 65536;
-    this.maxWarn = opts.maxWarnings ?? 5;
+    this.carry = new LineCarry(this.maxLineBytes + 1);
+    this.warnings = new WarningLog(opts.file ?? null, opts.maxWarnings ?? 5);
     this.match = opts.match;
-    this.file = opts.file ?? null;
-    this.programName = opts.program ? latin1Bytes(opts.program) : null;
+    this.program = opts.program ? new ProgramFilter(latin1Bytes(opts.program)) : null;
     this.classifyAfter = !opts.match;
     if (opts.minGap !== undefined && !(opts.minGap > 0)) throw new ArgumentError(`min-gap must be > 0, got ${opts.minGap}`);
-    this.gaps = new GapTracker(Math.round(Math.min(opts.minGap ?? SILENCE_DEFAULTS.floor, SILENCE_DEFAULTS.floor) * 1e6));
-    if (opts.keepEvents) {
-      this.evCap = 1024;
-      this.evTime = new Float64Array(this.evCap);
-      this.evLine = new Uint32Array(this.evCap);
-    }
+    this.gaps = new EventGaps(new GapTracker(Math.round(Math.min(opts.minGap ?? SILENCE_DEFAULTS.floor, SILENCE_DEFAULTS.floor) * 1e6)));
+    this.events = opts.keepEvents ? new EventColumns() : null;
     if (this.fmt) this.prepareFormat();
   }
 
@@ -341,16 +267,13 @@ export class LogScanner {
       this.eol = lineBreak(b);
       this.eolSet = true;
     }
-    if (!this.fmt && this.pending.length === 0 && enoughToDetect(b)) {
+    if (!this.fmt && this.held.empty && enoughToDetect(b)) {
       this.detectFrom(b); // one big chunk: detect in place, no copy
       this.scan(b);
       return;
     }
     if (!this.fmt) {
-      this.pending.push(fastBytes(new Uint8Array(b))); // copied: the caller may reuse its buffer
-      this.pendingBytes += b.length;
-      for (let i = b.indexOf(10); i >= 0 && this.pendingLines < DETECT_LINES; i = b.indexOf(10, i + 1)) this.pendingLines++;
-      if (this.pendingLines >= DETECT_LINES || this.pendingBytes >= DETECT_BYTES) this.detect();
+      if (this.held.add(b)) this.detect();
       return;
     }
     this.scan(b);
@@ -358,10 +281,10 @@ export class LogScanner {
 
   /** Ends the log: the last unterminated line, the pending entry, bins and silences. */
   finish(): LogScanResult {
-    if (!this.fmt && this.pendingBytes > 0) this.detect();
-    if (this.carryTotal > 0) this.flushCarry();
+    if (!this.fmt && this.held.bytes > 0) this.detect();
+    if (this.carry.total > 0) this.flushCarry();
     // Far entries the log never came back from are its real end (a jump, then the rest).
-    if (this.qN > 0) this.keepQuarantine();
+    if (this.outliers.held > 0) this.keepHeld();
     if (this.match && this.pendUs === this.pendUs && this.pendMatched) this.countPending();
     this.pendUs = NaN;
     return this.result();
@@ -372,10 +295,10 @@ export class LogScanner {
    * file; warnings name the new file and number its lines from 1.
    */
   nextFile(name: string): void {
-    if (!this.fmt && this.pendingBytes > 0) this.detect();
-    if (this.carryTotal > 0) this.flushCarry();
-    this.file = name;
-    this.lineBase = this.lines;
+    if (!this.fmt && this.held.bytes > 0) this.detect();
+    if (this.carry.total > 0) this.flushCarry();
+    this.warnings.file = name;
+    this.warnings.lineBase = this.lines;
   }
 
   /**
@@ -383,16 +306,13 @@ export class LogScanner {
    * day and second of the day — to check the assumption against a file time. Null otherwise.
    */
   yearInfo(): { first: number; last: number; month: number; day: number; secOfDay: number } | null {
-    if (this.firstYear === 0) return null;
-    return { first: this.firstYear, last: this.lastYear, month: this.lastMonth, day: this.lastDay, secOfDay: this.lastSecOfDay };
+    return this.years?.info() ?? null;
   }
 
   // ---- detection --------------------------------------------------------------------------------
 
   private detect(): void {
-    const all = fastBytes(concatBytes(this.pending, this.pendingBytes));
-    this.pending = [];
-    this.pendingBytes = 0;
+    const all = this.held.take();
     this.detectFrom(all);
     this.scan(all);
   }
@@ -411,30 +331,32 @@ export class LogScanner {
   }
 
   private prepareFormat(): void {
-    if (this.fmt!.name === 'stunnel') {
+    const fmt = this.fmt!;
+    if (fmt.name === 'stunnel') {
       this.stunnelBody = new StunnelBody();
       this.classify = stunnelClassifier(this.stunnelBody);
-    } else this.classify = lineClassifier(this.fmt!.name);
-    if (this.programName) {
-      this.layout = syslogLayout(this.fmt!.name);
-      this.tagged = this.layout !== SyslogLayout.NONE;
+    } else this.classify = lineClassifier(fmt.name);
+    if (this.program) {
+      const layout = syslogLayout(fmt.name);
+      this.tagged = layout !== SyslogLayout.NONE;
+      this.program.layout = layout;
       if (!this.tagged && !this.opts.programDefault) {
-        this.warnings.push({ file: this.file, reason: `program "${this.opts.program}" not applied: ${this.fmt!.name} lines carry no program tag (syslog, rfc5424 and journal do)`, code: 'program_ignored' });
+        this.warnings.add({ file: this.warnings.file, reason: `program "${this.opts.program}" not applied: ${fmt.name} lines carry no program tag (syslog, rfc5424 and journal do)`, code: 'program_ignored' });
       }
     }
-    if (!this.fmt!.yearless) return;
+    if (!fmt.yearless) return;
     const o = this.opts;
-    if (o.year !== undefined) this.years = new SyslogYear(o.year);
+    if (o.year !== undefined) this.years = new YearWalk(new SyslogYear(o.year));
     else if (o.mtime !== undefined) {
       const m = DateTime.fromSeconds(o.mtime, { zone: o.zone });
-      this.years = new SyslogYear(undefined, m.year, m.month);
-    } else if (this.fmt!.name.startsWith('auto')) {
+      this.years = new YearWalk(new SyslogYear(undefined, m.year, m.month));
+    } else if (fmt.name.startsWith('auto')) {
       // Any format at a given field (--time-field without --format): most carry a year; one that
       // does not takes the current one.
       const now = DateTime.now().setZone(o.zone);
-      this.years = new SyslogYear(undefined, now.year, now.month);
+      this.years = new YearWalk(new SyslogYear(undefined, now.year, now.month));
     } else {
-      throw new ArgumentError(`${this.fmt!.name} lines carry no year: give the year of the first line (year, alibi --year) or the file's modification time`);
+      throw new ArgumentError(`${fmt.name} lines carry no year: give the year of the first line (year, alibi --year) or the file's modification time`);
     }
   }
 
@@ -444,13 +366,13 @@ export class LogScanner {
     let pos = 0;
     const n = b.length;
     const eol = this.eol;
-    if (this.carryTotal > 0) {
+    if (this.carry.total > 0) {
       const nl = b.indexOf(eol);
       if (nl < 0) {
-        this.appendCarry(b, 0, n);
+        this.carry.append(b, 0, n);
         return;
       }
-      this.appendCarry(b, 0, nl);
+      this.carry.append(b, 0, nl);
       this.flushCarry();
       pos = nl + 1;
     }
@@ -458,10 +380,7 @@ export class LogScanner {
     // is V8's optimisation unit, and a classifier inlined deep in it made V8 stop inlining the
     // timestamp reader (+15% on the 1 GB stunnel log). A stunnel line is classified only when
     // four byte tests say it may be an error or a restart (`stunnelMaybe`).
-    if (!this.anchorSet) {
-      this.anchorSet = true;
-      this.anchor = this.sampleAnchor(b, pos);
-    }
+    if (!this.outliers.sampled) this.outliers.sample(this.fmt, b, pos, eol, DETECT_LINES);
     const record = this.classifyAfter;
     const gate = this.stunnelBody;
     while (pos < n) {
@@ -475,30 +394,15 @@ export class LogScanner {
       }
       pos = nl + 1;
     }
-    if (pos < n) this.appendCarry(b, pos, n);
-  }
-
-  private appendCarry(b: Uint8Array, s: number, e: number): void {
-    const keep = Math.min(e - s, this.maxLineBytes + 1 - this.carryLen);
-    if (keep > 0) {
-      if (this.carryLen + keep > this.carry.length) {
-        const c = new Uint8Array(Math.min(Math.max(this.carry.length * 2, this.carryLen + keep), this.maxLineBytes + 1));
-        c.set(this.carry.subarray(0, this.carryLen));
-        this.carry = c;
-      }
-      this.carry.set(b.subarray(s, s + keep), this.carryLen);
-      this.carryLen += keep;
-    }
-    this.carryTotal += e - s;
+    if (pos < n) this.carry.append(b, pos, n);
   }
 
   private flushCarry(): void {
-    const truncated = this.carryTotal > this.carryLen;
+    const c = this.carry;
     const counted = this.counted;
-    this.line(this.carry, 0, this.carryLen, truncated);
-    if (counted !== this.counted && this.classifyAfter) this.lineClass(this.carry, 0, this.carryLen, this.prevUs);
-    this.carryLen = 0;
-    this.carryTotal = 0;
+    this.line(c.bytes, 0, c.length, c.cut);
+    if (counted !== this.counted && this.classifyAfter) this.lineClass(c.bytes, 0, c.length, this.prevUs);
+    c.clear();
   }
 
   /** One line `b[s, e)` without its LF. `truncated`: bytes past `e` were already dropped. */
@@ -509,7 +413,7 @@ export class LogScanner {
     if (truncated || e - s > this.maxLineBytes) {
       if (e - s > this.maxLineBytes) e = s + this.maxLineBytes;
       this.cutLines++;
-      this.warn('line_too_long', no, `line longer than ${this.maxLineBytes} bytes: cut, its first ${this.maxLineBytes} bytes kept`);
+      this.warnings.warn('line_too_long', no, `line longer than ${this.maxLineBytes} bytes: cut, its first ${this.maxLineBytes} bytes kept`);
     }
     const st = this.st;
     const fmt = this.fmt!;
@@ -521,7 +425,7 @@ export class LogScanner {
         t = st.epochUs;
         this.absolute = true;
       } else {
-        if (st.year === 0) this.yearOf(st);
+        if (st.year === 0) this.years!.assign(st);
         if (st.year < 1970 || st.year > 2200) {
           this.bad(no, `implausible year ${st.year}`);
           return;
@@ -576,35 +480,14 @@ export class LogScanner {
 
   /** Is this the program's line? Else it is skipped, and its continuation lines with it. */
   private ownProgram(b: Uint8Array, s: number, e: number, st: Stamp): boolean {
-    const f = this.fields;
-    if (!readSyslogFields(b, s, e, this.layout, f) || !tagIs(b, f, this.programName!)) {
-      // Another program's line: skipped, but its date still walks the year forward.
-      if (st.year === 0 && st.epochUs !== st.epochUs) this.yearOf(st);
-      this.otherProgramLines++;
-      this.skipping = true;
-      return false;
-    }
-    this.skipping = false;
-    this.programLines++;
-    return true;
-  }
-
-  /** Gives a yearless line its year (the {@link SyslogYear} walk) and notes it. */
-  private yearOf(st: Stamp): void {
-    st.year = this.years!.yearFor(st.month);
-    if (this.firstYear === 0) this.firstYear = st.year;
-    this.lastYear = st.year;
-    this.lastMonth = st.month;
-    this.lastDay = st.day;
-    this.lastSecOfDay = st.hour * 3600 + st.minute * 60 + st.second;
+    if (this.program!.own(b, s, e)) return true;
+    // Another program's line: skipped, but its date still walks the year forward.
+    if (st.year === 0 && st.epochUs !== st.epochUs) this.years!.assign(st);
+    return false;
   }
 
   private continued(b: Uint8Array, s: number, e: number): void {
-    if (this.skipping) {
-      this.otherProgramLines++;
-      return;
-    }
-    if (this.programName) this.programLines++;
+    if (this.program !== null && !this.program.continued()) return;
     this.continuation++;
     if (this.match && this.pendUs === this.pendUs && !this.pendMatched) {
       this.pendMatched = this.match.test(utf8(b, s, e));
@@ -613,10 +496,10 @@ export class LogScanner {
 
   private bad(no: number, reason: string): void {
     if (this.unparsed++ === 0) {
-      this.firstUnparsed = `line ${no - this.lineBase}: ${reason}`;
-      this.firstUnparsedLine = no - this.lineBase;
+      this.firstUnparsedLine = this.warnings.local(no);
+      this.firstUnparsed = `line ${this.firstUnparsedLine}: ${reason}`;
     }
-    this.warn('unparsable_timestamp', no, reason);
+    this.warnings.warn('unparsable_timestamp', no, reason);
   }
 
   /** Counts a DST line; warns on every gap line, and once when a repeated hour starts or switches. */
@@ -624,11 +507,11 @@ export class LogScanner {
     const r = this.resolver.resolution;
     if (r === Resolution.GAP) {
       this.dstGap++;
-      this.warn('dst_gap', no, `local time does not exist in ${this.opts.zoneName} (spring-forward gap): read with the offset before the change, i.e. moved forward by the gap`);
+      this.warnings.warn('dst_gap', no, `local time does not exist in ${this.opts.zoneName} (spring-forward gap): read with the offset before the change, i.e. moved forward by the gap`);
     } else {
       this.dstAmbiguous++;
       if (r !== this.lastAmbiguous) {
-        this.warn(
+        this.warnings.warn(
           'dst_repeated_hour',
           no,
           r === Resolution.AMBIGUOUS_LATER
@@ -645,30 +528,20 @@ export class LogScanner {
     // the log comes back it was an outlier, if it stays there the log moved.
     // Only in a log in time order: one whose lines step back often (merged or shuffled records,
     // LogHub's HPC) has no "where the log is" for a far line to be far from.
-    const a = this.anchor;
-    if ((t - a > FAR_US || a - t > FAR_US) && (this.parsed >= 16 || this.denseStart) && this.backwards * 64 <= this.parsed) {
-      if (this.qN < QUARANTINE) {
-        this.qT[this.qN] = t;
-        this.qLine[this.qN++] = no;
-        return;
-      }
-      this.keepQuarantine();
-    } else if (this.qN > 0) this.dropQuarantine();
-    this.anchor = t;
+    const o = this.outliers;
+    if (o.far(t) && (this.parsed >= 16 || o.dense) && this.backwards * 64 <= this.parsed) {
+      if (o.hold(t, no)) return;
+      this.keepHeld();
+    } else if (o.held > 0) this.dropHeld();
+    o.anchor = t;
     if (this.windowed && (t < this.winLo || t > this.winHi)) {
       this.read(t, no); // outside the window asked for: read, not binned
       return;
     }
     // Room in the bins for every parsed time: wider bins when the log spans too many.
-    const abs = Math.floor(t / this.widthUs);
-    const bin = abs - this.binBase;
-    if ((bin < 0 || bin >= this.bins.length) && !this.growBins(abs) && !(!this.windowed && this.widen(t, no) && this.growBins(Math.floor(t / this.widthUs)))) {
+    if (!this.bins.place(t, no, !this.windowed)) {
       this.bad(no, `time ${new Date(t / 1000).toISOString()} is more than ${MAX_BINS} intervals away from the log's other times (use a larger --interval for a longer log)`);
       return;
-    }
-    if (this.windowed) {
-      if (t < this.binLo) this.binLo = t;
-      if (t > this.binHi) this.binHi = t;
     }
     this.read(t, no);
     if (!this.match) {
@@ -698,61 +571,35 @@ export class LogScanner {
   }
 
   /** The held far entries were real: counted (without their text: neither matched nor classified). */
-  private keepQuarantine(): void {
-    const n = this.qN;
-    this.qN = 0;
+  private keepHeld(): void {
+    const o = this.outliers;
+    const n = o.held;
+    o.held = 0;
     for (let k = 0; k < n; k++) {
-      this.anchor = NaN; // each passes entry()'s check (a held run may be months apart itself)
-      this.entry(this.qT[k], this.qLine[k], EMPTY, 0, 0);
+      o.anchor = NaN; // each passes entry()'s check (a held run may be months apart itself)
+      this.entry(o.times[k], o.lines[k], EMPTY, 0, 0);
     }
-    this.anchor = this.qT[n - 1];
+    o.anchor = o.times[n - 1];
   }
 
   /** The held far entries were outliers: the log came back. Skipped, each a warning. */
-  private dropQuarantine(): void {
-    for (let k = 0; k < this.qN; k++) {
-      const t = this.qT[k];
+  private dropHeld(): void {
+    const o = this.outliers;
+    for (let k = 0; k < o.held; k++) {
+      const t = o.times[k];
       this.unparsed++;
-      this.outliers++;
-      const days = Math.abs(t - this.anchor) / 86400e6;
-      this.warn('time_outlier', this.qLine[k], `time ${new Date(t / 1000).toISOString()} is ${days.toFixed(0)} days from the lines around it (a clock not yet set, a garbled date): skipped as an outlier`);
+      this.outlierCount++;
+      const days = Math.abs(t - o.anchor) / 86400e6;
+      this.warnings.warn('time_outlier', o.lines[k], `time ${new Date(t / 1000).toISOString()} is ${days.toFixed(0)} days from the lines around it (a clock not yet set, a garbled date): skipped as an outlier`);
     }
-    this.qN = 0;
+    o.held = 0;
   }
-
-  /**
-   * Where the log's first lines are: the median time of those in `b` that carry a full date. A
-   * first line far from it (1970 from a clock not yet set) is then held as an outlier candidate.
-   */
-  private sampleAnchor(b: Uint8Array, pos: number): number {
-    const fmt = this.fmt;
-    if (!fmt || fmt.yearless) return NaN;
-    const st = new Stamp();
-    const times: number[] = [];
-    for (let i = pos; i < b.length && times.length < DETECT_LINES; ) {
-      let nl = b.indexOf(this.eol, i);
-      if (nl < 0) nl = b.length;
-      if (fmt.read(b, i, Math.min(nl, i + 4096), st)) {
-        if (st.epochUs === st.epochUs) times.push(st.epochUs);
-        else if (st.year !== 0) times.push((st.wallSeconds() - (st.offset === st.offset ? st.offset : 0)) * 1e6);
-      }
-      i = nl + 1;
-    }
-    if (times.length < 3) return NaN;
-    times.sort((x, y) => x - y);
-    const mid = times[times.length >> 1];
-    // Only a log whose first lines lie together has a place to come back to (one line a year has none).
-    const near = times.filter((t) => Math.abs(t - mid) <= FAR_US).length;
-    this.denseStart = near >= 0.75 * times.length;
-    return this.denseStart ? mid : NaN;
-  }
-
 
   /** The class of the entry held for its continuation lines (match mode). */
   private pendingClass(b: Uint8Array, s: number, e: number): void {
-    const cls = this.classify!(b, s, e, this.tagged ? this.fields : null);
+    const cls = this.classify!(b, s, e, this.tagged ? this.program!.fields : null);
     this.pendClass = cls;
-    this.pendText = cls !== 0 && this.wantSample(cls) ? sampleText(b, s, e) : '';
+    this.pendText = cls !== 0 && this.tally.wantSample(cls) ? sampleText(b, s, e) : '';
   }
 
   /** Classifies the counted line `b[s, e)` of time `t` (no match pattern) and tallies it. */
@@ -761,183 +608,43 @@ export class LogScanner {
     if (b[s] === 0xef && e - s >= 3 && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     if (e - s > this.maxLineBytes) e = s + this.maxLineBytes;
     // Called right after the line was read: the syslog fields read for `program` are its own.
-    const cls = this.classify!(b, s, e, this.tagged ? this.fields : null);
-    if (cls !== 0) this.tally(t, cls, this.wantSample(cls) ? sampleText(b, s, e) : '');
+    const cls = this.classify!(b, s, e, this.tagged ? this.program!.fields : null);
+    if (cls !== 0) this.tally.add(t, cls, this.tally.wantSample(cls) ? sampleText(b, s, e) : '');
   }
 
   /** Counts the entry held for its continuation lines (match mode). */
   private countPending(): void {
     this.count(this.pendUs, this.pendLine);
-    if (this.pendClass !== LineClass.NONE) this.tally(this.pendUs, this.pendClass, this.pendText);
-  }
-
-  private wantSample(cls: number): boolean {
-    return ((cls & LineClass.ERROR) !== 0 && this.errorSamples.length < SAMPLES) || ((cls & LineClass.RESTART) !== 0 && this.restartSamples.length < SAMPLES);
-  }
-
-  /** An error / restart among the counted entries: its bin, the total, a sample. */
-  private tally(t: number, cls: number, text: string): void {
-    const i = Math.floor(t / this.widthUs) - this.binBase;
-    if (cls & LineClass.ERROR) {
-      this.errBins[i]++;
-      this.errors++;
-      if (this.errorSamples.length < SAMPLES) this.errorSamples.push(text);
-    }
-    if (cls & LineClass.RESTART) {
-      this.rstBins[i]++;
-      this.restarts++;
-      if (this.restartSamples.length < SAMPLES) this.restartSamples.push(text);
-    }
+    if (this.pendClass !== LineClass.NONE) this.tally.add(this.pendUs, this.pendClass, this.pendText);
   }
 
   /** An entry that counts: bins, gaps, events. */
   private count(t: number, no: number): void {
     this.counted++;
-    this.bins[Math.floor(t / this.widthUs) - this.binBase]++;
-    if (t > this.maxUs) {
-      if (this.maxUs !== -Infinity) this.gaps.add(this.maxUs, t, this.maxLine, no);
-      this.maxUs = t;
-      this.maxLine = no;
-    } else {
-      this.gaps.addZero();
-      if (t === this.maxUs) this.maxLine = no; // a silence starts at the *last* line at that time
-    }
-    if (t < this.minCountedUs) {
-      this.minCountedUs = t;
-      this.minCountedLine = no;
-    }
-    if (this.evTime) {
-      if (this.counted > this.evCap) {
-        this.evCap *= 2;
-        const tt = new Float64Array(this.evCap);
-        tt.set(this.evTime);
-        const ll = new Uint32Array(this.evCap);
-        ll.set(this.evLine!);
-        this.evTime = tt;
-        this.evLine = ll;
-      }
-      this.evTime[this.counted - 1] = t / 1e6;
-      this.evLine![this.counted - 1] = no;
-    }
-  }
-
-  /** Makes absolute bin `abs` addressable; false when the span would exceed MAX_BINS. */
-  /**
-   * Widens the bins to the next width of {@link WIDTHS} (a multiple of the current one, so bins
-   * merge whole) at which the span to `t` fits in MAX_BINS. False when none does.
-   */
-  private widen(t: number, no: number): boolean {
-    const old = this.widthUs;
-    const lo = Math.min(this.binBase * old, t);
-    const hi = Math.max((this.binBase + this.bins.length) * old, t + old);
-    // Wide enough for a few times the span so far (no widening again at every step), and at most
-    // 65,536 bins: a 216 KB log over three years is 26,000 hourly bins, not a million empty ones.
-    const w = WIDTHS.find((x) => x > old && x % old === 0 && (hi - lo) / x + 4096 <= MAX_BINS >> 4);
-    if (w === undefined) return false;
-    const base = Math.floor(lo / w) - 1024;
-    const len = Math.min(MAX_BINS, Math.ceil(hi / w) - base + 1024);
-    const merged = (a: Uint32Array): Uint32Array => {
-      const n = new Uint32Array(len);
-      for (let i = 0; i < a.length; i++) if (a[i] !== 0) n[Math.floor(((this.binBase + i) * old) / w) - base] += a[i];
-      return n;
-    };
-    this.bins = merged(this.bins);
-    this.errBins = merged(this.errBins);
-    this.rstBins = merged(this.rstBins);
-    this.binBase = base;
-    if (this.widenedFrom === 0) {
-      this.widenedFrom = this.interval;
-      this.widenedLine = no;
-    }
-    this.widthUs = w;
-    this.interval = w / 1e6;
-    return true;
-  }
-
-  private growBins(abs: number): boolean {
-    if (this.bins.length === 0) {
-      this.binBase = abs - 1024;
-      this.bins = new Uint32Array(4096);
-      this.errBins = new Uint32Array(4096);
-      this.rstBins = new Uint32Array(4096);
-      return true;
-    }
-    const lo = Math.min(this.binBase, abs);
-    const hi = Math.max(this.binBase + this.bins.length, abs + 1);
-    if (hi - lo > MAX_BINS) return false;
-    // Double, leaving room on the side that grew.
-    const len = Math.min(MAX_BINS, Math.max(this.bins.length * 2, hi - lo + 1024));
-    const base = abs < this.binBase ? Math.max(hi - len, abs - (len - (hi - lo)))  : lo;
-    const moved = (a: Uint32Array) => {
-      const n = new Uint32Array(len);
-      n.set(a, this.binBase - base);
-      return n;
-    };
-    this.bins = moved(this.bins);
-    this.errBins = moved(this.errBins);
-    this.rstBins = moved(this.rstBins);
-    this.binBase = base;
-    return true;
-  }
-
-  private warn(code: string, line: number, reason: string): void {
-    let c = this.warnCounts.get(code);
-    if (!c) this.warnCounts.set(code, (c = { n: 0, firstSkipped: 0 }));
-    c.n++;
-    line -= this.lineBase;
-    if (c.n <= this.maxWarn) this.warnings.push({ file: this.file, line, reason, code });
-    else if (c.n === this.maxWarn + 1) c.firstSkipped = line;
+    this.bins.count(t);
+    this.gaps.add(t, no);
+    if (this.events !== null) this.events.add(t, no);
   }
 
   // ---- the result -----------------------------------------------------------------------------------
 
   private result(): LogScanResult {
-    const warnings = this.warnings.slice();
-    for (const [code, c] of this.warnCounts) {
-      if (c.n > this.maxWarn) {
-        warnings.push({
-          file: this.file,
-          line: c.firstSkipped,
-          reason: `${c.n - this.maxWarn} more lines like the above (${code}), the first of them at line ${c.firstSkipped}`,
-          code,
-        });
-      }
-    }
+    const warnings = this.warnings.all();
     const any = this.parsed > 0;
     // With a match pattern, the stretches before the first and after the last counted entry are
     // gaps too (the event stopped while the log went on).
-    if (this.match && any) {
-      if (this.counted === 0) this.gaps.add(this.firstUs, this.lastUs, this.firstLine, this.lastLine);
-      else {
-        if (this.minCountedUs > this.firstUs) this.gaps.add(this.firstUs, this.minCountedUs, this.firstLine, this.minCountedLine);
-        if (this.lastUs > this.maxUs) this.gaps.add(this.maxUs, this.lastUs, this.maxLine, this.lastLine);
-      }
-    }
-    let grid: IntervalGrid | null = null;
-    let counts = new Uint32Array(0);
-    let errorCounts = counts;
-    let restartCounts = counts;
-    const lo = this.windowed ? this.binLo : this.firstUs;
-    const hi = this.windowed ? this.binHi : this.lastUs;
-    if (lo <= hi) {
-      const b0 = Math.floor(lo / this.widthUs);
-      const b1 = Math.floor(hi / this.widthUs);
-      counts = this.bins.slice(b0 - this.binBase, b1 - this.binBase + 1);
-      errorCounts = this.errBins.slice(b0 - this.binBase, b1 - this.binBase + 1);
-      restartCounts = this.rstBins.slice(b0 - this.binBase, b1 - this.binBase + 1);
-      const startUs = b0 * this.widthUs;
-      const sec = Math.floor(startUs / 1e6);
-      grid = new IntervalGrid(sec, (startUs - sec * 1e6) * 1000, this.interval);
-    }
-    if (this.widenedFrom > 0) {
+    if (this.match && any) this.gaps.edges(this.firstUs, this.lastUs, this.firstLine, this.lastLine, this.counted > 0);
+    const { grid, counts, errorCounts, restartCounts } = this.bins.cut();
+    const bins = this.bins;
+    if (bins.widenedFrom > 0) {
       warnings.unshift({
-        file: this.file,
-        line: this.widenedLine - this.lineBase,
+        file: this.warnings.file,
+        line: this.warnings.local(bins.widenedLine),
         code: 'interval_widened',
-        reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${this.widenedFrom} s: bins widened to ${this.interval} s so that every line is kept (give interval, alibi --interval, to choose)`,
+        reason: `the log spans ${((this.lastUs - this.firstUs) / 86400e6).toFixed(1)} days, more than ${MAX_BINS} bins of ${bins.widenedFrom} s: bins widened to ${bins.interval} s so that every line is kept (give interval, alibi --interval, to choose)`,
       });
     }
-    const silence = detectSilences(this.gaps, grid, 0, counts, { minGap: this.opts.minGap });
+    const silence = detectSilences(this.gaps.gaps, grid, 0, counts, { minGap: this.opts.minGap });
 
     let timezone = this.opts.zoneName;
     let zoneSource: LogScanResult['zoneSource'] = this.opts.zoneSource;
@@ -953,12 +660,13 @@ export class LogScanner {
     // A format that reads under half of the lines meant to carry a time is likely the wrong one.
     if (this.fmt && this.unparsed > this.parsed && this.unparsed >= 2) {
       warnings.unshift({
-        file: this.file,
+        file: this.warnings.file,
         line: this.firstUnparsedLine,
         code: 'format_mismatch',
         reason: `format ${this.fmt.name} read the time of only ${this.parsed} of ${this.parsed + this.unparsed} lines (${this.firstUnparsed}); name the format (format, alibi --format) or say where the time is (timeField or timeRegex, alibi --time-field or --time-regex)`,
       });
     }
+    const t = this.tally;
     const out: LogScanResult = {
       format: this.fmt ? this.fmt.name : 'unknown',
       formatDescription: this.fmt ? this.fmt.description : 'empty log',
@@ -977,43 +685,33 @@ export class LogScanner {
       first: any ? this.firstUs / 1e6 : null,
       last: any ? this.lastUs / 1e6 : null,
       fracDigits: this.fracDigits,
-      interval: this.interval,
-      outliers: this.outliers,
+      interval: bins.interval,
+      outliers: this.outlierCount,
       grid,
       counts,
       errorCounts,
       restartCounts,
-      errors: this.errors,
-      restarts: this.restarts,
-      errorSamples: this.errorSamples.slice(),
-      restartSamples: this.restartSamples.slice(),
+      errors: t.errors,
+      restarts: t.restarts,
+      errorSamples: t.errorSamples.slice(),
+      restartSamples: t.restartSamples.slice(),
       program: this.tagged ? this.opts.program! : null,
-      programLines: this.programLines,
-      otherProgramLines: this.otherProgramLines,
+      programLines: this.program?.lines ?? 0,
+      otherProgramLines: this.program?.otherLines ?? 0,
       silence,
       warnings,
     };
-    if (this.firstYear !== 0) out.assumedYear = this.firstYear;
-    if (this.widenedFrom > 0) out.intervalWidened = this.widenedFrom;
-    if (this.evTime) out.events = { time: this.evTime.slice(0, this.counted), line: this.evLine!.slice(0, this.counted) };
+    const years = this.years?.info();
+    if (years) out.assumedYear = years.first;
+    if (bins.widenedFrom > 0) out.intervalWidened = bins.widenedFrom;
+    if (this.events !== null) out.events = this.events.columns();
     return out;
   }
 }
 
-/** Sample lines kept per class. */
-const SAMPLES = 5;
-
 /** A line for a sample: its text (bad UTF-8 becomes U+FFFD; reports escape it), cut at 300 bytes. */
 function sampleText(b: Uint8Array, s: number, e: number): string {
   return utf8(b, s, Math.min(e, s + 300));
-}
-
-/** Does this chunk alone hold enough lines (or bytes) to detect the format? */
-function enoughToDetect(b: Uint8Array): boolean {
-  if (b.length >= DETECT_BYTES) return true;
-  let n = 0;
-  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) if (++n >= DETECT_LINES) return true;
-  return false;
 }
 
 /** `-05:00`, `+05:30`, `UTC` for 0. */

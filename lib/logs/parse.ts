@@ -475,6 +475,37 @@ export class SyslogYear {
   }
 }
 
+/**
+ * A yearless log's years as its lines are read: each line's year from a {@link SyslogYear}, and
+ * the first and last line's (as assumed) with the last line's date, to check the assumption
+ * against the file's time.
+ */
+export class YearWalk {
+  first = 0;
+  last = 0;
+  private month = 0;
+  private day = 0;
+  private secOfDay = 0;
+
+  constructor(private readonly years: SyslogYear) {}
+
+  /** Gives the stamp of a yearless line its year. */
+  assign(st: Stamp): void {
+    st.year = this.years.yearFor(st.month);
+    if (this.first === 0) this.first = st.year;
+    this.last = st.year;
+    this.month = st.month;
+    this.day = st.day;
+    this.secOfDay = st.hour * 3600 + st.minute * 60 + st.second;
+  }
+
+  /** Null before a line was given a year. */
+  info(): { first: number; last: number; month: number; day: number; secOfDay: number } | null {
+    if (this.first === 0) return null;
+    return { first: this.first, last: this.last, month: this.month, day: this.day, secOfDay: this.secOfDay };
+  }
+}
+
 // ---- zones --------------------------------------------------------------------------------------
 
 /** How the last local time given to {@link ZoneResolver.toUtc} was resolved. */

@@ -121,3 +121,44 @@ export function tagIs(b: Uint8Array, f: SyslogFields, name: Uint8Array): boolean
   for (let k = 0, i = f.tagStart; k < n; k++, i++) if (b[i] !== name[k]) return false;
   return true;
 }
+
+/**
+ * One program's lines of a syslog file: the rest are skipped, with their continuation lines.
+ * Counts both. A format without a program tag (`tagged` false) has every entry counted as the
+ * program's only through its continuation lines: the scanner reads no tag then.
+ */
+export class ProgramFilter {
+  readonly fields = new SyslogFields();
+  /** The current entry is another program's: its continuation lines are skipped with it. */
+  skipping = false;
+  /** Lines of the program (continuations included), and other programs' lines skipped. */
+  lines = 0;
+  otherLines = 0;
+
+  /** How the lines are laid out; NONE (no tag to read) until the format is known. */
+  layout = SyslogLayout.NONE;
+
+  constructor(private readonly name: Uint8Array) {}
+
+  /** Is the entry line `b[s, e)` the program's? Else it and its continuation lines are skipped. */
+  own(b: Uint8Array, s: number, e: number): boolean {
+    if (!readSyslogFields(b, s, e, this.layout, this.fields) || !tagIs(b, this.fields, this.name)) {
+      this.otherLines++;
+      this.skipping = true;
+      return false;
+    }
+    this.skipping = false;
+    this.lines++;
+    return true;
+  }
+
+  /** A continuation line: false when it belongs to a skipped entry. */
+  continued(): boolean {
+    if (this.skipping) {
+      this.otherLines++;
+      return false;
+    }
+    this.lines++;
+    return true;
+  }
+}

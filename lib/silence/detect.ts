@@ -141,6 +141,50 @@ export class GapTracker {
   }
 }
 
+/**
+ * Gaps of a stream of events that may step back in time (merged logs): each is measured from the
+ * latest event so far, so an event at or before it is a zero gap, and a silence starts at the
+ * *last* event at the latest time. Also the earliest event, for the edges of a match pattern's
+ * silences ({@link EventGaps.edges}).
+ */
+export class EventGaps {
+  /** Latest event time (µs) and its line: gaps are measured from it. */
+  maxUs = -Infinity;
+  maxLine = 0;
+  private minUs = Infinity;
+  private minLine = 0;
+
+  constructor(readonly gaps: GapTracker) {}
+
+  add(t: number, no: number): void {
+    if (t > this.maxUs) {
+      if (this.maxUs !== -Infinity) this.gaps.add(this.maxUs, t, this.maxLine, no);
+      this.maxUs = t;
+      this.maxLine = no;
+    } else {
+      this.gaps.addZero();
+      if (t === this.maxUs) this.maxLine = no;
+    }
+    if (t < this.minUs) {
+      this.minUs = t;
+      this.minLine = no;
+    }
+  }
+
+  /**
+   * The stretches before the first and after the last event of a log that went on from `firstUs`
+   * (line `firstLine`) to `lastUs`: gaps too, when the events are only some of its lines (the
+   * event stopped while the log went on). `any`: events were added.
+   */
+  edges(firstUs: number, lastUs: number, firstLine: number, lastLine: number, any: boolean): void {
+    if (!any) this.gaps.add(firstUs, lastUs, firstLine, lastLine);
+    else {
+      if (this.minUs > firstUs) this.gaps.add(firstUs, this.minUs, firstLine, this.minLine);
+      if (lastUs > this.maxUs) this.gaps.add(this.maxUs, lastUs, this.maxLine, lastLine);
+    }
+  }
+}
+
 /** One silence. Times are epoch seconds (float), the duration is seconds. */
 export interface Silence {
   start: number;

@@ -12,7 +12,7 @@ import { formatByName } from '../logs/formats';
 import { scanOptions } from '../logs';
 import { scanBytes, ScanOptions } from '../logs/ingest';
 import { IntervalGrid } from '../grid';
-import { detectSilences, GapTracker, SILENCE_DEFAULTS } from '../silence/detect';
+import { detectSilences, EventGaps, GapTracker, SILENCE_DEFAULTS } from '../silence/detect';
 import type { LogView } from '../correlate/verdict';
 import type { Timeline } from '../correlate/timeline';
 import { AlibiError } from '../errors';
@@ -182,19 +182,16 @@ export class LiveLog {
     const cap = this.times.length;
     const from = tl.startOf(coverFrom);
     const gaps = new GapTracker(Math.round(SILENCE_DEFAULTS.floor * 1e6));
-    let max = -Infinity;
-    let any = false;
+    const events = new EventGaps(gaps);
     for (let i = 0; i < this.tN; i++) {
       const t = this.times[(this.tHead + i) % cap];
       if (t < from || t >= evalEnd) continue;
       const b = tl.binOf(t);
       if (b >= 0 && b < tl.length) lines[b]++;
-      const us = Math.round(t * 1e6);
-      if (!any) { max = us; any = true; continue; }
-      if (us > max) { gaps.add(max, us, 0, 0); max = us; } else gaps.addZero();
+      events.add(Math.round(t * 1e6), 0);
     }
     const endUs = Math.round(evalEnd * 1e6);
-    if (any && endUs > max) gaps.add(max, endUs, 0, 0);
+    if (events.maxUs !== -Infinity && endUs > events.maxUs) gaps.add(events.maxUs, endUs, 0, 0);
     const counts = new Uint32Array(Math.max(0, tl.length - coverFrom));
     for (let i = 0; i < counts.length; i++) counts[i] = lines[coverFrom + i];
     const rep = detectSilences(gaps, new IntervalGrid(0, 0, iv), tl.firstBin + coverFrom, counts);
