@@ -2,11 +2,12 @@
  * @module capture/gzip
  * Gzip-compressed captures (`tcpdump -z gzip`, `.pcap.gz`, `.pcapng.gz`, as Wireshark reads
  * them), inflated while they are read: a `SyncByteSource` over another one, so every reader, the
- * two-thread pass and analyze take them unchanged. fflate's streaming Gunzip is synchronous;
- * Node's zlib streams are not, and its sync calls need the whole file in memory.
+ * two-thread pass and analyze take them unchanged. Inflated by bytes/gunzip (fflate, synchronous,
+ * each member's trailer checked); Node's zlib streams are not synchronous, and its sync calls need
+ * the whole file in memory.
  */
 import { latin1Bytes } from '../bytes/text';
-import { Gunzip } from 'fflate';
+import { GzipStream } from '../bytes/gunzip';
 import { concatBytes } from '../bytes/concat';
 import { CompressedDataError } from '../errors';
 import type { SourceDamage, SyncByteSource } from './source';
@@ -55,45 +56,39 @@ const STEP = 32 * 1024;
 const NONE = new Uint8Array(0);
 
 /**
- * fflate's Gunzip with its output queued and its errors turned into ours, for both the sync
- * source and the chunk stream. Damage before any output makes the input unreadable (thrown);
- * after some, the stream ends there and `takeDamage()` says why. Whether it was cut off is read
- * from the error (fflate's "unexpected EOF", code 0), not from which push raised it, so a file
- * and a stream of the same bytes agree.
+ * bytes/gunzip's stream with its errors turned into ours, for both the sync source and the chunk
+ * stream. Damage before any output makes the input unreadable (thrown); after some, the stream
+ * ends there and `takeDamage()` says why. Each member's CRC-32 and length are checked, as zlib
+ * checks them. Whether it was cut off is read from the damage, not from which push raised it, so
+ * a file and a stream of the same bytes agree.
  */
 class Inflater {
-  /** Inflated chunks not yet handed on. */
-  readonly out: Uint8Array[] = [];
-  private produced = 0;
+  private readonly gz = new GzipStream();
   private damage: SourceDamage | null = null;
-  private readonly gz = new Gunzip((chunk) => {
-    if (chunk.length > 0) {
-      this.out.push(chunk);
-      this.produced += chunk.length;
-    }
-  });
 
   constructor(private readonly file?: string) {}
 
+  /** Inflated chunks not yet handed on. */
+  get out(): Uint8Array[] {
+    return this.gz.out;
+  }
+
   /**
-   * Inflates `piece`, compressed bytes from `at`. fflate may keep a reference to input it cannot
-   * use yet: pass bytes that are not written again. False when the stream ended early here.
+   * Inflates `piece`, compressed bytes from `at`. The stream may keep a reference to input it
+   * cannot use yet: pass bytes that are not written again. False when the stream ended here.
    */
   push(piece: Uint8Array, final: boolean, at: number): boolean {
-    try {
-      this.gz.push(piece, final);
-      return true;
-    } catch (e) {
-      const why = (e as Error).message;
-      if (this.produced === 0) {
-        throw new CompressedDataError(`not readable as gzip: ${why} (compressed byte ${at})`, { file: this.file, offset: 0, packet: 0 }, { cause: e });
-      }
-      const end = at + piece.length;
-      this.damage = (e as { code?: unknown })?.code === 0
-        ? { cutOff: true, reason: `the gzip stream is cut off after ${end} compressed bytes: the capture ends there` }
-        : { cutOff: false, reason: `damaged gzip data at compressed bytes ${at}-${end} (${why}): the capture ends there` };
-      return false;
+    if (this.gz.push(piece, final)) return true;
+    const why = this.gz.damage;
+    if (why === null) return false;
+    if (this.gz.produced === 0) {
+      throw new CompressedDataError(`not readable as gzip: ${why} (compressed byte ${at})`, { file: this.file, offset: 0, packet: 0 });
     }
+    const end = at + piece.length;
+    this.damage = this.gz.cutOff
+      ? { cutOff: true, reason: `the gzip stream is cut off after ${end} compressed bytes (${why}): the capture ends there` }
+      : { cutOff: false, reason: `damaged gzip data at compressed bytes ${at}-${end} (${why}): the capture ends there` };
+    return false;
   }
 
   takeDamage(): SourceDamage | null {

@@ -115,7 +115,12 @@ export async function pumpPlainFile(path: string, scanner: LogScanner): Promise<
   return 'done';
 }
 
-/** The stream's bytes, inflated when its first bytes are the gzip magic (multi-member too). */
+/**
+ * The stream's bytes, inflated when its first bytes are the gzip magic (multi-member too).
+ * Node's zlib, not bytes/gunzip (the core's engine, which agrees with zlib on every damage: test
+ * logs/text): it inflates in the thread pool while this thread scans, and natively — a 100 MB
+ * stunnel log gzipped: readLog 0.21 s this way, 0.58 s to inflate alone with bytes/gunzip.
+ */
 export async function* inflated(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const it = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const first = await it.next();

@@ -251,6 +251,28 @@ test('damaged compressed data after some output: the packets before it, a bad_co
   expect((got.warnings[0] as { reason: string }).reason).toMatch(/damaged gzip data at compressed bytes \d+-\d+ \(invalid block type\)/);
 });
 
+test('a gzip capture whose CRC-32 or length does not match its data: every packet, and a warning as zlib refuses it', () => {
+  const bytes = fs.readFileSync(PCAP);
+  const whole = zlib.gzipSync(bytes);
+  const expected = packets(openCapture(PCAP));
+  const cases: [string, Buffer, RegExp][] = [
+    ['crc', Buffer.from(whole), /incorrect data check \(gzip member 1: its CRC-32 differs\)/],
+    ['length', Buffer.from(whole), /incorrect length check \(gzip member 1\)/],
+    ['trailer cut', whole.subarray(0, whole.length - 3), /gzip stream is cut off after \d+ compressed bytes \(unexpected end of file \(gzip member 1: its trailer is cut\)\)/],
+  ];
+  cases[0][1][whole.length - 8] ^= 1;
+  cases[1][1][whole.length - 4] ^= 1;
+  for (const [name, gz, reason] of cases) {
+    expect(() => zlib.gunzipSync(gz)).toThrow(); // zlib's own verdict on these bytes
+    const file = write(`trailer-${name.replace(' ', '-')}.pcap.gz`, gz);
+    const got = packets(openCapture(file));
+    expect({ name, n: got.list.length }).toEqual({ name, n: expected.list.length });
+    expect(got.list).toEqual(expected.list);
+    expect(got.warnings).toHaveLength(1);
+    expect((got.warnings[0] as { reason: string }).reason).toMatch(reason);
+  }
+});
+
 test('a file that is not gzip data behind the magic is a typed error naming the file', async () => {
   const gz = write('junk.pcap.gz', Buffer.from([0x1f, 0x8b, 0x09, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]));
   expect(() => packets(openCapture(gz))).toThrow(CompressedDataError);

@@ -6,9 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LogFormatError, parseLogText } from 'pcap-alibi';
-import { gunzipBytes } from '../../lib/bytes/gunzip';
+import { Crc32, gunzipBytes, GzipStream } from '../../lib/bytes/gunzip';
 
 const text = fs.readFileSync(path.resolve(__dirname, '../../captures/stunnel-freeze/stunnel.log'));
 const UTC = { tz: 'UTC' };
@@ -59,6 +60,9 @@ test('gunzipBytes agrees with zlib on whole, cut, padded, concatenated and damag
     lastMemberCut: Buffer.concat([a, b]).subarray(0, a.length + b.length - 3),
     badCrc: flip(a, a.length - 6),
     badLength: flip(Buffer.concat([a, b]), a.length - 2),
+    badLengthLast: flip(a, a.length - 4),
+    badCrcFirst: flip(Buffer.concat([a, b]), a.length - 8),
+    garbageAfter: Buffer.concat([a, Buffer.from([1, 2, 3, 4, 5])]),
   };
   for (const [name, gz] of Object.entries(cases)) {
     let zlib: number | string;
@@ -70,6 +74,56 @@ test('gunzipBytes agrees with zlib on whole, cut, padded, concatenated and damag
     const r = gunzipBytes(gz);
     const ours = r.damage === null ? r.length : r.damage.replace(/ \(.*\)$/, '');
     expect({ name, result: ours }).toEqual({ name, result: zlib });
+    // The same bytes pushed in pieces, as captures are read: the same answer, and the output
+    // (up to the damage) is zlib's.
+    for (const size of [1, 3, 8, 13, 1000]) {
+      const s = new GzipStream();
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < gz.length; i += size) {
+        s.push(gz.subarray(i, i + size), i + size >= gz.length);
+        out.push(...s.out.splice(0));
+      }
+      if (gz.length === 0) s.push(new Uint8Array(0), true);
+      const streamed = s.damage === null ? s.produced : s.damage.replace(/ \(.*\)$/, '');
+      expect({ name, size, result: streamed }).toEqual({ name, size, result: zlib });
+      if (s.damage === null) expect(Buffer.concat(out).equals(gunzipSync(gz))).toBe(true);
+    }
+  }
+});
+
+test('a damaged member among several: its damage, and none of the output after it', () => {
+  const a = gzipSync('a\n'.repeat(1000));
+  const b = gzipSync('b\n'.repeat(1000));
+  const bad = Buffer.concat([a, b]);
+  bad[a.length - 7] ^= 0x40; // member 1's CRC-32
+  for (const size of [bad.length, 100, 7]) {
+    const s = new GzipStream();
+    for (let i = 0; i < bad.length && s.push(bad.subarray(i, i + size), i + size >= bad.length); i += size);
+    expect(s.damage).toBe('incorrect data check (gzip member 1: its CRC-32 differs)');
+    expect(Buffer.concat(s.out).toString()).toBe('a\n'.repeat(1000));
+  }
+});
+
+/** zlib's CRC-32 (Node ≥ 20.15), else the bit-by-bit definition. */
+function zlibCrc32(b: Uint8Array): number {
+  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+  if (native) return native(b);
+  let c = -1;
+  for (const x of b) {
+    c ^= x;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+test('CRC-32 by slices of 8 agrees with zlib\'s on every length and alignment', () => {
+  const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff));
+  for (let s = 0; s < 9; s++) {
+    for (const e of [s, s + 1, s + 7, s + 8, s + 9, 100, 300]) {
+      const c = new Crc32();
+      c.update(data, s, e);
+      expect(c.value()).toBe(zlibCrc32(data.subarray(s, e)));
+    }
   }
 });
 
