@@ -1,7 +1,7 @@
 /**
  * @module cli/arrow
  * `--arrow FILE` and `--parquet FILE` for flows, series, logs and analyze. apache-arrow (~150 ms
- * to load) and parquet-wasm are required only when an option asks for them.
+ * to load) and the Parquet writer are required only when an option asks for them.
  */
 import * as fs from 'node:fs';
 import { ArgumentError } from '../errors';
@@ -37,7 +37,7 @@ export async function writeColumnar<R>(values: { arrow?: string; parquet?: strin
 /**
  * The --arrow / --parquet files from rows that arrive one at a time: they are turned into Arrow
  * columns in batches as they come (report/arrow's ArrowBatcher), and each batch goes to the file
- * writers at once — Arrow's IPC file writer and parquet-wasm's stream writer (row groups of 128 k
+ * writers at once — Arrow's IPC file writer and report/parquet's stream writer (row groups of 128 k
  * rows) — which write when the event loop turns (give the pass `idle` between its slots). So
  * neither the records nor the columns of a capture are held. `finish()` completes both files.
  */

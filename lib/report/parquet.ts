@@ -1,135 +1,95 @@
 /**
  * @module report/parquet
  * Rows as an Apache Parquet file (`--parquet FILE`): what DuckDB, Spark, ClickHouse, Trino and
- * BigQuery read without an extension. The rows become the same Arrow table `--arrow` writes (one
- * schema, report/schema), and parquet-wasm (the Rust `parquet` crate compiled to WebAssembly)
- * writes it: timestamps stay nanoseconds UTC, counts int64, text dictionary-encoded; pages are
- * Snappy-compressed.
+ * BigQuery read without an extension. The rows become the same Arrow batches `--arrow` writes (one
+ * schema, report/schema), and report/parquetfile encodes them as they come: timestamps stay
+ * nanoseconds UTC, counts int64 (delta-packed), text dictionary-encoded, Snappy where it pays.
  *
- * Chosen by measurement (163 k flow records, this machine): parquet-wasm 0.39 s after a 0.14 s
- * Arrow stream copy, the pure-JS hyparquet-writer 0.84 s plus 0.73 s to turn columns into its
- * input; hyparquet-writer is also ES-module-only, which this CommonJS package and its jest tests
- * cannot require on every Node it supports.
+ * Our own writer, not a library's: parquet-wasm (the Rust crate in WebAssembly, used before) held
+ * 35-42 MiB of WebAssembly heap plus its code whatever the row-group size, which kept
+ * `flows --parquet` on the benchmark capture near 300 MiB; the pure-JS hyparquet-writer needs all
+ * rows as JS arrays first and is ES-module-only (this CommonJS package cannot require it).
  */
-import { tableToIPC, Type, type Table } from 'apache-arrow';
+import * as fs from 'node:fs';
+import type { Table } from 'apache-arrow';
+import { concatBytes } from '../bytes/concat';
 import { arrowTable, type ArrowColumn } from './arrow';
-
-/** The part of parquet-wasm's Node entry used here (its typings sit behind an `exports` map this build's resolution does not read). */
-interface ParquetWasm {
-  Table: { fromIPCStream(bytes: Uint8Array): { recordBatches(): unknown[] } };
-  transformParquetStream(stream: ReadableStream, props: unknown): Promise<ReadableStream<Uint8Array>>;
-  Compression: { SNAPPY: number };
-  WriterPropertiesBuilder: new () => { setCompression(c: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; setDictionaryEnabled(on: boolean): ParquetWasm['WriterPropertiesBuilder']['prototype']; setMaxRowGroupSize(rows: number): ParquetWasm['WriterPropertiesBuilder']['prototype']; build(): unknown };
-  writeParquet(table: unknown, props: unknown): Uint8Array;
-}
-
-/**
- * How every Parquet file is written: Snappy pages, the text columns (`texts`) dictionary-encoded,
- * row groups of 128 k rows (parquet-rs keeps a row group in memory until it is full, 1 M rows by
- * default, which would hold most of a capture's columns in WebAssembly memory while streaming).
- *
- * Numbers are not dictionary-encoded: on 407 k flow rows, parquet-rs's dictionary attempt on the
- * 28 number columns (given up per page, as byte counts and times hardly repeat) took the write from
- * 0.35-0.37 s to 0.93-1.26 s, for a file of 11.5 MB instead of 14.4 MB.
- */
-function writerProps(pw: ParquetWasm, texts: readonly string[]): unknown {
-  let b = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(131_072);
-  for (const name of texts) b = b.setColumnDictionaryEnabled(name, true);
-  return b.build();
-}
-
-/** The text columns of a schema (those to dictionary-encode). */
-function textColumns(columns: readonly { name: string; type: string }[]): string[] {
-  return columns.filter((c) => c.type === 'string').map((c) => c.name);
-}
+import { ParquetWriter, type ParquetColumn } from './parquetfile';
 
 /** Rows → the bytes of a Parquet file with the given typed columns (in order). */
 export function parquetFile<R>(rows: readonly R[], columns: readonly ArrowColumn<R>[]): Uint8Array {
-  return tableParquet(arrowTable(rows, columns));
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  const w = new ParquetWriter(columns, (b) => {
+    parts.push(b);
+    n += b.length;
+  });
+  w.add(arrowTable(rows, columns));
+  w.close();
+  return concatBytes(parts, n);
 }
 
-/** The text (Utf8) fields of an Arrow table's schema. */
-function textFields(arrow: Table): string[] {
-  return arrow.schema.fields.filter((f) => f.typeId === Type.Utf8).map((f) => f.name);
-}
-
-/** An Arrow table → the bytes of a Parquet file (one row group per 1 M rows, parquet-rs's default). */
-export function tableParquet(arrow: Table): Uint8Array {
-  // Loaded here: 15 MB of WebAssembly that only --parquet needs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pw = require('parquet-wasm/node') as ParquetWasm;
-  const table = pw.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
-  return pw.writeParquet(table, writerProps(pw, textFields(arrow)));
-}
+/** File writes are gathered into pieces of this size (a page header alone is a few bytes). */
+const WRITE_BYTES = 1 << 20;
 
 /**
  * A Parquet file written while its rows are still being made: each Arrow batch given to `add` is
- * copied into WebAssembly memory at once (the JavaScript batch can go), and parquet-wasm's stream
- * writer turns the queued batches into row groups and bytes on the file whenever the event loop
- * turns — `idle()` gives it one. So what is held is the batches not yet encoded, not the file.
+ * encoded at once into pages, and a row group's pages go to the file when it is full. So what is
+ * held is one row group's encoded pages, not the rows or the file.
  */
 export class ParquetStreamWriter {
-  private controller!: ReadableStreamDefaultController<unknown>;
-  private readonly done: Promise<void>;
-  private queued = 0;
-  private failure: unknown = null;
-  private readonly pw: ParquetWasm;
+  private readonly fd: number;
+  private readonly writer: ParquetWriter;
+  private buf = new Uint8Array(WRITE_BYTES);
+  private n = 0;
 
-  /** `columns`: the file's schema (its text columns are dictionary-encoded). */
-  constructor(private readonly file: string, columns: readonly { name: string; type: string }[]) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.pw = require('parquet-wasm/node') as ParquetWasm;
-    const pw = this.pw;
-    const source = new ReadableStream({ start: (c) => { this.controller = c; } }, { highWaterMark: Infinity });
-    const props = writerProps(pw, textColumns(columns));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fs = require('node:fs') as typeof import('node:fs');
-    const fd = fs.openSync(file, 'w');
-    this.done = (async () => {
-      try {
-        const reader = (await pw.transformParquetStream(source, props)).getReader();
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          fs.writeSync(fd, r.value);
-          this.queued = 0;
-        }
-      } catch (e) {
-        this.failure = e;
-        throw e;
-      } finally {
-        fs.closeSync(fd);
-      }
-    })();
-    this.done.catch(() => undefined); // reported by close()
+  /** `columns`: the file's schema. Throws (the caller words it) when the file cannot be opened. */
+  constructor(private readonly file: string, columns: readonly ParquetColumn[]) {
+    this.fd = fs.openSync(file, 'w');
+    this.writer = new ParquetWriter(columns, (b) => this.write(b));
   }
 
-  /** Queues one batch (copied into WebAssembly now). */
+  private write(b: Uint8Array): void {
+    if (this.n + b.length > this.buf.length) this.flush();
+    if (b.length >= this.buf.length) fs.writeSync(this.fd, b);
+    else {
+      this.buf.set(b, this.n);
+      this.n += b.length;
+    }
+  }
+
+  private flush(): void {
+    if (this.n > 0) fs.writeSync(this.fd, this.buf, 0, this.n);
+    this.n = 0;
+  }
+
+  /** Encodes one batch. */
   add(batch: Table): void {
-    if (this.failure) throw this.failure;
-    for (const b of this.pw.Table.fromIPCStream(tableToIPC(batch, 'stream')).recordBatches()) this.controller.enqueue(b);
-    this.queued++;
+    this.writer.add(batch);
   }
 
-  /** Batches queued since bytes last went out. */
+  /** Nothing waits: batches are encoded when added. */
   get pending(): number {
-    return this.queued;
+    return 0;
   }
 
-  /** One turn of the event loop, in which the writer encodes what is queued. */
   idle(): Promise<void> {
-    return new Promise((resolve) => setImmediate(resolve));
+    return Promise.resolve();
   }
 
-  /** Gives up (the pass failed): the encoding stops and the unfinished file is removed. */
-  async abort(reason: unknown): Promise<void> {
-    this.controller.error(reason);
-    await this.done.catch(() => undefined);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('node:fs') as typeof import('node:fs')).rmSync(this.file, { force: true });
+  /** Gives up (the pass failed): the unfinished file is removed. */
+  async abort(_reason: unknown): Promise<void> {
+    fs.closeSync(this.fd);
+    fs.rmSync(this.file, { force: true });
   }
 
-  /** Ends the file: the remaining batches are encoded and written. */
+  /** Ends the file: the last row group and the footer. */
   async close(): Promise<void> {
-    this.controller.close();
-    await this.done;
+    try {
+      this.writer.close();
+      this.flush();
+    } finally {
+      fs.closeSync(this.fd);
+    }
   }
 }

@@ -51,7 +51,7 @@ describe('DuckDB reads every Parquet output with the documented types', () => {
     const byState: Record<string, number> = {};
     for (const f of flows) byState[f.state] = (byState[f.state] ?? 0) + 1;
     expect(Object.fromEntries(states.map((s) => [s.state, n(s.n)]))).toEqual(byState);
-    // Text is dictionary-encoded; numbers are not (parquet-rs's attempt on them cost 2-3x the write).
+    // Text is dictionary-encoded; numbers are not (counts are delta-packed: report/parquetfile).
     const enc = await rows(`SELECT path_in_schema AS col, encodings FROM parquet_metadata('${file}')`);
     const encodings = Object.fromEntries(enc.map((e) => [String(e.col), String(e.encodings)]));
     for (const c of FLOW_COLUMNS) expect([c.name, /DICTIONARY/.test(encodings[c.name])]).toEqual([c.name, c.type === 'string']);

@@ -1,0 +1,179 @@
+/**
+ * report/parquetfile, our Parquet writer, read back by two readers that share none of its code:
+ * DuckDB (C++) and parquet-wasm (the Rust `parquet` crate). Rows made to reach every path of the
+ * writer: several row groups and pages, nulls between pages, ints up to 2^53 - 1 (wide
+ * delta-packed miniblocks), timestamps jumping decades (PLAIN fallback), text with few values
+ * (dictionary) and with a value per row (a dictionary past 1 MiB: PLAIN fallback), empty and
+ * non-ASCII text. Every value is compared, not aggregates.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
+import { arrowTable, type ArrowColumn } from '../../lib/report/arrow';
+import { ParquetWriter } from '../../lib/report/parquetfile';
+import { compress, decompress, maxCompressedLength } from '../../lib/bytes/snappy';
+
+interface Row {
+  id: number;
+  big: number;
+  ts: string | null;
+  f: number | null;
+  few: string | null;
+  many: string;
+}
+
+const N = 300_000;
+const BASE = Date.UTC(2026, 11, 3) / 1000;
+function iso(sec: number, ns: number): string {
+  return new Date(sec * 1000).toISOString().slice(0, 19) + '.' + String(ns).padStart(9, '0') + 'Z';
+}
+/** Deterministic rows (a small LCG: the same file every run). */
+function rows(): Row[] {
+  let s = 12345;
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const out: Row[] = [];
+  for (let i = 0; i < N; i++) {
+    const sec = i >= 200_000 && i < 200_050 ? 86_400 * (i % 3) : BASE + Math.floor(i / 10); // 1970 and back: steps of decades
+    out.push({
+      id: i,
+      big: i % 5 === 0 ? Number.MAX_SAFE_INTEGER - Math.floor(rnd() * 1000) : Math.floor(rnd() * 2 ** (i % 53)),
+      ts: i % 7 === 3 ? null : iso(sec, Math.floor(rnd() * 1e9)),
+      f: i % 11 === 0 ? null : rnd() * 1000 - 500,
+      few: i % 13 === 0 ? null : ['SF', 'S0', 'REJ', '', 'überall'][i % 5],
+      many: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${i}`,
+    });
+  }
+  return out;
+}
+const COLUMNS: ArrowColumn<Row>[] = [
+  { name: 'id', type: 'int', get: (r) => r.id },
+  { name: 'big', type: 'int', get: (r) => r.big },
+  { name: 'ts', type: 'timestamp', get: (r) => r.ts },
+  { name: 'f', type: 'float', get: (r) => r.f },
+  { name: 'few', type: 'string', get: (r) => r.few },
+  { name: 'many', type: 'string', get: (r) => r.many },
+];
+
+let tmp: string;
+let file: string;
+let data: Row[];
+let bytes: Uint8Array;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'alibi-pq-'));
+  file = path.join(tmp, 'rows.parquet');
+  data = rows();
+  const parts: Uint8Array[] = [];
+  const w = new ParquetWriter(COLUMNS, (b) => parts.push(b.slice()));
+  // in uneven batches, as the flow pass hands them over
+  for (let i = 0, k = 0; i < N; k++) {
+    const n = [8192, 1, 50_000, 777][k % 4];
+    w.add(arrowTable(data.slice(i, i + n), COLUMNS));
+    i += n;
+  }
+  w.close();
+  bytes = Buffer.concat(parts);
+  fs.writeFileSync(file, bytes);
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const nanos = (t: string | null): bigint | null => {
+  if (t === null) return null;
+  const [s, frac] = t.slice(0, -1).split('.');
+  return BigInt(Date.parse(s + 'Z')) * 1_000_000n + BigInt(frac);
+};
+
+test('DuckDB reads every value back, with the types of the schema', async () => {
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjectsJS().map((r) => [r.column_name, r.column_type]);
+  expect(types).toEqual([['id', 'BIGINT'], ['big', 'BIGINT'], ['ts', 'TIMESTAMP WITH TIME ZONE'], ['f', 'DOUBLE'], ['few', 'VARCHAR'], ['many', 'VARCHAR']]);
+  const got = (await db.runAndReadAll(`SELECT id, big, epoch_ns(ts) AS ts, f, few, many FROM read_parquet('${file}')`)).getRowsJS();
+  expect(got).toHaveLength(N);
+  let bad = 0;
+  for (let i = 0; i < N && bad < 5; i++) {
+    const r = data[i];
+    // DuckDB's TIMESTAMPTZ holds microseconds: it reads the nanoseconds cut to them
+    const us = nanos(r.ts);
+    const want = [BigInt(r.id), BigInt(r.big), us === null ? null : (us / 1000n) * 1000n, r.f, r.few, r.many];
+    if (JSON.stringify(got[i], (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(want, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) {
+      bad++;
+      expect({ i, row: got[i] }).toEqual({ i, row: want });
+    }
+  }
+  expect(bad).toBe(0);
+  // The encodings chosen, per column chunk; more than one row group.
+  const meta = (await db.runAndReadAll(`SELECT row_group_id AS g, path_in_schema AS c, encodings AS e, compression AS z FROM parquet_metadata('${file}')`)).getRowObjectsJS();
+  expect(new Set(meta.map((m) => m.g)).size).toBe(Math.ceil(N / 131072));
+  const enc = (c: string) => new Set(meta.filter((m) => m.c === c).flatMap((m) => String(m.e).split(',').map((x) => x.trim())));
+  expect(enc('id').has('DELTA_BINARY_PACKED')).toBe(true);
+  expect(enc('ts').has('PLAIN')).toBe(true); // the group with the 1970 rows
+  expect(enc('ts').has('DELTA_BINARY_PACKED')).toBe(true);
+  expect(enc('few').has('RLE_DICTIONARY')).toBe(true);
+  expect(enc('many').has('PLAIN')).toBe(true); // a dictionary past 1 MiB
+  expect(meta.filter((m) => m.c === 'f').every((m) => m.z === 'SNAPPY')).toBe(true);
+});
+
+test('the Rust parquet crate (parquet-wasm) reads the same values', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pw = require('parquet-wasm/node') as { readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array } };
+  const t = tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  expect(t.numRows).toBe(N);
+  /** A column's int64 values exactly (a Timestamp vector's get() gives float milliseconds), null where null. */
+  const int64s = (name: string): (bigint | null)[] => {
+    const out: (bigint | null)[] = [];
+    for (const d of t.getChild(name)!.data) {
+      const v = d.values as unknown as ArrayLike<bigint | number>;
+      const stride = v.length === 2 * d.length ? 2 : 1;
+      const words = new BigInt64Array((v as unknown as Int32Array).buffer, (v as unknown as Int32Array).byteOffset, d.offset + d.length);
+      for (let i = 0; i < d.length; i++) out.push(d.getValid(i) ? words[d.offset + i] : null);
+      expect(stride === 1 || stride === 2).toBe(true);
+    }
+    return out;
+  };
+  const id = int64s('id'), big = int64s('big'), tsv = int64s('ts');
+  const f = t.getChild('f')!, few = t.getChild('few')!, many = t.getChild('many')!;
+  const ts = { get: (i: number) => tsv[i] };
+  let bad = 0;
+  for (let i = 0; i < N; i++) {
+    const r = data[i];
+    const ok =
+      id[i] === BigInt(r.id) &&
+      big[i] === BigInt(r.big) &&
+      f.get(i) === r.f &&
+      ts.get(i) === nanos(r.ts) &&
+      few.get(i) === r.few &&
+      many.get(i) === r.many;
+    if (!ok && bad++ < 3) expect({ i, id: id[i], big: big[i], ts: ts.get(i), f: f.get(i), few: few.get(i), many: many.get(i) }).toEqual({ ...r, id: BigInt(r.id), big: BigInt(r.big), ts: nanos(r.ts) });
+  }
+  expect(bad).toBe(0);
+});
+
+test('no rows: a file both readers open, with the schema', async () => {
+  const parts: Uint8Array[] = [];
+  const w = new ParquetWriter(COLUMNS, (b) => parts.push(b.slice()));
+  w.add(arrowTable([], COLUMNS));
+  w.close();
+  const empty = path.join(tmp, 'empty.parquet');
+  fs.writeFileSync(empty, Buffer.concat(parts));
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const r = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${empty}')`)).getRowObjectsJS();
+  expect(Number(r[0].n)).toBe(0);
+});
+
+test('snappy: compress then decompress gives the bytes back, on text, numbers, runs and noise', () => {
+  const inputs = [
+    new Uint8Array(0),
+    new TextEncoder().encode('a'),
+    new TextEncoder().encode('2026-12-03 stunnel LOG5[1]: Service [https] accepted connection\n'.repeat(3000)),
+    Uint8Array.from({ length: 200_000 }, (_, i) => (Math.imul(i, 2654435761) >>> 13) & 0xff),
+    new Uint8Array(new Float64Array(Array.from({ length: 30_000 }, (_, i) => i % 100)).buffer),
+    new Uint8Array(150_000).fill(7),
+  ];
+  for (const src of inputs) {
+    const out = new Uint8Array(maxCompressedLength(src.length));
+    const n = compress(src, out, 0);
+    expect(n).toBeLessThanOrEqual(maxCompressedLength(src.length));
+    expect(Buffer.from(decompress(out.subarray(0, n))).equals(Buffer.from(src))).toBe(true);
+  }
+});
