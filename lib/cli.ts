@@ -59,7 +59,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 if (require.main === module) {
   const out = (s: string) => process.stdout.write(s);
   const drained = () => new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
-  const io: CliIo = { stdout: out, drained, stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, stdin: process.stdin };
+  const io: CliIo = { stdout: out, stdoutBytes: (b) => process.stdout.write(b), drained, stderr: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, stdin: process.stdin };
   // EPIPE (alibi … | head) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
   main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });

@@ -15,6 +15,7 @@ import type { CapturePass, PassResult } from '../pipeline/pass';
 import { passFile } from '../pipeline/passfile';
 import { Progress, progressBar } from './progress';
 import { TextSpool } from './spool';
+import { utf8 } from '../bytes/text';
 
 export type { CliIo } from './io';
 import type { CliIo } from './io';
@@ -127,7 +128,7 @@ export function json(doc: unknown): string {
  * its own. One JSON.stringify of a big capture's flows (~1.2 KB each) would pass V8's longest
  * string (2^29 characters) at about 450,000 connections; pieces never come near it.
  */
-export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string, item: (v: never) => string = (v) => (JSON.stringify(v, null, 2) ?? 'null').replace(/\n/g, '\n    ')): Generator<string> {
+export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string, item: (v: never) => string = (v) => (JSON.stringify(v, null, 2) ?? 'null').replace(/\n/g, '\n    ')): Generator<string | Uint8Array> {
   const keys = Object.keys(doc).filter((k) => doc[k] !== undefined && typeof doc[k] !== 'function');
   yield '{';
   for (let i = 0; i < keys.length; i++) {
@@ -158,14 +159,24 @@ export function* jsonPieces(doc: Record<string, unknown>, arrayKey: string, item
  * Node queues what a pipe cannot take yet in memory, and without the wait a 480 MB document piped
  * into a slower reader was all queued at once (4.2 GB peak for `alibi flows big.pcap --json | sha1sum`).
  */
-export async function writePieces(io: Pick<CliIo, 'stdout' | 'drained'>, pieces: Iterable<string>): Promise<void> {
+export async function writePieces(io: Pick<CliIo, 'stdout' | 'stdoutBytes' | 'drained'>, pieces: Iterable<string | Uint8Array>): Promise<void> {
   let buf = '';
+  const wait = async (more: void | boolean) => {
+    if (more === false && io.drained) await io.drained();
+  };
   for (const p of pieces) {
+    if (typeof p !== 'string') {
+      // Bytes (a spool's items): written as they are, after the text before them.
+      if (buf) await wait(io.stdout(buf));
+      buf = '';
+      await wait(io.stdoutBytes ? io.stdoutBytes(p) : io.stdout(utf8(p)));
+      continue;
+    }
     buf += p;
     if (buf.length >= 1 << 20) {
       const more = io.stdout(buf);
       buf = '';
-      if (more === false && io.drained) await io.drained();
+      await wait(more);
     }
   }
   if (buf) io.stdout(buf);

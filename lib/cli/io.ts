@@ -6,6 +6,8 @@
 export interface CliIo {
   /** Writes to stdout; false (as a stream's `write`) asks the writer to wait for `drained`. */
   stdout(text: string): void | boolean;
+  /** Writes UTF-8 bytes to stdout, as `stdout` (where absent, they are decoded and given to `stdout`). */
+  stdoutBytes?(bytes: Uint8Array): void | boolean;
   /** Resolves when stdout, having returned false, can take more (a pipe that is read slowly). */
   drained?(): Promise<void>;
   stderr(text: string): void;

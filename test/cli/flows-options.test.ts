@@ -83,14 +83,14 @@ describe('--port, --host, --sort, --top', () => {
   });
 });
 
-describe('the flow JSON item is JSON.stringify\'s', () => {
+describe('the flow JSON item is JSON.stringify\'s, one connection per line', () => {
   const { flowJsonItem } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
   const files = [fw, lo, ...(HAVE_CORPUS ? [corpusPath('zeek__ipv6-http-atomic-frag.pcap'), corpusPath('dpkt__http.pcap'), corpusPath('tcpdump__tcp-handshake-nano.pcap')] : [])];
   it.each(files)('%s: every record, with and without a vantage, byte for byte', (file) => {
     for (const vantage of [undefined, 'fw "quoted" \u2028 ✓']) {
       const recs = records(file, vantage);
       expect(recs.length).toBeGreaterThan(0);
-      for (const f of recs) expect(flowJsonItem(f)).toBe(JSON.stringify(f, null, 2).replace(/\n/g, '\n    '));
+      for (const f of recs) expect(flowJsonItem(f)).toBe(JSON.stringify(f));
     }
   });
 });
