@@ -78,39 +78,171 @@ export function usualLevel(seg: ArrayLike<number>): number {
 }
 
 /**
+ * Seasonality (#20): over a day of traffic a bin is judged against the hours around it, not the
+ * whole span, so the evening ramp-down is not a drop and the morning ramp-up not a spike, while a
+ * ten-minute freeze at night still is one. A span shorter than two half-windows (every capture of
+ * a lab run or of an outage's minutes) has one level over all of it, as before.
+ */
+export const SEASONAL = {
+  /** Half-width of the window a bin's usual level is taken over, seconds. */
+  halfWindow: 3600,
+  /** Bins share one level per block of this many seconds. */
+  block: 600,
+} as const;
+
+/** The mean of `xs` without its top 1 % (a burst does not raise the noise it is judged against). */
+function trimmedMean(xs: number[]): number {
+  if (!xs.length) return 0;
+  const a = Float64Array.from(xs).sort();
+  const n = Math.max(1, Math.floor(a.length * 0.99));
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += a[i];
+  return sum / n;
+}
+
+/** P(X ≤ k) for X ~ Poisson(m): summed in log space, a normal tail past a mean of 1000. */
+export function poissonAtMost(k: number, m: number): number {
+  if (!(m > 0)) return 1;
+  if (m > 1000) {
+    const z = (k + 0.5 - m) / Math.sqrt(m);
+    return z > 0 ? 1 : 0.5 * Math.exp(-0.5 * z * z) * Math.min(1, 0.8 / Math.max(-z, 0.8)); // a bound on the normal tail
+  }
+  let logPmf = -m;
+  let sum = Math.exp(logPmf);
+  for (let i = 1; i <= k; i++) {
+    logPmf += Math.log(m) - Math.log(i);
+    sum += Math.exp(logPmf);
+  }
+  return Math.min(1, sum);
+}
+
+/** Is a span of `n` bins long enough for seasonal levels (two half-windows)? */
+export function seasonal(n: number, interval: number): boolean {
+  return n >= 2 * Math.ceil(SEASONAL.halfWindow / interval);
+}
+
+/**
+ * The smallest count k with P(X > k) < p for X ~ Poisson(m): what noise around a mean of m
+ * exceeds that rarely. Summed in log space (no underflow at large m).
+ */
+export function poissonUpper(m: number, p: number): number {
+  if (!(m > 0)) return 0;
+  let logPmf = -m; // k = 0
+  let cdf = Math.exp(logPmf);
+  let k = 0;
+  while (1 - cdf >= p && k < m + 100 * Math.sqrt(m) + 100) {
+    k++;
+    logPmf += Math.log(m) - Math.log(k);
+    cdf += Math.exp(logPmf);
+  }
+  return k;
+}
+
+/**
+ * `level(window)` for each bin of `seg` (bins of `interval` s): of the whole span when it is
+ * shorter than two half-windows, else of the bins within a half-window of the bin's block. `keep`
+ * picks the bins a window is made of (all when absent).
+ */
+export function seasonalLevels(seg: ArrayLike<number>, interval: number, level: (xs: number[]) => number, keep?: (i: number) => boolean): Float64Array {
+  const n = seg.length;
+  const out = new Float64Array(n);
+  const pick = (a: number, b: number) => {
+    const xs: number[] = [];
+    for (let i = a; i < b; i++) if (!keep || keep(i)) xs.push(seg[i]);
+    return xs;
+  };
+  const half = Math.ceil(SEASONAL.halfWindow / interval);
+  if (!seasonal(n, interval)) return out.fill(level(pick(0, n)));
+  const block = Math.max(1, Math.round(SEASONAL.block / interval));
+  for (let b0 = 0; b0 < n; b0 += block) {
+    const b1 = Math.min(n, b0 + block);
+    // a window of two half-widths around the block, moved inward at the span's ends
+    let a = Math.max(0, b0 - half);
+    let b = Math.min(n, b1 + half);
+    if (b - a < 2 * half + block) {
+      if (a === 0) b = Math.min(n, 2 * half + block);
+      else a = Math.max(0, n - 2 * half - block);
+    }
+    out.fill(level(pick(a, b)), b0, b1);
+  }
+  return out;
+}
+
+/** `level` of each block's own bins (see {@link SEASONAL}), for every bin of the block. */
+function blockLevels(seg: ArrayLike<number>, interval: number, level: (xs: number[]) => number, keep?: (i: number) => boolean): Float64Array {
+  const out = new Float64Array(seg.length);
+  const block = Math.max(1, Math.round(SEASONAL.block / interval));
+  for (let b0 = 0; b0 < seg.length; b0 += block) {
+    const b1 = Math.min(seg.length, b0 + block);
+    const xs: number[] = [];
+    for (let i = b0; i < b1; i++) if (!keep || keep(i)) xs.push(seg[i]);
+    out.fill(level(xs), b0, b1);
+  }
+  return out;
+}
+
+/**
  * A drop: at least `minRun` bins under `fraction` of the usual level (default 25 %), where that
- * level is meaningful (≥ `minMedian` per bin).
+ * level is meaningful (≥ `minMedian` per bin); the level is seasonal (see {@link SEASONAL}).
  */
 export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, fraction = 0.25, minMedian = 1): Signal[] {
   const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
-  const m = usualLevel(seg);
-  if (m < minMedian) return [];
-  const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] < m * fraction, ctx.minRun, 1);
+  const lv = seasonalLevels(seg, ctx.interval, usualLevel);
+  let found = runs(ctx.to - ctx.from, (i) => lv[i] >= minMedian && x[ctx.from + i] < lv[i] * fraction, ctx.minRun, 1);
+  if (seasonal(seg.length, ctx.interval)) {
+    // Over a long span a quiet night's few events per second leave 5-s holes by chance somewhere:
+    // a stretch must hold fewer events than Poisson noise at the window's mean rate gives less
+    // than once in 10^7 (the usual level, taken over the busier bins, overstates a quiet night).
+    const rate = seasonalLevels(seg, ctx.interval, trimmedMean);
+    found = found.filter(([a, b]) => {
+      let expected = 0, seen = 0;
+      for (let i = a; i < b; i++) {
+        expected += rate[i];
+        seen += x[ctx.from + i];
+      }
+      return poissonAtMost(seen, expected) < 1e-7;
+    });
+  }
   return found.map(([a, b]) => ({
     source, kind, from: ctx.from + a, to: ctx.from + b,
-    baseline: m / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval,
+    baseline: lv[a] / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval,
   }));
 }
 
 /**
  * A spike: bins above median + max(4·MAD, 3, median) — at least double the usual and clearly
- * outside its noise — with at least `minTotal` events in the stretch.
+ * outside its noise — with at least `minTotal` events in the stretch; median and MAD seasonal
+ * (see {@link SEASONAL}).
  */
 export function detectSpike(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, minTotal = 5, active?: ArrayLike<number>): Signal[] {
   // The baseline over the bins where the source carried traffic: a long stretch of nothing (the
   // clients paused for most of the capture) would make every ordinary bin look like a spike.
-  const seg: number[] = [];
-  for (let i = ctx.from; i < ctx.to; i++) if (!active || active[i] > 0) seg.push(x[i]);
-  const m = median(seg);
-  const s = mad(seg, m);
-  const thr = m + Math.max(4 * s, 3, m);
-  const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] > thr, 1, 2);
+  const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
+  const keep = active ? (i: number) => active[ctx.from + i] > 0 : undefined;
+  const base = seasonalLevels(seg, ctx.interval, median, keep);
+  // Over a long span, tens of thousands of bins are tested: a count must also be one that Poisson
+  // noise at the window's rate (its median, or its mean without the top 1 % where the median is
+  // 0) reaches less than once in 10^7 bins: a quiet night's 1-2 SYNs per second otherwise make a
+  // few hundred "spikes" of 8 a day (test/correlate/seasonal).
+  const long = seasonal(seg.length, ctx.interval);
+  const thr = seasonalLevels(seg, ctx.interval, (xs) => {
+    const m = median(xs);
+    const t = m + Math.max(4 * mad(xs, m), 3, m);
+    return long ? Math.max(t, poissonUpper(Math.max(m, trimmedMean(xs)), 1e-7)) : t;
+  }, keep);
+  if (long) {
+    // The two-hour window's level can be below the block's own (the hour before a lunch dip):
+    // the threshold is also the Poisson floor at the block's own rate.
+    const own = blockLevels(seg, ctx.interval, (xs) => poissonUpper(trimmedMean(xs), 1e-7), keep);
+    for (let i = 0; i < thr.length; i++) if (own[i] > thr[i]) thr[i] = own[i];
+  }
+  const found = runs(ctx.to - ctx.from, (i) => x[ctx.from + i] > thr[i], 1, 2);
   const out: Signal[] = [];
   for (const [a, b] of found) {
     let tot = 0;
     for (let i = ctx.from + a; i < ctx.from + b; i++) tot += x[i];
     if (tot < minTotal) continue;
-    out.push({ source, kind, from: ctx.from + a, to: ctx.from + b, baseline: m / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval });
+    out.push({ source, kind, from: ctx.from + a, to: ctx.from + b, baseline: base[a] / ctx.interval, observed: mean(x, ctx.from + a, ctx.from + b) / ctx.interval });
   }
   return out;
 }
