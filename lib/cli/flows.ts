@@ -11,7 +11,7 @@ import { checkColumnarFlags, columnarSink } from './arrow';
 import { csvCell, FLOW_COLUMNS } from '../report/schema';
 import { flowFilter, recordFilter } from '../flow/filter';
 import { TextSpool } from './spool';
-import { flowJsonItem, TextBytes, writeFlowJson } from '../report/flowjson';
+import { flowJsonItem, TextBytes, writeFlowJson, writeFlowJsonView } from '../report/flowjson';
 import { writeFlowCsvRow } from '../report/flowcsv';
 import type { Flow } from '../flow/flow';
 import { getHeapStatistics } from 'node:v8';
@@ -185,13 +185,22 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     : spool && values.json ? (f: FlowRecord) => { spool.begin(); writeFlowJson(spool.out, f); spool.commit(f.startTime, f.id); }
     : spool ? (f: FlowRecord) => { spool.begin(); spool.out.write(flowTextLine(f)); spool.commit(f.startTime, f.id); }
     : (f: FlowRecord) => { held.push(f); guard(); };
+  // The JSON document's items are rendered from the flow table's view as each connection
+  // finishes, like the streamed rows: no record is made (the same bytes: writeFlowJsonView).
+  const jsonFromView = spool !== null && values.json === true && !columnar;
   // Streamed rows (CSV, Arrow, Parquet) are made from the flow table's memory as each connection
   // finishes (report/flowcolumns): no record.
   const columns = stream && sink !== null ? new (await import('../report/flowcolumns')).FlowColumnBatcher(values.vantage, (t) => sink.addBatch(t)) : null;
   // --port / --host on the live flow (the same test as on records: flow/filter).
-  const keepLive = stream && keep ? portHostFlags(flowFilter, values) : undefined;
+  const keepLive = (stream || jsonFromView) && keep ? portHostFlags(flowFilter, values) : undefined;
   const finished = (f: Flow) => {
     if (keepLive && !keepLive(f)) return;
+    if (jsonFromView) {
+      spool!.begin();
+      writeFlowJsonView(spool!.out, f, values.vantage);
+      spool!.commit(f.startT, f.id);
+      return;
+    }
     streamedRows++;
     if (streamCsv) {
       writeFlowCsvRow(rowsOut, f, cell);
@@ -205,7 +214,7 @@ export async function flowsCommand(argv: string[], io: CliIo): Promise<number> {
     packetFilter,
     vantage: values.vantage,
     keepFlows: false,
-    ...(stream ? { onFinished: finished } : { onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord }),
+    ...(stream || jsonFromView ? { onFinished: finished } : { onFlow: keep ? (f) => { if (keep!(f)) onRecord(f); } : onRecord }),
   });
   // Between slots of a threaded pass: stdout drains, and the Parquet writer encodes its queue.
   const between = streamCsv || sink ? () => waitForReader() ?? sink?.idle() : undefined;

@@ -109,3 +109,19 @@ describe('the CSV row from the flow table is the one made from the record', () =
     }
   });
 });
+
+describe('the JSON item from the flow table is the one made from the record', () => {
+  const { writeFlowJsonView, flowJsonItem, TextBytes } = require('../../lib/report/flowjson') as typeof import('../../lib/report/flowjson');
+  it.each(files)('%s', (file) => {
+    for (const vantage of [undefined, 'fw "quoted" \u2028 ✓']) {
+      const w = new TextBytes(64);
+      const records: FlowRecord[] = [];
+      const pass = new CapturePass({ vantage, keepFlows: false, onFinished: (f) => { writeFlowJsonView(w, f, vantage); w.ascii('\n'); }, onFlow: (r) => records.push(r) });
+      const r = openCapture(file);
+      for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+      pass.finish(r, file);
+      expect(records.length).toBeGreaterThan(0);
+      expect(w.text()).toBe(records.map((x) => flowJsonItem(x) + '\n').join(''));
+    }
+  });
+});
