@@ -268,11 +268,12 @@ const MINI = DELTA_BLOCK / MINIBLOCKS;
 const steps = new Float64Array(DELTA_BLOCK);
 
 /**
- * DELTA_BINARY_PACKED of `count` int64 values given as words (`lo` unsigned at 2i, `hi` signed at
- * 2i+1 of `w` from value `from`); false (nothing written) when a step between two values is not
+ * DELTA_BINARY_PACKED of `count` int64 values given as words: value k's low word (unsigned) is
+ * `lo[w]` and its high word (signed) `hi[w]`, with w = `idx[k]`, or 2 (`first` + k) without `idx`
+ * (no nulls: the values in a row); false (nothing written) when a step between two values is not
  * exact in a double (beyond ±2^52): the caller writes PLAIN.
  */
-function deltaPacked(out: Bytes, lo: Uint32Array, hi: Int32Array, idx: Int32Array, count: number): boolean {
+function deltaPacked(out: Bytes, lo: Uint32Array, hi: Int32Array, idx: Int32Array | null, first: number, count: number): boolean {
   const start = out.n;
   out.uvarint(DELTA_BLOCK);
   out.uvarint(MINIBLOCKS);
@@ -281,14 +282,16 @@ function deltaPacked(out: Bytes, lo: Uint32Array, hi: Int32Array, idx: Int32Arra
     out.zigzag64(0, 0);
     return true;
   }
-  out.zigzag64(lo[idx[0]], hi[idx[0]]);
+  const w0 = idx === null ? 2 * first : idx[0];
+  out.zigzag64(lo[w0], hi[w0]);
   const widths = new Uint8Array(MINIBLOCKS);
   const rel = new Float64Array(DELTA_BLOCK);
   for (let b = 1; b < count; b += DELTA_BLOCK) {
     const n = Math.min(DELTA_BLOCK, count - b);
     let min = Infinity;
     for (let k = 0; k < n; k++) {
-      const a = idx[b + k - 1], c = idx[b + k];
+      const a = idx === null ? 2 * (first + b + k - 1) : idx[b + k - 1];
+      const c = idx === null ? a + 2 : idx[b + k];
       const dh = hi[c] - hi[a];
       if (dh > 0xfffff || dh < -0xfffff) {
         out.n = start;
@@ -440,20 +443,21 @@ class ColumnChunk {
     if (t === 'int' || t === 'timestamp') {
       const words = d.values as unknown as { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
       const lo = new Uint32Array(words.buffer, words.byteOffset, words.byteLength >> 2);
-      const hi = new Int32Array(words.buffer, words.byteOffset, words.byteLength >> 2);
-      const idx = new Int32Array(present.length);
-      const base = d.offset;
-      for (let k = 0; k < present.length; k++) idx[k] = (base + present[k]) * 2;
-      const hiIdx = new Int32Array(present.length);
-      for (let k = 0; k < present.length; k++) hiIdx[k] = idx[k] + 1;
-      // deltaPacked reads lo[idx[k]] and hi[idx[k] + 1]: give it a view shifted by one word
+      // deltaPacked reads value k's words at lo[w] and hi[w]: the high words as a view one word on
       const hiShift = new Int32Array(words.buffer, words.byteOffset + 4, (words.byteLength >> 2) - 1);
-      if (deltaPacked(body, lo, hiShift, idx, present.length)) encoding = DELTA_BINARY_PACKED;
+      const all = present.length === rows;
+      let idx: Int32Array | null = null;
+      if (!all) {
+        idx = new Int32Array(present.length);
+        for (let k = 0; k < present.length; k++) idx[k] = (d.offset + present[k]) * 2;
+      }
+      if (deltaPacked(body, lo, hiShift, idx, d.offset + from, present.length)) encoding = DELTA_BINARY_PACKED;
       else {
         body.room(present.length * 8);
         for (let k = 0; k < present.length; k++) {
-          body.u32le(lo[idx[k]]);
-          body.u32le(hi[hiIdx[k]]);
+          const w = idx === null ? 2 * (d.offset + from + k) : idx[k];
+          body.u32le(lo[w]);
+          body.u32le(hiShift[w]);
         }
       }
     } else if (t === 'float') {
