@@ -416,7 +416,7 @@ class ColumnChunk {
     if (!this.hasDictionary) return null;
     const body = this.dictBytes.buf.subarray(0, this.dictBytes.n);
     return this.page(body, (t) => t.i32(1, DICTIONARY_PAGE), (t, size, csize) =>
-      t.i32(2, size).i32(3, csize).struct(7, (s) => s.i32(1, this.dictStarts.length).i32(2, PLAIN)), this.dictStarts.length, true);
+      t.i32(2, size).i32(3, csize).struct(7, (s) => s.i32(1, this.dictStarts.length).i32(2, PLAIN)), this.dictStarts.length);
   }
 
   /** Adds one data page of `rows` rows from the Arrow data `d` starting at its row `from`. */
@@ -499,16 +499,16 @@ class ColumnChunk {
     if (optional) this.encodings.add(RLE);
     const b = body.buf.subarray(0, body.n);
     this.pages.push(this.page(b, (h) => h.i32(1, DATA_PAGE), (h, size, csize) =>
-      h.i32(2, size).i32(3, csize).struct(5, (s) => s.i32(1, rows).i32(2, encoding).i32(3, RLE).i32(4, RLE)), rows, false));
+      h.i32(2, size).i32(3, csize).struct(5, (s) => s.i32(1, rows).i32(2, encoding).i32(3, RLE).i32(4, RLE)), rows));
     this.values += rows;
   }
 
-  private page(body: Uint8Array, head: (t: Thrift) => void, sizes: (t: Thrift, size: number, csize: number) => void, values: number, copy: boolean): Page {
+  private page(body: Uint8Array, head: (t: Thrift) => void, sizes: (t: Thrift, size: number, csize: number) => void, values: number): Page {
     let stored: Uint8Array;
     if (this.codec === SNAPPY) {
       const out = new Uint8Array(maxCompressedLength(body.length));
       stored = out.slice(0, compress(body, out, 0));
-    } else stored = copy ? body.slice() : body.slice();
+    } else stored = body.slice(); // the body's buffer is reused or larger than it
     const t = new Thrift();
     t.inner((x) => {
       head(x);
