@@ -19,6 +19,7 @@ import { CaptureScan, ScanRequest, scanCapture, scanCaptureThreaded, ServiceSpec
 import { THREAD_MIN_BYTES } from './pipeline/passfile';
 import { scanInWorkers } from './pipeline/workers';
 import { mergeScans, splitRequests } from './correlate/split';
+import { partialConnections, readPartialScans } from './partial/partial';
 import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
@@ -64,13 +65,14 @@ export function normalizeConfig(config: AnalyzeConfig | AnalyzeInput): AnalyzeIn
  * work — several vantages, or one long rotated set cut into parts for the spare cores.
  */
 async function scanAll(reqs: ScanRequest[], parallel: boolean): Promise<CaptureScan[]> {
-  if (!parallel) return reqs.map(scanCapture);
+  if (reqs.length === 0) return [];
+  if (!parallel) return reqs.map((r) => scanCapture(r));
   // One vantage (a file or a rotated set): read and decoded by a worker, counted here, as
   // `alibi flows` does: both cores and one flow table. Small inputs stay on this thread (starting
   // a thread costs more than they take).
   if (reqs.length === 1 && cpuCount() >= 2 && inputBytes(reqs[0]) >= THREAD_MIN_BYTES) return [await scanCaptureThreaded(reqs[0])];
   const { runs, parts } = splitRequests(reqs);
-  if (runs.length === 1) return runs.map(scanCapture);
+  if (runs.length === 1) return runs.map((r) => scanCapture(r));
   const done = await scanInWorkers(runs);
   return parts.map((idx) => mergeScans(idx.map((i) => done[i])));
 }
@@ -170,7 +172,7 @@ type LogInput = AnalyzeInput['logs'][number] & { file: string };
 /** Everything read, with the services known, and what was inferred or warned on the way. */
 interface Inputs {
   interval: number;
-  captures: { file: string; files: string[]; vantage: string; clockOffset?: number }[];
+  captures: { file: string; files: string[]; vantage: string; clockOffset?: number; partials?: string }[];
   services: ServiceSpec[];
   /** The vantages on the path, upstream first. */
   pathNames: string[];
@@ -216,6 +218,10 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
     const windows = found.groups.map((g) => [timeline.startOf(g.from), timeline.startOf(g.to)] as [number, number]);
     connections = [];
     for (const c of inp.captures) {
+      if (c.partials !== undefined) {
+        connections.push(...partialConnections(c.partials, c.vantage, inp.services, windows, (placed.shiftOf.get(c.vantage) ?? 0) * inp.interval));
+        continue;
+      }
       const listed = await scanIncidentConnections({
         files: c.files, vantage: c.vantage, services: inp.services, windows, clockOffset: c.clockOffset, filter: inp.filter,
         shift: (placed.shiftOf.get(c.vantage) ?? 0) * inp.interval,
@@ -234,7 +240,7 @@ export async function analyze(config: AnalyzeConfig | AnalyzeInput, options: Ana
  */
 async function readInputs(cfg: AnalyzeInput, options: AnalyzeOptions): Promise<Inputs> {
   const interval = cfg.interval;
-  const captures = cfg.captures.map((c) => ({ file: c.files[0] ?? '', files: c.files, vantage: c.vantage, clockOffset: c.clockOffset }));
+  const captures = cfg.captures.map((c) => ({ file: c.files[0] ?? '', files: c.files, vantage: c.vantage, clockOffset: c.clockOffset, partials: c.partials }));
   const logsCfg: LogInput[] = cfg.logs.map((l) => ({ ...l, file: l.files[0] ?? '' }));
   if (captures.length === 0 && logsCfg.length === 0) throw new ArgumentError('nothing to analyze: give at least one capture or one log');
   const inferred: string[] = [];
@@ -252,9 +258,19 @@ async function readInputs(cfg: AnalyzeInput, options: AnalyzeOptions): Promise<I
   if (expr !== undefined) compileFilter(expr);
   const filter = expr !== undefined && parseFilter(expr) !== null ? expr : undefined;
   const reqs: ScanRequest[] = captures.map((c) => ({ file: c.file, files: c.files, vantage: c.vantage, interval, services, ledger: pathNames.includes(c.vantage), clockOffset: c.clockOffset, filter }));
+  // A vantage given as partials (`alibi scan` elsewhere) is read from them, not scanned.
+  const partialDir = (i: number) => cfg.captures[i].partials;
+  const readScans = async (rs: ScanRequest[], checkServices = true): Promise<CaptureScan[]> => {
+    const fromFiles = await scanAll(rs.filter((_, i) => partialDir(i) === undefined), cfg.parallel !== false);
+    return rs.map((r, i) => {
+      const dir = partialDir(i);
+      if (dir === undefined) return fromFiles.shift()!;
+      return mergeScans(readPartialScans(dir, { vantage: r.vantage, interval, services: r.services, filter: r.filter, clockOffset: r.clockOffset, ledger: r.ledger, checkServices }));
+    });
+  };
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {
-    scans = await scanAll(reqs, cfg.parallel !== false);
+    scans = await readScans(reqs, services.length > 0);
   }
   if (services.length === 0 && scans.length > 0) {
     const top = scans.flatMap((s) => s.flows.topServers).sort((x, y) => y.connections - x.connections)[0];
@@ -263,7 +279,7 @@ async function readInputs(cfg: AnalyzeInput, options: AnalyzeOptions): Promise<I
       services = [{ component, host: top.host, port: top.port }];
       inferred.push(`service: ${component} = ${endpoint(top.host, top.port)} (the busiest server in the captures, ${top.connections} connections)`);
       // The per-service series need the service during the pass: read again with it known.
-      scans = await scanAll(reqs.map((r) => ({ ...r, services })), cfg.parallel !== false);
+      scans = await readScans(reqs.map((r) => ({ ...r, services })));
     }
   }
   for (const s of scans) warnings.push(...s.warnings);

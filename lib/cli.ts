@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
   logs: { run: () => logsCommand, summary: 'log lines per interval on UTC, silences; any format and time zone' },
   watch: { run: () => require('./cli/watch').watchCommand, summary: 'live: capture + follow logs, alert when an incident starts and ends, save its packets (needs cap)' },
   flows: { run: () => flowsCommand, summary: 'TCP connections: Zeek state and history, bytes, resets and who sent them' },
+  scan: { run: () => require('./cli/scan').scanCommand, summary: 'scan captures where they are into a partial result (Parquet) that analyze reads elsewhere' },
   endpoints: { run: () => endpointsCommand, summary: 'per address: connections, packets and bytes sent and received, resets sent (top talkers)' },
 };
 

@@ -23,8 +23,9 @@ const LAYERS: string[][] = [
   ['config'],
   ['correlate'],
   ['report'],
+  ['partial'],
   ['analyze'],
-  ['eval', 'watch'],
+  ['eval', 'watch', 'distribute'],
   ['cli'],
   ['node', 'analysis', 'index'],
 ];

@@ -20,7 +20,7 @@ export interface AnalyzeInput {
   /** Bin width, seconds. */
   interval: number;
   /** One entry per vantage; its files (absolute) are one capture in time order. */
-  captures: { vantage: string; files: string[]; clockOffset?: number }[];
+  captures: { vantage: string; files: string[]; clockOffset?: number; partials?: string }[];
   /** One entry per log entry of the config (several may share a component). */
   logs: { component: string; files: string[]; timezone?: string; format?: string; match?: string; program?: string; year?: number; timeField?: number; timeRegex?: string }[];
   /** Hosts as flow records print them (IPv6 lower case, compressed). */
@@ -154,7 +154,7 @@ export function parseConfig(raw: unknown, where: ConfigSource): AnalyzeInput {
   const cfg: RawAnalyzeConfig = parsed.data;
   const input: AnalyzeInput = {
     interval: cfg.interval === undefined ? 1 : durationSeconds(cfg.interval),
-    captures: (cfg.captures ?? []).map((c, i) => defined({ vantage: vantageOf(c, i) as string, files: captureFiles.get(i) ?? [], clockOffset: c.clockOffset })),
+    captures: (cfg.captures ?? []).map((c, i) => defined({ vantage: vantageOf(c, i) as string, files: captureFiles.get(i) ?? [], clockOffset: c.clockOffset, partials: c.partials === undefined ? undefined : path.resolve(baseDir, c.partials) })),
     logs: (cfg.logs ?? []).map((l, i) =>
       defined({ component: l.component, files: logFiles.get(i) ?? [], timezone: l.timezone, format: l.format, match: l.match, program: l.program, year: l.year, timeField: l.timeField, timeRegex: l.timeRegex }),
     ),

@@ -65,7 +65,7 @@ const fileSpec = path1('a file path').meta({
 });
 
 /** Exactly one of `file` and `files`: refines that also run when other keys of the entry are wrong. */
-function oneFileKey<T extends z.ZodType>(schema: T, entry: string): T {
+function oneFileKey<T extends z.ZodType>(schema: T, entry: string, partials = false): T {
   const isObj = (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value);
   return schema
     .refine((o: unknown) => {
@@ -74,8 +74,12 @@ function oneFileKey<T extends z.ZodType>(schema: T, entry: string): T {
     }, { error: 'has both "file" and "files"; keep one ("files" for several)', params: { code: 'file_and_files' }, when: isObj })
     .refine((o: unknown) => {
       const r = o as Record<string, unknown>;
-      return r.file !== undefined || r.files !== undefined;
-    }, { error: `needs "file" (one ${entry} file) or "files" (a list, a glob or a folder)`, params: { code: 'no_file' }, when: isObj }) as unknown as T;
+      return !(r.partials !== undefined && (r.file !== undefined || r.files !== undefined));
+    }, { error: 'has both "partials" and capture files; keep one (the partials were scanned from those files)', params: { code: 'file_and_partials' }, when: isObj })
+    .refine((o: unknown) => {
+      const r = o as Record<string, unknown>;
+      return r.file !== undefined || r.files !== undefined || r.partials !== undefined;
+    }, { error: partials ? `needs "file" (one ${entry} file), "files" (a list, a glob or a folder) or "partials" (a folder alibi scan wrote)` : `needs "file" (one ${entry} file) or "files" (a list, a glob or a folder)`, params: { code: 'no_file' }, when: isObj }) as unknown as T;
 }
 
 export const CaptureEntrySchema = oneFileKey(
@@ -88,6 +92,10 @@ export const CaptureEntrySchema = oneFileKey(
         }),
         file: fileSpec.optional(),
         files: filesSpec.optional(),
+        partials: path1('a folder').optional().meta({
+          description: "A partials folder `alibi scan --out` wrote for this vantage (scanned elsewhere, perhaps on many machines): read instead of the capture files, with the same result. Relative to the config file's folder. Instead of `file`/`files`.",
+          examples: ['partials/'],
+        }),
         clockOffset: z
           .number({ error: expected('a number of seconds') })
           .min(-86400, { error: (i) => `${show(i.input)} s is more than a day; |clockOffset| is at most 86400 seconds` })
@@ -97,8 +105,9 @@ export const CaptureEntrySchema = oneFileKey(
       },
       { error: expected('a capture such as {"vantage": "firewall", "file": "fw.pcap"}') },
     )
-    .meta({ description: 'A capture (pcap or pcapng, .gz too) and where it was taken. Exactly one of `file` and `files`.', oneOf: [{ required: ['file'] }, { required: ['files'] }] }),
+    .meta({ description: 'A capture (pcap or pcapng, .gz too) and where it was taken. Exactly one of `file`, `files` and `partials`.', oneOf: [{ required: ['file'] }, { required: ['files'] }, { required: ['partials'] }] }),
   'capture',
+  true,
 );
 
 export const LogEntrySchema = oneFileKey(

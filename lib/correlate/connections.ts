@@ -92,3 +92,4 @@ export async function scanIncidentConnections(req: ConnectionScanRequest): Promi
   const res = await passFile(req.files[0], pass, { files: req.files, clockOffset: req.clockOffset, gapThreshold: Infinity });
   return { connections: out.filter((c) => c.total > 0), warnings: res.warnings };
 }
+

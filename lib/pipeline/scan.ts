@@ -114,17 +114,23 @@ export function fileMissingBetween(a: string, b: string): boolean {
 }
 
 /** Scans one capture (sync). Safe to run in a worker thread: input and output are plain data. */
-export function scanCapture(req: ScanRequest): CaptureScan {
+export function scanCapture(req: ScanRequest, hooks: ScanHooks = {}): CaptureScan {
   const set = req.files && req.files.length > 1 ? openCaptureSet(req.files, { gapThreshold: gapThreshold(req) }) : null;
-  return scanReader(set ?? openCapture(req.files?.[0] ?? req.file), req);
+  return scanReader(set ?? openCapture(req.files?.[0] ?? req.file), req, hooks);
+}
+
+/** What a scan in this thread may also be asked to do (not plain data: not for worker threads). */
+export interface ScanHooks {
+  /** Each finished connection, as the flow table's view (read it now: the slot is reused). */
+  onFinished?: (f: Flow) => void;
 }
 
 /**
  * Scans the packets of an open reader: a capture in memory (`readCapture`), a file, or a rotated
  * set, whose files and coverage gaps the result then carries. `req.file` names it in warnings.
  */
-export function scanReader(reader: CaptureReader | CaptureSetReader, req: ScanRequest): CaptureScan {
-  const scan = startScan(req);
+export function scanReader(reader: CaptureReader | CaptureSetReader, req: ScanRequest, hooks: ScanHooks = {}): CaptureScan {
+  const scan = startScan(req, hooks);
   const shift = clockShift(req.clockOffset);
   if (shift === null) for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(p);
   else for (let p = reader.next(); p !== null; p = reader.next()) scan.pass.packet(shift(p));
@@ -138,8 +144,8 @@ export function scanReader(reader: CaptureReader | CaptureSetReader, req: ScanRe
  * thread keeps the flow table and the series (passFile's handoff). One flow table, so the memory
  * is one file's, where cutting a set into parts read on two cores needs a table per part.
  */
-export async function scanCaptureThreaded(req: ScanRequest): Promise<CaptureScan> {
-  const scan = startScan(req);
+export async function scanCaptureThreaded(req: ScanRequest, hooks: ScanHooks = {}): Promise<CaptureScan> {
+  const scan = startScan(req, hooks);
   const files = req.files && req.files.length > 0 ? req.files : [req.file];
   const res = await passFile(files[0], scan.pass, { threads: true, files, gapThreshold: gapThreshold(req), clockOffset: req.clockOffset });
   return scan.result(res.packets, res.warnings, res.set?.files ?? files.slice(0, 1), res.set?.gaps ?? []);
@@ -151,7 +157,7 @@ function gapThreshold(req: ScanRequest): number {
 }
 
 /** The observers and the flow table of one scan, and how its result is put together. */
-function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]) => CaptureScan } {
+function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass; result: (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]) => CaptureScan } {
   const grid = new IntervalGrid(0, 0, req.interval);
   const all = new SeriesAccumulator({ grid });
   const matchers = req.services.map((s) => { const sm = new ServiceMatcher(s); return { s, m: sm.flow, sm }; });
@@ -169,6 +175,7 @@ function startScan(req: ScanRequest): { pass: CapturePass; result: (packets: num
     vantage: req.vantage,
     idleTimeout: req.idleTimeout,
     maxFlows: req.maxFlows,
+    onFinished: hooks.onFinished,
     onFlow: (r) => {
       summary.total++;
       summary.byState[r.state] = (summary.byState[r.state] ?? 0) + 1;

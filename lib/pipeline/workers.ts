@@ -23,7 +23,7 @@ export function workerScript(): string | null {
 
 export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {
   const script = workerScript();
-  if (script === null) return reqs.map(scanCapture);
+  if (script === null) return reqs.map((r) => scanCapture(r));
   const limit = Math.max(1, Math.min(reqs.length, os.availableParallelism?.() ?? os.cpus().length));
   const out: CaptureScan[] = new Array(reqs.length);
   let next = 0;

@@ -19,7 +19,7 @@ describe('unknown keys', () => {
   });
   test("a key of another kind of entry says whose key it is", () => {
     expect(problems(withCapture({ vantage: 'firewall', file: 'fw.pcap', timezone: 'UTC' }))).toEqual([
-      'alibi.json: captures[0]: unknown key "timezone" ("timezone" is a key of logs[] entries); known keys here: vantage, file, files, clockOffset',
+      'alibi.json: captures[0]: unknown key "timezone" ("timezone" is a key of logs[] entries); known keys here: vantage, file, files, partials, clockOffset',
     ]);
   });
   test('a key that resembles nothing lists the known keys', () => {
@@ -29,7 +29,7 @@ describe('unknown keys', () => {
     const raw = JSON.parse('{"__proto__": {"x": 1}, "captures": [{"file": "a.pcap", "__proto__": 2}]}');
     expect(problems(raw)).toEqual([
       'alibi.json: unknown key "__proto__"; known keys: $schema, interval, captures, logs, services, path, filter, parallel',
-      'alibi.json: captures[0]: unknown key "__proto__"; known keys: vantage, file, files, clockOffset',
+      'alibi.json: captures[0]: unknown key "__proto__"; known keys: vantage, file, files, partials, clockOffset',
     ]);
   });
   test('"$schema" is allowed (for editors)', () => {
@@ -95,7 +95,7 @@ describe('shapes and types', () => {
     expect(problems({ ...GOOD, captures: [null, GOOD.captures[1]], path: ['server'] })).toEqual(['alibi.json: captures[0]: expected a capture such as {"vantage": "firewall", "file": "fw.pcap"}, got null']);
   });
   test('a capture with no file, and one with both', () => {
-    expect(problems(withCapture({ vantage: 'firewall' }))).toEqual(['alibi.json: captures[0]: needs "file" (one capture file) or "files" (a list, a glob or a folder)']);
+    expect(problems(withCapture({ vantage: 'firewall' }))).toEqual(['alibi.json: captures[0]: needs "file" (one capture file), "files" (a list, a glob or a folder) or "partials" (a folder alibi scan wrote)']);
     expect(problems(withCapture({ vantage: 'firewall', file: 'a', files: ['b'] }))).toEqual(['alibi.json: captures[0]: has both "file" and "files"; keep one ("files" for several)']);
   });
   test('empty file names and lists', () => {
