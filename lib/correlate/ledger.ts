@@ -3,7 +3,7 @@
  * Two vantages' packet ledgers (metrics/ledger) compared packet for packet: what passed one and
  * not the next, and the clock offset between them.
  */
-import type { LedgerColumns } from '../metrics/ledger';
+import { SAMPLE_SPACE, sampledLedger, type LedgerColumns } from '../metrics/ledger';
 
 export interface VantageComparison {
   upstream: string;
@@ -22,16 +22,20 @@ export interface VantageComparison {
   offsetMad: number | null;
   matched: number;
   window: [number, number] | null;
+  /** The share of packets compared (1: all; less when a long capture's ledger was sampled, metrics/ledger). */
+  sample: number;
 }
 
 /**
  * Compares two ledgers over the time both captures ran (minus a margin).
  * `binOf` maps a time on the upstream clock to a timeline bin.
  */
-export function compareVantages(up: LedgerColumns, down: LedgerColumns, names: [string, string], binOf: (t: number) => number, margin = 1): VantageComparison {
+export function compareVantages(upAll: LedgerColumns, downAll: LedgerColumns, names: [string, string], binOf: (t: number) => number, margin = 1): VantageComparison {
+  const keepBelow = Math.min(upAll.keepBelow, downAll.keepBelow);
+  const up = sampledLedger(upAll, keepBelow), down = sampledLedger(downAll, keepBelow);
   const res: VantageComparison = {
     upstream: names[0], downstream: names[1], toService: 0, missingDownstream: 0, fromService: 0, missingUpstream: 0,
-    missingPerBin: new Map(), seenPerBin: new Map(), offset: null, offsetMad: null, matched: 0, window: null,
+    missingPerBin: new Map(), seenPerBin: new Map(), offset: null, offsetMad: null, matched: 0, window: null, sample: keepBelow / SAMPLE_SPACE,
   };
   if (up.length === 0 || down.length === 0) return res;
   const minT = (c: LedgerColumns) => { let m = Infinity; for (let i = 0; i < c.length; i++) if (c.time[i] < m) m = c.time[i]; return m; };

@@ -11,7 +11,7 @@
 import * as os from 'node:os';
 import { openCapture } from '../capture/file';
 import type { SeriesColumns } from '../metrics/series';
-import type { LedgerColumns } from '../metrics/ledger';
+import { sampledLedger, type LedgerColumns } from '../metrics/ledger';
 import { CaptureScan, fileMissingBetween, ScanRequest } from '../pipeline/scan';
 import { nameTable } from './model';
 
@@ -88,8 +88,11 @@ function mergeColumns(xs: SeriesColumns[]): SeriesColumns {
 }
 
 function mergeLedgers(xs: (LedgerColumns | null)[]): LedgerColumns | null {
-  const ls = xs.filter((x): x is LedgerColumns => x !== null);
-  if (!ls.length) return null;
+  // Parts that sampled differently compare over the smallest range: the same packets everywhere.
+  const kept = xs.filter((x): x is LedgerColumns => x !== null);
+  if (!kept.length) return null;
+  const keepBelow = Math.min(...kept.map((l) => l.keepBelow));
+  const ls = kept.map((l) => sampledLedger(l, keepBelow));
   const n = ls.reduce((s, l) => s + l.length, 0);
   const key = new Float64Array(n), time = new Float64Array(n), toService = new Uint8Array(n);
   let o = 0;
@@ -99,7 +102,7 @@ function mergeLedgers(xs: (LedgerColumns | null)[]): LedgerColumns | null {
     toService.set(l.toService.subarray(0, l.length), o);
     o += l.length;
   }
-  return { key, time, toService, length: n, truncated: ls.some((l) => l.truncated) };
+  return { key, time, toService, length: n, keepBelow };
 }
 
 const addCounts = (into: Record<string, number>, from: Record<string, number>) => {

@@ -309,6 +309,11 @@ function demandStopped({ input: { timeline }, a, b, iv, exclude, onPath, front, 
   return null;
 }
 
+/** Counts of a comparison over a sample of the packets say so (a long capture's ledger, metrics/ledger). */
+function sampleLine(c: VantageComparison): EvidenceItem {
+  return say`packets between ${name('upstream', c.upstream)} and ${name('downstream', c.downstream)} were compared in a sample of 1 in ${num('sample_every', Math.round(1 / c.sample), 0)} (chosen by each packet's digest, the same packets at both): the ledger keeps at most 5 M packets a vantage`;
+}
+
 /** 2. Packets that passed one vantage and not the next: a network decision when enough vanished, else each pair's "agree packet for packet" line. */
 function lossBetweenVantages({ input: { timeline, comparisons }, a, b, byName, evidence, logLines }: Step): { lost: Decision | null; noLossLines: EvidenceItem[] } {
   let worst: { c: VantageComparison; missing: number; seen: number } | null = null;
@@ -321,11 +326,13 @@ function lossBetweenVantages({ input: { timeline, comparisons }, a, b, byName, e
     const baseFrac = sBase > 0 ? mBase / sBase : 0;
     if (missing >= 5 && frac >= 0.05 && frac > 3 * baseFrac && (!worst || frac > worst.missing / worst.seen)) worst = { c, missing, seen };
     else noLossLines.push(say`${name('upstream', c.upstream)} and ${name('downstream', c.downstream)} captures agree packet for packet: ${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services missing between them during the incident (${num('matched_packets', c.matched, 0)} matched packets give ${c.downstream} a clock offset of ${num('clock_offset_seconds', clockOffsetSeconds(c.offset), 6)} s, as under Clocks)`);
+    if (c.sample < 1 && worst?.c !== c) noLossLines.push(sampleLine(c));
   }
   if (worst) {
     const { c, missing, seen } = worst;
     const pct = (100 * missing) / seen;
     evidence.push(say`${num('missing_packets', missing, 0)} of ${num('packets', seen, 0)} packets to/from the services (${num('missing_percent', pct, 1)}%) passed ${name('upstream', c.upstream)} and never reached ${name('downstream', c.downstream)} (or the reverse) during ${time('from', timeline.startOf(a))}–${time('to', timeline.startOf(b))}; outside the incident ${num('missing_packets_outside', c.missingDownstream + c.missingUpstream - missing, 0)} were missing`);
+    if (c.sample < 1) evidence.push(sampleLine(c));
     const up = byName.get(c.upstream);
     if (up) {
       const syn = sumRange(up.all.synOnly, a, b), sa = sumRange(up.all.synAck, a, b), retx = sumRange(up.all.retransmissions, a, b);

@@ -2,7 +2,10 @@
  * @module metrics/ledger
  * A per-packet ledger of the packets to and from the services, so two vantage points can be
  * compared packet for packet (correlate/ledger): what passed one and not the next, and the clock
- * offset between them. Bounded: beyond `maxPackets` it stops recording and says so.
+ * offset between them. Bounded by sampling, not by stopping: past `maxPackets` it keeps the
+ * packets whose digest falls in a shrinking range (half, a quarter…), so a day of capture is
+ * compared over the whole day. The digest is the packet's own, so two vantages that kept
+ * different ranges compare over the smaller one — the same packets on both sides (correlate/ledger).
  */
 import type { PacketRecord } from '../capture/record';
 import type { Flow } from '../flow/flow';
@@ -23,7 +26,25 @@ export interface LedgerColumns {
   /** 1 when sent toward the service (client → server), 0 when from it. */
   toService: Uint8Array;
   length: number;
-  truncated: boolean;
+  /** Kept: the packets whose `key % SAMPLE_SPACE` is below this (SAMPLE_SPACE: every packet). */
+  keepBelow: number;
+}
+
+/** The range of the digest's low bits that sampling cuts: kept when `key % SAMPLE_SPACE < keepBelow`. */
+export const SAMPLE_SPACE = 1 << 20;
+
+/** A ledger's columns restricted to the packets kept below `keepBelow` (a smaller range than its own). */
+export function sampledLedger(l: LedgerColumns, keepBelow: number): LedgerColumns {
+  if (keepBelow >= l.keepBelow) return l;
+  const key = new Float64Array(l.length), time = new Float64Array(l.length), toService = new Uint8Array(l.length);
+  let n = 0;
+  for (let i = 0; i < l.length; i++) {
+    if (l.key[i] % SAMPLE_SPACE >= keepBelow) continue;
+    key[n] = l.key[i];
+    time[n] = l.time[i];
+    toService[n++] = l.toService[i];
+  }
+  return { key: key.slice(0, n), time: time.slice(0, n), toService: toService.slice(0, n), length: n, keepBelow };
 }
 
 export class PacketLedger implements PacketObserver {
@@ -31,26 +52,41 @@ export class PacketLedger implements PacketObserver {
   private time = new Float64Array(4096);
   private dir = new Uint8Array(4096);
   private n = 0;
-  truncated = false;
+  keepBelow = SAMPLE_SPACE;
 
   constructor(private readonly wanted: (f: Flow) => boolean, private readonly maxPackets = 5_000_000) {}
 
   packet(rec: PacketRecord, ev: PacketEvent): void {
     const f = ev.flow;
     if (f === null || !this.wanted(f)) return;
-    if (this.n >= this.maxPackets) {
-      this.truncated = true;
-      return;
-    }
     const s = ev.segment!;
+    const h2 = mix(s.seq ^ mix(s.ack ^ mix((s.flags << 16) ^ s.payloadLen ^ mix(s.window))));
+    // key % SAMPLE_SPACE is (h2 >>> 11) % SAMPLE_SPACE: outside the kept range, nothing to record
+    if (((h2 >>> 11) & (SAMPLE_SPACE - 1)) >= this.keepBelow) return;
     let h1 = mix(s.src0 ^ mix(s.dst0 ^ mix(s.srcPort * 65536 + s.dstPort)));
     if (s.ipVersion === 6) h1 = mix(h1 ^ mix(s.src1 ^ mix(s.src2 ^ mix(s.src3 ^ mix(s.dst1 ^ mix(s.dst2 ^ s.dst3))))));
-    const h2 = mix(s.seq ^ mix(s.ack ^ mix((s.flags << 16) ^ s.payloadLen ^ mix(s.window))));
+    if (this.n >= this.maxPackets) {
+      this.halve();
+      if (((h2 >>> 11) & (SAMPLE_SPACE - 1)) >= this.keepBelow) return;
+    }
     if (this.n === this.key.length) this.grow();
     this.key[this.n] = h1 * 2097152 + (h2 >>> 11);
     this.time[this.n] = rec.tsSec + rec.tsFrac / rec.tsRes;
     this.dir[this.n] = ev.fromClient ? 1 : 0;
     this.n++;
+  }
+
+  /** Full: keep the lower half of the range, in place. */
+  private halve(): void {
+    this.keepBelow >>= 1;
+    let n = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.key[i] % SAMPLE_SPACE >= this.keepBelow) continue;
+      this.key[n] = this.key[i];
+      this.time[n] = this.time[i];
+      this.dir[n++] = this.dir[i];
+    }
+    this.n = n;
   }
 
   private grow(): void {
@@ -60,6 +96,6 @@ export class PacketLedger implements PacketObserver {
   }
 
   columns(): LedgerColumns {
-    return { key: this.key.slice(0, this.n), time: this.time.slice(0, this.n), toService: this.dir.slice(0, this.n), length: this.n, truncated: this.truncated };
+    return { key: this.key.slice(0, this.n), time: this.time.slice(0, this.n), toService: this.dir.slice(0, this.n), length: this.n, keepBelow: this.keepBelow };
   }
 }

@@ -23,7 +23,7 @@ import type { Table } from 'apache-arrow';
 import { ArgumentError, InputError } from '../errors';
 import { METRIC_KEYS, metricDef } from '../metrics/catalog';
 import type { SeriesColumns } from '../metrics/series';
-import type { LedgerColumns } from '../metrics/ledger';
+import { SAMPLE_SPACE, type LedgerColumns } from '../metrics/ledger';
 import { IntervalGrid } from '../grid';
 import { float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from '../report/arrow';
 import { ParquetWriter, type ParquetColumn } from '../report/parquetfile';
@@ -88,7 +88,7 @@ export interface PartFacts {
   warnings: CaptureScan['warnings'];
   /** Where each series starts on the grid and how many bins it has ('' = the whole capture). */
   series: Record<string, { firstBin: number; length: number }>;
-  ledger: { length: number; truncated: boolean };
+  ledger: { length: number; keepBelow: number };
 }
 
 /** A part name from the vantage and the first file: letters, digits, `.-_` only. */
@@ -197,7 +197,7 @@ function factsOf(job: ScanJob, part: string, scan: CaptureScan): PartFacts {
     version: PARTIAL_VERSION, part, vantage: job.vantage, interval: job.interval, services: job.services.map((s) => ({ component: s.component, host: s.host, port: s.port })),
     filter: job.filter ?? null, clockOffset: job.clockOffset ?? null, file: scan.file, files: scan.files, packets: scan.packets, first: scan.first, last: scan.last,
     seen: scan.seen, flows: scan.flows, gaps: scan.gaps, warnings: scan.warnings, series,
-    ledger: { length: scan.ledger?.length ?? 0, truncated: scan.ledger?.truncated ?? false },
+    ledger: { length: scan.ledger?.length ?? 0, keepBelow: scan.ledger?.keepBelow ?? SAMPLE_SPACE },
   };
 }
 
@@ -229,7 +229,7 @@ export async function scanToPartial(job: ScanJob): Promise<ScanJobResult> {
     open.push(ledger);
     const l = scan.ledger;
     if (l) for (let i = 0; i < l.length; i += 1 << 16) ledger.add(ledgerTable(job.vantage, l, i, Math.min(l.length, i + (1 << 16))));
-    else ledger.add(ledgerTable(job.vantage, { key: new Float64Array(0), time: new Float64Array(0), toService: new Uint8Array(0), length: 0, truncated: false }, 0, 0));
+    else ledger.add(ledgerTable(job.vantage, { key: new Float64Array(0), time: new Float64Array(0), toService: new Uint8Array(0), length: 0, keepBelow: SAMPLE_SPACE }, 0, 0));
     const facts = factsOf(job, part, scan);
     const parts = new AtomicParquet(file('parts'), PARTS_SCHEMA);
     open.push(parts);
@@ -395,7 +395,7 @@ function partScan(root: string, f: PartFacts, want: PartialExpectation): Capture
   if (want.ledger) {
     const lt = readParquet(path.join(root, 'ledger', `${f.part}.parquet`));
     const key = numbers(lt, 'key'), time = numbers(lt, 'time'), dir = numbers(lt, 'to_service');
-    ledger = { key, time, toService: Uint8Array.from(dir), length: lt.numRows, truncated: f.ledger.truncated };
+    ledger = { key, time, toService: Uint8Array.from(dir), length: lt.numRows, keepBelow: f.ledger.keepBelow };
   }
   return {
     file: f.file, vantage: f.vantage, packets: f.packets, first: f.first, last: f.last, all, services, seen: f.seen,
