@@ -20,6 +20,21 @@ export interface Window {
   b: number;
   /** Incident windows (padded) that baselines leave out. */
   exclude: [number, number][];
+  /** Where baselines are taken (localRange): the hours around the window. */
+  near?: [number, number];
+}
+
+/**
+ * Seconds either side of an incident that its baselines are taken from. On a capture of a day, the
+ * usual rate at 03:00 is the night's, not the day's mean (the signals' seasonal levels use the
+ * same hour, correlate/signals); a capture shorter than this is its own baseline, as before.
+ */
+export const LOCAL_BASELINE_SECONDS = 3600;
+
+/** The bins baselines of the window [a, b) are taken from. */
+export function localRange(a: number, b: number, interval: number): [number, number] {
+  const h = Math.round(LOCAL_BASELINE_SECONDS / interval);
+  return [a - h, b + h];
 }
 
 export function sumRange(x: ArrayLike<number> | undefined, a: number, b: number): number {
@@ -29,12 +44,15 @@ export function sumRange(x: ArrayLike<number> | undefined, a: number, b: number)
   return s;
 }
 
-/** Mean per bin of x over the coverage minus the excluded windows (0 when nothing is left). */
-export function baselinePerBin(x: ArrayLike<number> | undefined, cover: [number, number], exclude: [number, number][]): number {
+/** Mean per bin of x over the coverage (within `near`, localRange) minus the excluded windows (0 when nothing is left). */
+export function baselinePerBin(x: ArrayLike<number> | undefined, cover: [number, number], exclude: [number, number][], near?: [number, number]): number {
   if (!x) return 0;
   let s = 0, n = 0;
-  for (let i = cover[0]; i < cover[1]; i++) {
-    if (exclude.some(([a, b]) => i >= a && i < b)) continue;
+  const lo = near ? Math.max(cover[0], near[0]) : cover[0];
+  const hi = near ? Math.min(cover[1], near[1]) : cover[1];
+  const skip = exclude.filter(([a, b]) => b > lo && a < hi);
+  for (let i = lo; i < hi; i++) {
+    if (skip.length && skip.some(([a, b]) => i >= a && i < b)) continue;
     s += x[i];
     n++;
   }
@@ -150,7 +168,7 @@ export function wireFacts(input: VerdictInput, v: CaptureView, s: ServiceView, w
   const col = v.services[s.component];
   const rate = (x: ArrayLike<number> | undefined) => sumRange(x, a, b) / secs;
   const skip = v.gaps ? [...exclude, ...v.gaps] : exclude;
-  const base = (x: ArrayLike<number> | undefined) => baselinePerBin(x, v.cover, skip) / iv;
+  const base = (x: ArrayLike<number> | undefined) => baselinePerBin(x, v.cover, skip, w.near) / iv;
   const [qa, qb] = zeroStretch(col.payloadS2C, a, b);
   const stopped = qb - qa >= Math.max(5, (b - a) / 4);
   const [pa, pb] = stopped ? [qa, qb] : [a, b];
@@ -238,7 +256,7 @@ export function logFacts(logs: LogView[], component: string, w: Window, iv: numb
     const frac = covered / Math.max(1, b - a);
     silentFrac = silentFrac === null ? frac : Math.min(silentFrac, frac);
     rate = (rate ?? 0) + sumRange(l.lines, a, b) / secs;
-    base = (base ?? 0) + baselinePerBin(l.lines, l.cover, exclude) / iv;
+    base = (base ?? 0) + baselinePerBin(l.lines, l.cover, exclude, w.near) / iv;
     if (l.errors) {
       errShareNum += sumRange(l.errors, a, b);
       errShareDen += sumRange(l.lines, a, b);
@@ -247,7 +265,7 @@ export function logFacts(logs: LogView[], component: string, w: Window, iv: numb
   let errors = 0, errorBase = 0, restarts = 0;
   for (const l of mine) {
     errors += sumRange(l.errors, a, b);
-    errorBase += baselinePerBin(l.errors, l.cover, exclude) / iv;
+    errorBase += baselinePerBin(l.errors, l.cover, exclude, w.near) / iv;
     // A restart shows when the process comes back: up to 30 s after the window. The banner in a
     // log's first 30 s is its first start, not a restart.
     restarts += sumRange(l.restarts, Math.max(a, l.cover[0] + Math.ceil(30 / iv)), b + Math.ceil(30 / iv));

@@ -4,7 +4,7 @@
  * on every source's view, signals merged into incident windows, a verdict for each.
  */
 import { isoSeconds } from '../time';
-import { detectDrop, detectLogErrors, detectSlow, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, Signal } from './signals';
+import { detectDrop, detectLogErrors, detectSlow, detectSpike, detectStalls, detectSynUnanswered, DetectContext, runs, seasonal, Signal, silenceImprobable } from './signals';
 import { median } from './stats';
 import { decide, mergeSignals, PRIMARY } from './verdict';
 import type { CaptureView, LogView, VerdictInput } from './views';
@@ -20,6 +20,21 @@ const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * The earliest bin, at most a minute before `from`, from which every request sent to the
  * component waited far longer than usual (≥ 1 s and 10× its baseline) or got no answer.
  */
+/** The first bin in [from, to) where a client asked a service something (a SYN or payload at a path vantage) and nothing came back in it; `from` when none did, or when it is unknown. */
+function firstDemand(input: VerdictInput, from: number, to: number): number {
+  const views = input.captures.filter((c) => input.path.includes(c.vantage));
+  if (!views.length) return from;
+  for (let i = from; i < to; i++) {
+    for (const c of views) {
+      for (const s of input.services) {
+        const col = c.services[s.component];
+        if ((c.serviceConnections[s.component] ?? 0) > 0 && col && col.synOnly[i] + col.payloadC2S[i] > 0 && col.payloadS2C[i] === 0) return i;
+      }
+    }
+  }
+  return from;
+}
+
 function slowOnset(captures: CaptureView[], component: string, from: number, minRun: number): number {
   let best = from;
   for (const c of captures) {
@@ -177,7 +192,8 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       // With captures, a silence where no capture ran cannot be checked against its input.
       const uncovered = captureViews.length > 0 && !captureViews.some((c) => si.from < c.cover[1] && si.to > c.cover[0]);
       const edge = after <= 3 || before <= 3 || uncovered;
-      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind, ...(edge ? { edge: true } : {}) });
+      const alone = !edge && silenceImprobable(l.lines, l.cover, si.from, si.to, interval);
+      signals.push({ source: name, kind: 'log-silence', from: si.from, to: si.to, baseline: baseRate, observed: obs / Math.max(interval, si.end - si.start), detail: si.kind, ...(edge ? { edge: true } : {}), ...(alone ? { alone: true } : {}) });
     }
   }
 
@@ -218,6 +234,17 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
       merged = true;
       k--;
     }
+  }
+  // On a long capture, a fault at a quiet hour shows only when the next client asks: where the
+  // answers stopped (a throughput drop, SYNs unanswered), the bins from the last answer to the first unanswered
+  // question say nothing, and the incident starts at that question (a night's few clients a
+  // second left the start up to 15 s early otherwise).
+  if (seasonal(timeline.length, interval)) {
+    groups.forEach((g, k) => {
+      const kind = decisions[k].culprit.kind;
+      if (kind === 'clients' || kind === 'unknown' || !g.signals.some((x) => (x.kind === 'throughput-drop' || x.kind === 'syn-unanswered') && !x.edge)) return;
+      g.from = firstDemand(input, g.from, g.to);
+    });
   }
   const incidents: IncidentDoc[] = groups.map((g, k) => {
     const d = decisions[k];

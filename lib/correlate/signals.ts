@@ -25,6 +25,68 @@ export interface Signal {
    * end of a capture (or starts with it) is an edge, not an outage, unless other signals agree.
    */
   edge?: boolean;
+  /**
+   * A log silence that stands as an incident without a capture signal (a day-long capture only):
+   * the log went quiet far beyond its own noise at that hour while the traffic went on — a
+   * component behind an encrypted hop, where no capture sees its answers.
+   */
+  alone?: boolean;
+}
+
+/**
+ * Whether a steady log's silence over bins [from, to) is far outside its own noise at that hour:
+ * on a span long enough for seasonal levels, so few lines there happen less than once in 10^7
+ * given the hours around it (improbablyFew). Shorter spans: never (one level, as before).
+ */
+export function silenceImprobable(lines: ArrayLike<number>, cover: [number, number], from: number, to: number, interval: number): boolean {
+  const seg = Array.prototype.slice.call(lines, cover[0], cover[1]) as number[];
+  if (!seasonal(seg.length, interval)) return false;
+  // the bins strictly inside: the first holds the last line before, the last the first line after (a burst, at the end of a stall)
+  const a = Math.max(0, from + 1 - cover[0]), b = Math.min(seg.length, to - 1 - cover[0]);
+  if (b - a < Math.ceil(30 / interval)) return false;
+  return improbablyFew(seg, a, b, interval);
+}
+
+/**
+ * Whether bins [a, b) of `seg` hold far fewer events than the hours around them make likely: the
+ * sums of stretches of the same length within a half-window either side (SEASONAL) give their
+ * mean and their variance, and the stretch's sum must be below what a Poisson count scaled by
+ * that variance-to-mean ratio reaches once in 10^7 (a quasi-Poisson test). Scaling by the ratio
+ * at the stretch's own length counts clumps as they come: a session's bytes, a request's log
+ * lines, the quiet between sessions at night — which at 1-s bins looked like thousands of
+ * missing events.
+ */
+export function improbablyFew(seg: ArrayLike<number>, a: number, b: number, interval: number): boolean {
+  const len = b - a;
+  if (len <= 0) return false;
+  const half = Math.ceil(SEASONAL.halfWindow / interval);
+  const sum = (from: number) => {
+    let x = 0;
+    for (let i = from; i < from + len; i++) x += seg[i];
+    return x;
+  };
+  // Sums of the stretches before and after, each side in time order.
+  const before: number[] = [], after: number[] = [];
+  for (let k = a - len; k >= Math.max(0, a - half); k -= len) before.unshift(sum(k));
+  for (let k = b; k + len <= Math.min(seg.length, b + half); k += len) after.push(sum(k));
+  const sums = [...before, ...after];
+  if (sums.length < 4) return false;
+  // Their variance from differences of neighbours (half the mean squared difference): the
+  // evening's ramp between them is not noise. The largest tenth is left out: a burst (another
+  // incident's recovery) does not set the noise either.
+  const diffs: number[] = [];
+  for (const side of [before, after]) for (let k = 1; k < side.length; k++) diffs.push((side[k] - side[k - 1]) ** 2 / 2);
+  const sorted = [...sums].sort((x, y) => x - y);
+  const kept = sorted.slice(0, Math.max(3, Math.floor(sorted.length * 0.9)));
+  const m = kept.reduce((x, y) => x + y, 0) / kept.length;
+  if (!(m > 0)) return false;
+  diffs.sort((x, y) => x - y);
+  const dk = diffs.slice(0, Math.max(1, Math.floor(diffs.length * 0.9)));
+  const v = dk.length ? dk.reduce((x, y) => x + y, 0) / dk.length : m;
+  const d = Math.max(1, v / m);
+  let seen = 0;
+  for (let i = a; i < b; i++) seen += seg[i];
+  return poissonAtMost(Math.floor(seen / d), m / d) < 1e-7;
 }
 
 /** Runs of bins where `pred` holds, allowing `tolerance` non-matching bins inside a run. */
@@ -193,15 +255,9 @@ export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: str
     // Over a long span a quiet night's few events per second leave 5-s holes by chance somewhere:
     // a stretch must hold fewer events than Poisson noise at the window's mean rate gives less
     // than once in 10^7 (the usual level, taken over the busier bins, overstates a quiet night).
-    const rate = seasonalLevels(seg, ctx.interval, trimmedMean);
-    found = found.filter(([a, b]) => {
-      let expected = 0, seen = 0;
-      for (let i = a; i < b; i++) {
-        expected += rate[i];
-        seen += x[ctx.from + i];
-      }
-      return poissonAtMost(seen, expected) < 1e-7;
-    });
+    // Events come in clumps (a response is many bytes at once, a session many requests), so a
+    // stretch is judged by the variance of sums of its own length around it (improbablyFew).
+    found = found.filter(([a, b]) => improbablyFew(seg, a, b, ctx.interval));
   }
   return found.map(([a, b]) => ({
     source, kind, from: ctx.from + a, to: ctx.from + b,

@@ -9,7 +9,7 @@ import type { SeriesColumns } from '../metrics/series';
 import type { Signal, SignalKind } from './signals';
 import { clockOffsetSeconds } from './ledger';
 import type { VantageComparison } from './ledger';
-import { baselinePerBin, ComponentFacts, componentFacts, sumRange, Window } from './chain';
+import { baselinePerBin, ComponentFacts, componentFacts, localRange, sumRange, Window } from './chain';
 
 export type { CaptureView, LogView, ServiceView, VerdictInput } from './views';
 import type { CaptureView, VerdictInput } from './views';
@@ -62,7 +62,7 @@ export function mergeSignals(signals: Signal[], mergeGap: number, haveCaptures: 
     // retransmissions as connections close is no outage, even beside a quiet log.
     const fromCapture = real.some((s) => !logSources.has(s.source) && (PRIMARY.has(s.kind) || s.to - s.from >= minRun));
     // A log filling with errors is an outage the captures may not show (fast 502s keep traffic up).
-    if (haveCaptures && !fromCapture && !kinds.has('log-errors')) continue;
+    if (haveCaptures && !fromCapture && !kinds.has('log-errors') && !real.some((s) => s.alone)) continue;
     // Without captures, one log writing less for a few seconds (still writing: alive) is a lull
     // in demand as often as an outage, and nothing else can tell them apart (holdout 2048: a 12 s
     // dip in stunnel's log before any fault).
@@ -252,7 +252,7 @@ export function decide(input: VerdictInput, a: number, b: number, incidents: [nu
   const logLines = () => {
     for (const l of logs) {
       if (l.steady === false) continue;
-      evidence.push(say`${name('component', l.component)} log: ${num('lines_per_s', sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', baselinePerBin(l.lines, l.cover, exclude) / iv, 2)}/s)`);
+      evidence.push(say`${name('component', l.component)} log: ${num('lines_per_s', sumRange(l.lines, a, b) / secs, 2)} lines/s during the incident (usually ${num('baseline_lines_per_s', baselinePerBin(l.lines, l.cover, exclude, localRange(a, b, iv)) / iv, 2)}/s)`);
     }
   };
   const st: Step = { input, a, b, iv, secs, exclude, byName, onPath, front, signals, evidence, logLines };
@@ -274,7 +274,7 @@ function demandStopped({ input: { timeline }, a, b, iv, exclude, onPath, front, 
     const [ra, rb] = db - da >= 8 ? [da + 2, db - 2] : [da, db];
     const dsecs = Math.max(iv, (rb - ra) * iv);
     const rateD = (x: Float64Array | undefined) => sumRange(x, ra, rb) / dsecs;
-    const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, front.gaps ? [...exclude, ...front.gaps] : exclude) / iv;
+    const base = (x: Float64Array | undefined) => baselinePerBin(x, front.cover, front.gaps ? [...exclude, ...front.gaps] : exclude, localRange(a, b, iv)) / iv;
     const synW = rateD(front.all.synOnly), synB = base(front.all.synOnly);
     const c2sW = rateD(front.all.payloadC2S), c2sB = base(front.all.payloadC2S);
     const pktW = rateD(front.all.packets), pktB = base(front.all.packets);
@@ -351,7 +351,7 @@ function lossBetweenVantages({ input: { timeline, comparisons }, a, b, byName, e
  * components' facts and who remains suspected.
  */
 function alongTheChain({ input, a, b, iv, secs, exclude, signals, evidence }: Step, noLossLines: EvidenceItem[]): { decision: Decision } | { facts: ComponentFacts[]; suspects: { component: string; why: string }[] } {
-  const w: Window = { a, b, exclude };
+  const w: Window = { a, b, exclude, near: localRange(a, b, iv) };
   const facts = componentFacts(input, w, signals);
   const suspects: { component: string; why: string }[] = [];
   let clearedByWire = false;
@@ -432,7 +432,7 @@ function lossOrUndecided({ input: { captures, comparisons }, a, b, iv, secs, exc
   // Loss: at least 20 retransmissions, 5% of the packets, three times the usual rate (a healthy
   // run's closing handshakes retransmit a few; 20% loss in the lab retransmitted 12% of packets).
   const lossy = captures
-    .map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), pk: sumRange(c.all.packets, a, b), base: baselinePerBin(c.all.retransmissions, c.cover, exclude) / iv }))
+    .map((c) => ({ v: c.vantage, n: sumRange(c.all.retransmissions, a, b), pk: sumRange(c.all.packets, a, b), base: baselinePerBin(c.all.retransmissions, c.cover, exclude, localRange(a, b, iv)) / iv }))
     .filter((r) => r.n >= 20 && r.n >= 0.05 * r.pk && r.n / secs > 3 * r.base);
   for (const r of lossy) evidence.push(say`${name('vantage', r.v)}: ${num('retransmissions', r.n, 0)} retransmissions (${num('retransmissions_per_s', r.n / secs, 2)}/s, usually ${num('baseline_retransmissions_per_s', r.base, 2)}/s): packets are being lost`);
   const allWorking = suspects.length === 0;
