@@ -243,6 +243,10 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
     groups.forEach((g, k) => {
       const kind = decisions[k].culprit.kind;
       if (kind === 'clients' || kind === 'unknown' || !g.signals.some((x) => (x.kind === 'throughput-drop' || x.kind === 'syn-unanswered') && !x.edge)) return;
+      // Only where the wire shows the culprit's answers: a component behind an encrypted proxy
+      // (no capture of its port) has its answers hidden in the proxy's, whose handshakes go on.
+      const c = decisions[k].culprit.component;
+      if (kind !== 'network' && !input.captures.some((v) => input.path.includes(v.vantage) && (v.serviceConnections[c] ?? 0) > 0)) return;
       g.from = firstDemand(input, g.from, g.to);
     });
   }

@@ -50,7 +50,7 @@ export function silenceImprobable(lines: ArrayLike<number>, cover: [number, numb
 /**
  * Whether bins [a, b) of `seg` hold far fewer events than the hours around them make likely: the
  * sums of stretches of the same length within a half-window either side (SEASONAL) give their
- * mean and their variance, and the stretch's sum must be below what a Poisson count scaled by
+ * level (the nearest) and their variance, and the stretch's sum must be below what a Poisson count scaled by
  * that variance-to-mean ratio reaches once in 10^7 (a quasi-Poisson test). Scaling by the ratio
  * at the stretch's own length counts clumps as they come: a session's bytes, a request's log
  * lines, the quiet between sessions at night — which at 1-s bins looked like thousands of
@@ -76,8 +76,12 @@ export function improbablyFew(seg: ArrayLike<number>, a: number, b: number, inte
   // incident's recovery) does not set the noise either.
   const diffs: number[] = [];
   for (const side of [before, after]) for (let k = 1; k < side.length; k++) diffs.push((side[k] - side[k - 1]) ** 2 / 2);
-  const sorted = [...sums].sort((x, y) => x - y);
-  const kept = sorted.slice(0, Math.max(3, Math.floor(sorted.length * 0.9)));
+  // The level expected there: the nearest stretches, ten minutes or three stretches each side
+  // (at the span's end the hour before alone would overstate a ramping-down evening), their
+  // largest tenth left out.
+  const k = Math.max(3, Math.ceil(600 / interval / len));
+  const near = [...before.slice(-k), ...after.slice(0, k)].sort((x, y) => x - y);
+  const kept = near.slice(0, Math.max(1, Math.ceil(near.length * 0.9)));
   const m = kept.reduce((x, y) => x + y, 0) / kept.length;
   if (!(m > 0)) return false;
   diffs.sort((x, y) => x - y);
