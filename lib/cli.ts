@@ -23,6 +23,8 @@ const COMMANDS: Record<string, { run: () => Command; summary: string }> = {
   flows: { run: () => flowsCommand, summary: 'TCP connections: Zeek state and history, bytes, resets and who sent them' },
   scan: { run: () => require('./cli/scan').scanCommand, summary: 'scan captures where they are into a partial result (Parquet) that analyze reads elsewhere' },
   endpoints: { run: () => endpointsCommand, summary: 'per address: connections, packets and bytes sent and received, resets sent (top talkers)' },
+  worker: { run: () => require('./cli/worker').workerCommand, summary: 'run scan jobs from a queue (BullMQ on Redis) into partials, until SIGTERM (needs bullmq)' },
+  sql: { run: () => require('./cli/sql').sqlCommand, summary: 'SQL over a partials folder (views series, flows, ledger) with embedded DuckDB (needs @duckdb/node-api)' },
 };
 
 export const HELP = () => `usage: alibi <command> [options]

@@ -39,6 +39,7 @@ one vantage (files scanned on several machines) may share DIR; DuckDB reads it t
   --queue URL           cut the set into jobs on this Redis (BullMQ), run by \`alibi worker\`
                         processes on any machine that sees the files; waits for them
   --files-per-job N     files per job with --queue (default 4)
+  --queue-timeout S     give up waiting for the workers after S seconds (default a day)
   --json                print what was written as JSON
 `;
 
@@ -54,6 +55,7 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     part: { type: 'string' },
     queue: { type: 'string' },
     'files-per-job': { type: 'string' },
+    'queue-timeout': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -74,9 +76,13 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const jobs = require('../distribute/jobs') as { scanJobs(files: string[], o: Omit<ScanJob, 'files'> & { filesPerJob?: number }): ScanJob[] };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const queue = require('../distribute/queue') as { distributeScan(o: { queue: string; jobs: ScanJob[] }): Promise<ScanJobResult[]> };
+      const queue = require('../distribute/queue') as { distributeScan(o: { queue: string; jobs: ScanJob[]; timeoutMs?: number; onProgress?: (done: number, total: number) => void }): Promise<ScanJobResult[]> };
       const { files, ...rest } = job;
-      results = await queue.distributeScan({ queue: values.queue, jobs: jobs.scanJobs(files, { ...rest, filesPerJob: per }) });
+      const timeout = values['queue-timeout'] === undefined ? 24 * 3600 : Number(values['queue-timeout']);
+      if (!(timeout > 0)) throw new ArgumentError(`--queue-timeout must be seconds > 0, got "${values['queue-timeout']}"`);
+      // Jobs done so far on stderr (a TTY): with no worker running, the count stays at 0.
+      const onProgress = io.isTTY && !values.json ? (done: number, total: number) => io.stderr(`\ralibi: ${done} of ${total} scan jobs done\x1b[K`) : undefined;
+      results = await queue.distributeScan({ queue: values.queue, jobs: jobs.scanJobs(files, { ...rest, filesPerJob: per }), timeoutMs: timeout * 1000, onProgress });
     } else results = [await scanToPartial(job)];
   } finally {
     note.end();
@@ -93,21 +99,21 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
 export function scanJobFrom(values: Record<string, unknown>, positionals: string[], vantage: string, out: string): ScanJob {
   let cfg: AnalyzeInput | null = null;
   if (typeof values.config === 'string') cfg = loadConfigFile(values.config);
-  // The capture files: positionals (globs, folders) checked as a config's `files`; else the config's.
+  // The capture files (positionals: globs, folders) and --service, checked as a config's entries are.
   let files: string[];
-  if (positionals.length > 0) {
-    const raw: Record<string, unknown> = { captures: [{ vantage, files: positionals }] };
-    files = parseConfig(raw, { baseDir: process.cwd(), label: () => 'command line' }).captures[0].files;
-  } else {
+  let services = cfg?.services.map((s) => ({ ...s })) ?? [];
+  const flagServices = values.service !== undefined ? (rawConfigFromFlags({ service: values.service as string[] }).raw.services as unknown[]) : undefined;
+  if (positionals.length > 0 || flagServices) {
+    const raw: Record<string, unknown> = { captures: [{ vantage, files: positionals.length > 0 ? positionals : ['-'] }], ...(flagServices ? { services: flagServices } : {}) };
+    const parsed = parseConfig(raw, { baseDir: process.cwd(), label: (f) => (f.startsWith('services') ? '--service' : 'command line') });
+    if (flagServices) services = parsed.services.map((s) => ({ ...s }));
+    files = parsed.captures[0].files;
+  } else files = [];
+  if (positionals.length === 0) {
     const c = cfg?.captures.find((x) => x.vantage === vantage);
     if (!cfg) throw new ArgumentError('scan needs capture files (or --config naming them for --vantage)');
     if (!c || c.files.length === 0) throw new ArgumentError(`${values.config}: no capture files for vantage "${vantage}" (vantages: ${cfg.captures.map((x) => x.vantage).join(', ') || 'none'}); give the files`);
     files = c.files;
-  }
-  let services = cfg?.services.map((s) => ({ ...s })) ?? [];
-  if (values.service !== undefined) {
-    const flagCfg = parseConfig({ ...rawConfigFromFlags({ service: values.service as string[] }).raw, logs: [] }, { baseDir: process.cwd(), label: () => '--service' });
-    services = flagCfg.services.map((s) => ({ ...s }));
   }
   if (services.length === 0) throw new ArgumentError('scan needs the services (--config with "services", or --service COMPONENT=HOST:PORT): their series are counted during the pass, and the analysis must name the same ones (`alibi endpoints` shows the busiest servers)');
   const interval = typeof values.interval === 'string' ? intervalSeconds(values.interval, { label: () => `--interval ${values.interval}` }) : (cfg?.interval ?? 1);
