@@ -39,11 +39,13 @@ export interface Signal {
  * given the hours around it (improbablyFew). Shorter spans: never (one level, as before).
  */
 export function silenceImprobable(lines: ArrayLike<number>, cover: [number, number], from: number, to: number, interval: number): boolean {
-  const seg = Array.prototype.slice.call(lines, cover[0], cover[1]) as number[];
-  if (!seasonal(seg.length, interval)) return false;
+  const n = cover[1] - cover[0];
+  if (!seasonal(n, interval)) return false;
   // the bins strictly inside: the first holds the last line before, the last the first line after (a burst, at the end of a stall)
-  const a = Math.max(0, from + 1 - cover[0]), b = Math.min(seg.length, to - 1 - cover[0]);
+  const a = Math.max(0, from + 1 - cover[0]), b = Math.min(n, to - 1 - cover[0]);
   if (b - a < Math.ceil(30 / interval)) return false;
+  // a view, not a copy: a night's log has hundreds of short silences
+  const seg = ArrayBuffer.isView(lines) ? (lines as unknown as Float64Array).subarray(cover[0], cover[1]) : (Array.prototype.slice.call(lines, cover[0], cover[1]) as number[]);
   return improbablyFew(seg, a, b, interval);
 }
 
