@@ -20,7 +20,13 @@ const ROUND = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * The earliest bin, at most a minute before `from`, from which every request sent to the
  * component waited far longer than usual (≥ 1 s and 10× its baseline) or got no answer.
  */
-/** The first bin in [from, to) where a client asked a service something (a SYN or payload at a path vantage) and nothing came back in it; `from` when none did, or when it is unknown. */
+/** Payload came back in bin i or the two after it (an answer to a question asked late in bin i lands in the next). */
+function answeredSoon(s2c: ArrayLike<number>, i: number, to: number): boolean {
+  for (let j = i; j < Math.min(to, i + 3); j++) if (s2c[j] > 0) return true;
+  return false;
+}
+
+/** The first bin in [from, to) where a client asked a service something (a SYN or payload at a path vantage) and nothing came back in it or soon after; `from` when none did, or when it is unknown. */
 function firstDemand(input: VerdictInput, from: number, to: number): number {
   const views = input.captures.filter((c) => input.path.includes(c.vantage));
   if (!views.length) return from;
@@ -28,7 +34,7 @@ function firstDemand(input: VerdictInput, from: number, to: number): number {
     for (const c of views) {
       for (const s of input.services) {
         const col = c.services[s.component];
-        if ((c.serviceConnections[s.component] ?? 0) > 0 && col && col.synOnly[i] + col.payloadC2S[i] > 0 && col.payloadS2C[i] === 0) return i;
+        if ((c.serviceConnections[s.component] ?? 0) > 0 && col && col.synOnly[i] + col.payloadC2S[i] > 0 && !answeredSoon(col.payloadS2C, i, to)) return i;
       }
     }
   }

@@ -43,7 +43,9 @@ export function silenceImprobable(lines: ArrayLike<number>, cover: [number, numb
   if (!seasonal(n, interval)) return false;
   // the bins strictly inside: the first holds the last line before, the last the first line after (a burst, at the end of a stall)
   const a = Math.max(0, from + 1 - cover[0]), b = Math.min(n, to - 1 - cover[0]);
-  if (b - a < Math.ceil(30 / interval)) return false;
+  // Two minutes at least: a shorter silence of a log no capture can check (a component behind an
+  // encrypted hop) is not told from a lull in its clients by anything else.
+  if (b - a < Math.ceil(120 / interval)) return false;
   // a view, not a copy: a night's log has hundreds of short silences
   const seg = ArrayBuffer.isView(lines) ? (lines as unknown as Float64Array).subarray(cover[0], cover[1]) : (Array.prototype.slice.call(lines, cover[0], cover[1]) as number[]);
   return improbablyFew(seg, a, b, interval);
