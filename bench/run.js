@@ -2,7 +2,7 @@
 /**
  * The benchmark (`npm run bench`): ours next to cat, capinfos and tshark, measured in the same run.
  *
- *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--skip-flood] [--skip-outputs] [--no-build]
+ *   node bench/run.js [CAPTURE] [--runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--skip-flood] [--skip-outputs] [--skip-days] [--no-build]
  *
  * It runs `npm run build` first (dist/ is what is measured; --no-build uses dist/ as it is).
  * CAPTURE defaults to $ALIBI_BENCH_CAPTURE or /work/bigcap/big.pcap (made by
@@ -84,7 +84,7 @@ async function child(mode, file) {
 // ---------------------------------------------------------------- parent
 
 function parseArgs(argv) {
-  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, skipRotated: false, rotatedPackets: 1000000, skipFlood: false, floodConnections: 10000000, build: true };
+  const o = { file: null, runs: 5, flowRuns: 21, skipTshark: false, tsharkSample: 0, skipLogs: false, skipAnalyze: false, skipRotated: false, rotatedPackets: 1000000, skipFlood: false, floodConnections: 10000000, skipDays: false, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]));
@@ -96,11 +96,12 @@ function parseArgs(argv) {
     else if (a === '--skip-rotated') o.skipRotated = true;
     else if (a === '--rotated-packets') o.rotatedPackets = Number(argv[++i]);
     else if (a === '--skip-flood') o.skipFlood = true;
+    else if (a === '--skip-days') o.skipDays = true;
     else if (a === '--skip-outputs') o.skipOutputs = true;
     else if (a === '--flood-connections') o.floodConnections = Number(argv[++i]);
     else if (a === '--no-build') o.build = false;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--skip-flood] [--flood-connections N] [--skip-outputs] [--no-build]');
+      console.log('usage: node bench/run.js [CAPTURE] [--runs N] [--flow-runs N] [--skip-tshark] [--tshark-sample N] [--skip-logs] [--skip-analyze] [--skip-rotated] [--rotated-packets K] [--skip-flood] [--flood-connections N] [--skip-outputs] [--skip-days] [--no-build]');
       process.exit(0);
     } else if (!a.startsWith('-')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -426,6 +427,13 @@ function main() {
     // A SYN flood of 10 M connections (issue 22): memory of the live table, not of the flood.
     console.log('');
     doc.rows.flood = jsonChild('flood.js', ['--connections', String(opts.floodConnections), '--json']);
+    fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  }
+  if (!opts.skipDays) {
+    // A generated day at full size, two vantages and its syslog (issue 20): analyze directly and
+    // through partials, the verdict scored against the day's truth.
+    console.log('');
+    doc.rows.days = jsonChild('days.js', ['--json']);
     fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   }
   console.log('\nwritten: bench/results.json');

@@ -248,11 +248,13 @@ export function findIncidents(input: VerdictInput): IncidentSearch {
   if (seasonal(timeline.length, interval)) {
     groups.forEach((g, k) => {
       const kind = decisions[k].culprit.kind;
-      if (kind === 'clients' || kind === 'unknown' || !g.signals.some((x) => (x.kind === 'throughput-drop' || x.kind === 'syn-unanswered') && !x.edge)) return;
+      // Not for the network: a drop one way leaves the other side's answers (and their
+      // retransmissions) flowing for a minute (held-out day, seed 20: a start 66 s late).
+      if (kind !== 'application' || !g.signals.some((x) => (x.kind === 'throughput-drop' || x.kind === 'syn-unanswered') && !x.edge)) return;
       // Only where the wire shows the culprit's answers: a component behind an encrypted proxy
       // (no capture of its port) has its answers hidden in the proxy's, whose handshakes go on.
       const c = decisions[k].culprit.component;
-      if (kind !== 'network' && !input.captures.some((v) => input.path.includes(v.vantage) && (v.serviceConnections[c] ?? 0) > 0)) return;
+      if (!input.captures.some((v) => input.path.includes(v.vantage) && (v.serviceConnections[c] ?? 0) > 0)) return;
       g.from = firstDemand(input, g.from, g.to);
     });
   }

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Bench for days of captures (issue 20): a generated day (bench/day/generate.js, seed 20, full
+// size: two vantages of rotated hourly pcaps, a syslog `messages` set, an access log) analysed
+// directly and through partials (`alibi scan` per vantage, then analyze the partials folder), in
+// the same run: wall time, peak RSS (/usr/bin/time -v), packets per second, whether both paths
+// give the same document, and the verdict scored against the day's truth (bench/dayscore.js).
+// usage: node bench/days.js [--dir DIR] [--seed 20] [--days 1] [--scale 1] [--json]
+//   (npm run build first). DIR defaults to $ALIBI_BENCH_DAY or /work/benchday-<days>d-s<seed>;
+//   it is generated when it holds no truth.json (about 2 minutes a day at full size).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { scoreDay } = require('./dayscore');
+
+const argv = process.argv.slice(2);
+const flag = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+const seed = Number(flag('--seed', '20'));
+const days = Number(flag('--days', '1'));
+const scale = Number(flag('--scale', '1'));
+const asJson = argv.includes('--json');
+const dir = flag('--dir', process.env.ALIBI_BENCH_DAY || `/work/benchday-${days}d-s${seed}`);
+const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
+const haveTime = fs.existsSync('/usr/bin/time');
+
+/** Runs a command, timed; peak RSS from /usr/bin/time -v. */
+function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = haveTime
+    ? spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').slice(-1500)}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr || '');
+  return { seconds, maxRssMiB: rss ? Number(rss[1]) / 1024 : null, stdout: r.stdout };
+}
+
+let generated = null;
+if (!fs.existsSync(path.join(dir, 'truth.json'))) {
+  const g = timed(process.execPath, [path.join(__dirname, 'day', 'generate.js'), '--seed', String(seed), '--days', String(days), '--scale', String(scale), '--out', dir]);
+  generated = { seconds: g.seconds, maxRssMiB: g.maxRssMiB };
+}
+const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8'));
+const packets = truth.vantages.firewall.packets + truth.vantages.server.packets;
+const files = truth.vantages.firewall.files.length + truth.vantages.server.files.length;
+const syslogBytes = truth.logs.messages.bytes;
+
+const load0 = require('node:os').loadavg()[0];
+// 1. Directly: both captures (worker threads) and both logs.
+const direct = timed(process.execPath, [CLI, 'analyze', path.join(dir, 'alibi.json'), '--json']);
+const doc = JSON.parse(direct.stdout);
+// 2. Through partials: each vantage scanned (as on its own machine), then analyze the folder.
+const parts = path.join(dir, 'partials');
+fs.rmSync(parts, { recursive: true, force: true });
+const scans = ['firewall', 'server'].map((v) => timed(process.execPath, [CLI, 'scan', '--config', path.join(dir, 'alibi.json'), '--vantage', v, '--out', parts]));
+const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'alibi.json'), 'utf8'));
+for (const c of cfg.captures) {
+  delete c.files;
+  delete c.file;
+  c.partials = 'partials';
+}
+fs.writeFileSync(path.join(dir, 'alibi-partials.json'), JSON.stringify(cfg, null, 2));
+const fromPartials = timed(process.execPath, [CLI, 'analyze', path.join(dir, 'alibi-partials.json'), '--json']);
+const partialBytes = fs.readdirSync(parts).reduce((n, t) => n + fs.readdirSync(path.join(parts, t)).reduce((m, f) => m + fs.statSync(path.join(parts, t, f)).size, 0), 0);
+const same = fromPartials.stdout === direct.stdout;
+const score = scoreDay(doc, truth);
+const scanSeconds = scans.reduce((n, s) => n + s.seconds, 0);
+const res = {
+  dir, seed, days, scale, packets, files, syslogBytes, generated, loadBefore: load0, loadAfter: require('node:os').loadavg()[0],
+  direct: { seconds: direct.seconds, maxRssMiB: direct.maxRssMiB, packetsPerSecond: packets / direct.seconds },
+  scans: scans.map((s, i) => ({ vantage: ['firewall', 'server'][i], seconds: s.seconds, maxRssMiB: s.maxRssMiB })),
+  fromPartials: { seconds: fromPartials.seconds, maxRssMiB: fromPartials.maxRssMiB, partialMiB: partialBytes / 2 ** 20 },
+  partialPathOverDirect: (scanSeconds + fromPartials.seconds) / direct.seconds,
+  // each vantage scanned on its own machine at once (the point of partials): the slowest scan, then analyze
+  partialPathParallelOverDirect: (Math.max(...scans.map((s) => s.seconds)) + fromPartials.seconds) / direct.seconds,
+  sameDocument: same,
+  score: { found: score.found, of: score.of, falseIncidents: score.falseIncidents, exact: score.exact, faults: score.faults },
+};
+const f1 = (x) => x.toFixed(1);
+console.log(`days of captures: ${days} day(s), seed ${seed}, scale ${scale}: ${(packets / 1e6).toFixed(1)} M packets in ${files} files (2 vantages), syslog ${(syslogBytes / 1e9).toFixed(2)} GB${generated ? `; generated in ${f1(generated.seconds)} s` : ''}; load ${load0.toFixed(2)} before`);
+console.log(`  analyze directly:        ${f1(direct.seconds)} s, ${(packets / direct.seconds / 1e6).toFixed(2)} M packets/s, peak ${direct.maxRssMiB?.toFixed(0)} MiB`);
+for (const s of res.scans) console.log(`  alibi scan ${s.vantage.padEnd(9)}    ${f1(s.seconds)} s, peak ${s.maxRssMiB?.toFixed(0)} MiB`);
+console.log(`  analyze from partials:   ${f1(fromPartials.seconds)} s, peak ${fromPartials.maxRssMiB?.toFixed(0)} MiB (partials ${res.fromPartials.partialMiB.toFixed(0)} MiB)`);
+console.log(`  scan + analyze partials: ${res.partialPathOverDirect.toFixed(2)}x the direct time with both scans on this machine one after the other, ${res.partialPathParallelOverDirect.toFixed(2)}x with each on its own machine (target <= 1.2); same document: ${same ? 'yes' : 'NO'}`);
+console.log(`  verdict: ${score.found} of ${score.of} faults (culprit right, start within 10 s), ${score.falseIncidents.length} false incidents${score.exact ? ' — exact' : ''}`);
+for (const f of score.faults) console.log(`    ${f.fault} ${f.culprit}: ${f.found ? `found, start ${f.found.off >= 0 ? '+' : ''}${f.found.off} s` : `MISSED (${f.said.join('; ') || 'nothing said'})`}`);
+for (const x of score.falseIncidents) console.log(`    false: ${x}`);
+if (asJson) console.log(JSON.stringify(res));
