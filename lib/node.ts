@@ -37,3 +37,18 @@ export type { LiveLogSpec } from './watch/livelog';
 export type { PacketHandler } from './watch/live';
 export type { FollowOptions, FollowEvent } from './watch/follow';
 export type { RecorderOptions } from './watch/recorder';
+// Scan here, analyze there (#20): partials as Parquet, scans on many machines, SQL over them.
+export { scanToPartial, partsOf, readPartialScans, partName, PARTIAL_VERSION } from './partial/partial';
+export type { ScanJob, ScanJobResult, PartFacts, PartialExpectation } from './partial/partial';
+export type { ServiceSpec, CaptureScan, FlowSummary } from './pipeline/scan';
+export type { LedgerColumns } from './metrics/ledger';
+export { scanJobs, scanJobId } from './distribute/jobs';
+export type { ScanJobsOptions } from './distribute/jobs';
+export { distributeScan, JOB_OPTIONS } from './distribute/queue';
+export type { DistributeOptions } from './distribute/queue';
+export { startScanWorker } from './distribute/worker';
+export type { ScanWorkerOptions, ScanWorker, ScanWorkerEvent } from './distribute/worker';
+export { QueueError, parseQueueUrl, DEFAULT_QUEUE } from './distribute/bull';
+export type { QueueErrorReason, QueueTarget } from './distribute/bull';
+export { openPartials, partialsViews, SqlError } from './distribute/sql';
+export type { PartialsView, SqlErrorReason } from './distribute/sql';
