@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ArgumentError } from '../errors';
 import { AnalyzeInput, intervalSeconds, loadConfigFile, parseConfig } from '../config';
 import { scanToPartial, type ScanJob, type ScanJobResult } from '../partial/partial';
+import { scanJobs } from '../distribute/jobs';
 import { CliIo, EXIT_OK, json, parse } from './common';
 import { rawConfigFromFlags } from './analyze';
 import { forTerminal } from '../report/escape';
@@ -73,16 +74,13 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     if (values.queue !== undefined) {
       const per = values['files-per-job'] === undefined ? 4 : Number(values['files-per-job']);
       if (!Number.isInteger(per) || per < 1) throw new ArgumentError(`--files-per-job must be a whole number of files ≥ 1, got "${values['files-per-job']}"`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const jobs = require('../distribute/jobs') as { scanJobs(files: string[], o: Omit<ScanJob, 'files'> & { filesPerJob?: number }): ScanJob[] };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const queue = require('../distribute/queue') as { distributeScan(o: { queue: string; jobs: ScanJob[]; timeoutMs?: number; onProgress?: (done: number, total: number) => void }): Promise<ScanJobResult[]> };
+      const { distributeScan } = await import('../distribute/queue'); // loads bullmq only when used
       const { files, ...rest } = job;
       const timeout = values['queue-timeout'] === undefined ? 24 * 3600 : Number(values['queue-timeout']);
       if (!(timeout > 0)) throw new ArgumentError(`--queue-timeout must be seconds > 0, got "${values['queue-timeout']}"`);
       // Jobs done so far on stderr (a TTY): with no worker running, the count stays at 0.
       const onProgress = io.isTTY && !values.json ? (done: number, total: number) => io.stderr(`\ralibi: ${done} of ${total} scan jobs done\x1b[K`) : undefined;
-      results = await queue.distributeScan({ queue: values.queue, jobs: jobs.scanJobs(files, { ...rest, filesPerJob: per }), timeoutMs: timeout * 1000, onProgress });
+      results = await distributeScan({ queue: values.queue, jobs: scanJobs(files, { ...rest, filesPerJob: per }), timeoutMs: timeout * 1000, onProgress });
     } else results = [await scanToPartial(job)];
   } finally {
     note.end();

@@ -9,26 +9,15 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { ArgumentError } from '../errors';
 import { naturalCompare, openCaptureSet } from '../capture/set';
-import type { ScanJob } from '../partial/partial';
-import type { ServiceSpec } from '../pipeline/scan';
+import { safeName, type ScanJob } from '../partial/partial';
 
-/** Options of {@link scanJobs}: what every job shares, and how many files each takes. */
-export interface ScanJobsOptions {
-  vantage: string;
-  /** The partials folder (made absolute: workers may run in another directory). */
-  out: string;
-  /** Grid width (s). */
-  interval: number;
-  services: ServiceSpec[];
-  filter?: string;
-  clockOffset?: number;
+/** Options of {@link scanJobs}: what every job shares (a ScanJob's fields but its files), and how many files each takes. */
+export type ScanJobsOptions = Omit<ScanJob, 'files'> & {
   /** Files per job (default 4, as `alibi scan --queue`). */
   filesPerJob?: number;
   /** The stem of the part names (default: the vantage): `<part>-0000`, `<part>-0001`, … */
   part?: string;
-  /** Passed on to each job (`ScanJob.threads`). */
-  threads?: boolean;
-}
+};
 
 /**
  * Cuts a capture set into scan jobs: the files in time order of their first packets (each file
@@ -58,7 +47,7 @@ export function scanJobs(files: string[], opts: ScanJobsOptions): ScanJob[] {
   const unread = abs.filter((f) => !ordered.includes(f)).sort(naturalCompare);
   ordered = [...ordered, ...unread];
   const out = path.resolve(opts.out);
-  const stem = partStem(opts.part ?? opts.vantage);
+  const stem = safeName(opts.part ?? opts.vantage);
   const jobs: ScanJob[] = [];
   for (let i = 0, k = 0; i < ordered.length; i += per, k++) {
     const job: ScanJob = { files: ordered.slice(i, i + per), vantage: opts.vantage, out, interval: opts.interval, services: opts.services.map((s) => ({ ...s })), part: `${stem}-${String(k).padStart(4, '0')}` };
@@ -70,10 +59,6 @@ export function scanJobs(files: string[], opts: ScanJobsOptions): ScanJob[] {
   return jobs;
 }
 
-/** The vantage as the stem of a part's file name: letters, digits, `.`, `_`, `-` (others `_`), not starting with `.` or `_` (as `partName`). */
-export function partStem(vantage: string): string {
-  return vantage.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'capture';
-}
 
 /**
  * The job's id on the queue: its part name and a hash of everything it does (files, vantage,
@@ -85,7 +70,7 @@ export function partStem(vantage: string): string {
 export function scanJobId(job: ScanJob): string {
   const h = createHash('sha256').update(stableJson(job)).digest('hex').slice(0, 16);
   // BullMQ ids are Redis key parts: no ':' (and not a bare integer).
-  return `${(job.part ?? partStem(job.vantage)).replace(/:/g, '_')}.${h}`;
+  return `${(job.part ?? safeName(job.vantage)).replace(/:/g, '_')}.${h}`;
 }
 
 /** JSON with object keys sorted, so equal jobs hash equal whatever order their keys were set in. */

@@ -93,8 +93,12 @@ export interface PartFacts {
 
 /** A part name from the vantage and the first file: letters, digits, `.-_` only. */
 export function partName(vantage: string, firstFile: string): string {
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  return `${clean(vantage)}-${clean(path.basename(firstFile)) || 'capture'}`;
+  return `${safeName(vantage)}-${safeName(path.basename(firstFile))}`;
+}
+
+/** A name made safe for a part's file name: letters, digits, `.`, `_`, `-` (others `_`), not starting with `.` or `_`. */
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'capture';
 }
 
 // ---- writing ----------------------------------------------------------------------------------
