@@ -11,7 +11,7 @@ import { ArgumentError } from '../errors';
 import { AnalyzeInput, intervalSeconds, loadConfigFile, parseConfig } from '../config';
 import { scanToPartial, type ScanJob, type ScanJobResult } from '../partial/partial';
 import { scanJobs } from '../distribute/jobs';
-import { CliIo, EXIT_OK, json, parse } from './common';
+import { CliIo, EXIT_OK, json, parse, warningLines } from './common';
 import { rawConfigFromFlags } from './analyze';
 import { forTerminal } from '../report/escape';
 import { progressNote } from './progress';
@@ -85,6 +85,9 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     note.end();
   }
+  // Damaged input: what was decoded before the damage is in the part; the damage is said here.
+  const warnings = results.flatMap((r) => r.warnings ?? []);
+  if (warnings.length && !values.json) io.stderr(warningLines(warnings));
   if (values.json) io.stdout(json({ out: path.resolve(out), vantage, parts: results }));
   else {
     const packets = results.reduce((n, r) => n + r.packets, 0);

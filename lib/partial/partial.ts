@@ -62,6 +62,8 @@ export interface ScanJobResult {
   files: string[];
   /** The Parquet files written, absolute. */
   written: string[];
+  /** What the reader said about damaged input (also kept in the part's facts). */
+  warnings: CaptureScan['warnings'];
 }
 
 /** The version of the partial layout; a reader refuses others. */
@@ -251,7 +253,7 @@ export async function scanToPartial(job: ScanJob): Promise<ScanJobResult> {
     series.close();
     ledger.close();
     parts.close();
-    return { part, vantage: job.vantage, packets: scan.packets, files: scan.files, written: TABLES.map(file) };
+    return { part, vantage: job.vantage, packets: scan.packets, files: scan.files, written: TABLES.map(file), warnings: scan.warnings };
   } catch (e) {
     for (const o of open) o.abort();
     throw e;

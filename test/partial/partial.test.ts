@@ -200,6 +200,17 @@ describe('the CLI: alibi scan, then analyze with {"vantage", "partials"}', () =>
     expect(viaPartials.stdout).toBe(direct.stdout);
     expect(direct.stdout).toMatch(/network/);
   }, 60_000);
+  test('a damaged capture: what was decoded is scanned, the damage named with file and offset, and the analysis carries it', async () => {
+    const cut = path.join(tmp, 'cut.pcap');
+    fs.writeFileSync(cut, fs.readFileSync(path.join(run, 'firewall.pcap')).subarray(0, 5000));
+    const out = path.join(tmp, 'cut-parts');
+    const r = alibi(['scan', cut, '--vantage', 'firewall', '--out', out, '--service', 'stunnel=10.0.2.2:443']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ packets of firewall/);
+    expect(r.stderr).toMatch(new RegExp(`warning: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: offset \\d+, packet \\d+: the capture ends in the middle of a record`));
+    const doc = await analyze(Object.freeze({ interval: 1, captures: [{ vantage: 'firewall', files: [], partials: out }], logs: [], services: [{ component: 'stunnel', host: '10.0.2.2', port: 443 }], baseDir: tmp }) as AnalyzeInput);
+    expect(doc.warnings.some((w) => w.file === cut && /ends in the middle of a record/.test(w.reason))).toBe(true);
+  });
   test('usage mistakes exit 2 with the fix', () => {
     const noSvc = alibi(['scan', path.join(run, 'firewall.pcap'), '--vantage', 'firewall', '--out', dir]);
     expect(noSvc.code).toBe(2);
