@@ -33,13 +33,18 @@ export interface LedgerColumns {
 /** The range of the digest's low bits that sampling cuts: kept when `key % SAMPLE_SPACE < keepBelow`. */
 export const SAMPLE_SPACE = 1 << 20;
 
+/** `key % SAMPLE_SPACE` without fmod (exact: SAMPLE_SPACE is a power of two, key below 2^53). */
+function sampleBits(key: number): number {
+  return key - Math.floor(key / SAMPLE_SPACE) * SAMPLE_SPACE;
+}
+
 /** A ledger's columns restricted to the packets kept below `keepBelow` (a smaller range than its own). */
 export function sampledLedger(l: LedgerColumns, keepBelow: number): LedgerColumns {
   if (keepBelow >= l.keepBelow) return l;
   const key = new Float64Array(l.length), time = new Float64Array(l.length), toService = new Uint8Array(l.length);
   let n = 0;
   for (let i = 0; i < l.length; i++) {
-    if (l.key[i] % SAMPLE_SPACE >= keepBelow) continue;
+    if (sampleBits(l.key[i]) >= keepBelow) continue;
     key[n] = l.key[i];
     time[n] = l.time[i];
     toService[n++] = l.toService[i];
@@ -59,6 +64,15 @@ export class PacketLedger implements PacketObserver {
   packet(rec: PacketRecord, ev: PacketEvent): void {
     const f = ev.flow;
     if (f === null || !this.wanted(f)) return;
+    this.record(rec, ev);
+  }
+
+  /**
+   * `packet` for a TCP segment the caller has already found wanted (a scan that knows each
+   * connection's service from its first packet: pipeline/scan's routing).
+   * @internal
+   */
+  record(rec: PacketRecord, ev: PacketEvent): void {
     const s = ev.segment!;
     const h2 = mix(s.seq ^ mix(s.ack ^ mix((s.flags << 16) ^ s.payloadLen ^ mix(s.window))));
     // key % SAMPLE_SPACE is (h2 >>> 11) % SAMPLE_SPACE: outside the kept range, nothing to record
@@ -81,7 +95,7 @@ export class PacketLedger implements PacketObserver {
     this.keepBelow >>= 1;
     let n = 0;
     for (let i = 0; i < this.n; i++) {
-      if (this.key[i] % SAMPLE_SPACE >= this.keepBelow) continue;
+      if (sampleBits(this.key[i]) >= this.keepBelow) continue;
       this.key[n] = this.key[i];
       this.time[n] = this.time[i];
       this.dir[n++] = this.dir[i];

@@ -180,13 +180,23 @@ export class SeriesAccumulator implements PacketObserver {
   }
 
   packet(rec: PacketRecord, ev: PacketEvent): void {
+    const flow = ev.flow;
+    if (this.filter !== undefined && (flow === null || !this.filter(flow))) return;
+    this.count(rec, ev);
+  }
+
+  /**
+   * `packet` for a packet the caller has already found to pass this accumulator's filter (a scan
+   * that knows each connection's service from its first packet: pipeline/scan's routing).
+   * @internal
+   */
+  count(rec: PacketRecord, ev: PacketEvent): void {
     // Fed here after counting in a core (a second pass, or by hand): take the core's rows and go on here.
     if (this.core !== null) {
       this.pull();
       this.core = null;
     }
     const flow = ev.flow;
-    if (this.filter !== undefined && (flow === null || !this.filter(flow))) return;
     if (this.grid === null) {
       this.grid = IntervalGrid.forStart(rec.tsSec, rec.tsNs, this.interval, this.align);
     }

@@ -19,6 +19,8 @@ import { passFile } from './passfile';
 import { CapturePass, type PacketEvent, type PacketObserver } from './pass';
 import { compileFilter } from '../decode/bpf';
 import { LedgerColumns, PacketLedger } from '../metrics/ledger';
+import { flowState } from '../flow/record';
+import { addressToString } from '../flow/address';
 import { nameTable } from '../names';
 
 export interface ServiceSpec {
@@ -72,26 +74,76 @@ export interface CaptureScan {
   gaps: { start: number; end: number; after: string; before: string }[];
 }
 
+/**
+ * One scan's observers, fed each packet: the whole-capture series, the series of the services
+ * the packet's connection belongs to, and the ledger. A connection's services are matched once,
+ * on its first packet, and kept by its slot in the flow table (its client and server never change
+ * after that): the per-packet cost of a service is a bit test, not an address comparison.
+ */
 class Fanout implements PacketObserver {
   first = Infinity;
   last = -Infinity;
-  /** The members that see each packet here: those that count in the flow table's core do not. */
-  private perPacket: PacketObserver[];
-  constructor(private readonly obs: PacketObserver[]) {
-    this.perPacket = obs;
+  /** `all` counts in the flow table's core (its `packet` is then not called). */
+  private allInCore = false;
+  /** Per flow slot (Flow.idx): the services its connection belongs to, bit i for `per[i]`. */
+  private masks = new Int32Array(1024);
+  /** More services than bits (30): matched on every packet instead, and `finished` gets mask -1. */
+  private readonly perPacketMatch: boolean;
+  constructor(
+    private readonly all: SeriesAccumulator,
+    private readonly per: SeriesAccumulator[],
+    private readonly match: ((f: Flow) => boolean)[],
+    private readonly ledger: PacketLedger | null,
+    /** The ledger records every connection's packets, not only the services'. */
+    private readonly ledgerAll: boolean,
+    private readonly finished: (f: Flow, mask: number) => void,
+  ) {
+    this.perPacketMatch = match.length > 30;
   }
   attach(table: FlowTable): boolean {
-    this.perPacket = this.obs.filter((o) => !(o.attach?.(table) ?? false));
+    this.allInCore = this.all.attach(table);
     return false; // first and last need every packet
+  }
+  private maskOf(f: Flow): number {
+    let m = 0;
+    for (let i = 0; i < this.match.length; i++) if (this.match[i](f)) m |= 1 << i;
+    return m;
   }
   packet(rec: PacketRecord, ev: PacketEvent): void {
     const t = rec.tsSec + rec.tsFrac / rec.tsRes;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
-    for (const o of this.perPacket) o.packet(rec, ev);
+    if (!this.allInCore) this.all.packet(rec, ev);
+    const f = ev.flow;
+    if (f === null) return;
+    if (this.perPacketMatch) {
+      for (const a of this.per) a.packet(rec, ev);
+      this.ledger?.packet(rec, ev);
+      return;
+    }
+    const idx = f.idx;
+    let mask: number;
+    if (ev.newFlow) {
+      if (idx >= this.masks.length) {
+        const grown = new Int32Array(Math.max(idx + 1, this.masks.length * 2));
+        grown.set(this.masks);
+        this.masks = grown;
+      }
+      mask = this.masks[idx] = this.maskOf(f);
+    } else mask = this.masks[idx];
+    for (let m = mask, i = 0; m !== 0; m >>>= 1, i++) if (m & 1) this.per[i].count(rec, ev);
+    if (this.ledger !== null && (mask !== 0 || this.ledgerAll)) this.ledger.record(rec, ev);
   }
   flowFinished(f: Flow): void {
-    for (const o of this.obs) o.flowFinished?.(f);
+    this.all.flowFinished(f);
+    if (this.perPacketMatch) {
+      for (const a of this.per) a.flowFinished(f);
+      this.finished(f, -1);
+      return;
+    }
+    const mask = this.masks[f.idx];
+    for (let m = mask, i = 0; m !== 0; m >>>= 1, i++) if (m & 1) this.per[i].flowFinished(f);
+    this.finished(f, mask);
   }
 }
 
@@ -163,11 +215,31 @@ function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass
   const matchers = req.services.map((s) => { const sm = new ServiceMatcher(s); return { s, m: sm.flow, sm }; });
   // Response times per service: a connection belongs to one service, so its timing slot is theirs.
   const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m, responseTimes: true }));
-  const ledger = req.ledger && matchers.length > 0 ? new PacketLedger((f) => matchers.some(({ m }) => m(f))) : req.ledger ? new PacketLedger(() => true) : null;
-  const fan = new Fanout([all, ...per, ...(ledger ? [ledger] : [])]);
+  const ledger = req.ledger ? new PacketLedger(matchers.length > 0 ? (f) => matchers.some(({ m }) => m(f)) : () => true) : null;
   const summary: FlowSummary = { total: 0, byState: {}, perService: nameTable(), topServers: [] };
-  const servers = new Map<string, number>();
-  for (const { s } of matchers) summary.perService[s.component] = { connections: 0, byState: {}, rstByClient: 0, rstByServer: 0 };
+  // Servers by connections, keyed by number for IPv4 (address × 65536 + port): no text per connection.
+  const servers = new Map<number | string, number>();
+  const perService = matchers.map(({ s }) => (summary.perService[s.component] = { connections: 0, byState: {} as Record<string, number>, rstByClient: 0, rstByServer: 0 }));
+  // Each finished connection counted from the flow table's view (no record is made).
+  const finished = (f: Flow, mask: number): void => {
+    hooks.onFinished?.(f);
+    summary.total++;
+    const state = flowState(f, f.history);
+    summary.byState[state] = (summary.byState[state] ?? 0) + 1;
+    if (f.c2s.syn > 0) {
+      const k = f.ipVersion === 4 ? f.s0 * 65536 + f.sPort : `${addressToString(6, f.s0, f.s1, f.s2, f.s3)}|${f.sPort}`;
+      if (servers.size < 100_000 || servers.has(k)) servers.set(k, (servers.get(k) ?? 0) + 1);
+    }
+    for (let i = 0; i < perService.length; i++) {
+      if (mask === -1 ? !matchers[i].m(f) : (mask & (1 << i)) === 0) continue;
+      const p = perService[i];
+      p.connections++;
+      p.byState[state] = (p.byState[state] ?? 0) + 1;
+      p.rstByClient += f.c2s.rst;
+      p.rstByServer += f.s2c.rst;
+    }
+  };
+  const fan = new Fanout(all, per, matchers.map(({ m }) => m), ledger, matchers.length === 0, finished);
   const pass = new CapturePass({
     keepFlows: false,
     observer: fan,
@@ -175,30 +247,14 @@ function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass
     vantage: req.vantage,
     idleTimeout: req.idleTimeout,
     maxFlows: req.maxFlows,
-    onFinished: hooks.onFinished,
-    onFlow: (r) => {
-      summary.total++;
-      summary.byState[r.state] = (summary.byState[r.state] ?? 0) + 1;
-      if (r.syn.c2s > 0) {
-        const k = `${r.server.ip}|${r.server.port}`;
-        if (servers.size < 100_000 || servers.has(k)) servers.set(k, (servers.get(k) ?? 0) + 1);
-      }
-      for (const { s, sm } of matchers) {
-        if (sm.endpoint(r.server.ip, r.server.port)) {
-          const p = summary.perService[s.component];
-          p.connections++;
-          p.byState[r.state] = (p.byState[r.state] ?? 0) + 1;
-          p.rstByClient += r.rst.c2s;
-          p.rstByServer += r.rst.s2c;
-        }
-      }
-    },
   });
   const result = (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]): CaptureScan => {
   summary.topServers = [...servers.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
-    .map(([k, n]) => ({ host: k.slice(0, k.lastIndexOf('|')), port: Number(k.slice(k.lastIndexOf('|') + 1)), connections: n }));
+    .map(([k, n]) => typeof k === 'number'
+      ? { host: addressToString(4, Math.floor(k / 65536), 0, 0, 0), port: k % 65536, connections: n }
+      : { host: k.slice(0, k.lastIndexOf('|')), port: Number(k.slice(k.lastIndexOf('|') + 1)), connections: n });
   const services: Record<string, SeriesColumns> = nameTable();
   const seen: string[] = [];
   matchers.forEach(({ s }, i) => {
