@@ -43,8 +43,10 @@ class KeyTable {
     this.mask = cap - 1;
   }
   private slot(k: number): number {
-    // the key's low 32 bits, mixed (the ledger's keys are hashes already: their bits are spread)
-    let h = Math.imul((k % 4294967296) >>> 0, 0x9e3779b1) ^ Math.floor(k / 4294967296);
+    // the key's two halves, mixed (the ledger's keys are hashes already: their bits are spread);
+    // split by a power-of-two division, exact and without fmod
+    const hi = Math.floor(k / 2097152);
+    let h = Math.imul(k - hi * 2097152, 0x9e3779b1) ^ hi;
     h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
     let i = (h ^ (h >>> 13)) & this.mask;
     while (this.keys[i] !== -1 && this.keys[i] !== k) i = (i + 1) & this.mask;
@@ -111,18 +113,22 @@ export function compareVantages(upAll: LedgerColumns, downAll: LedgerColumns, na
     for (let i = 0; i < c.length; i++) if (c.toService[i] === dir) m.add(c.key[i], 1);
     return m;
   };
-  const add = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
+  // Per bin in typed arrays over the window's bins (binOf is monotonic), made Maps at the end:
+  // a Map updated per packet cost a day's comparison seconds.
+  const bin0 = binOf(lo);
+  const nBins = Math.max(0, binOf(hi) - bin0 + 1);
+  const seen = new Float64Array(nBins), missing = new Float64Array(nBins);
   const downTo = count(down, 1);
   for (let i = 0; i < up.length; i++) {
     if (up.toService[i] !== 1 || up.time[i] < lo || up.time[i] > hi) continue;
     res.toService++;
-    const bin = binOf(up.time[i]);
-    add(res.seenPerBin, bin);
+    const bin = binOf(up.time[i]) - bin0;
+    seen[bin]++;
     const c = downTo.get(up.key[i]);
     if (c) downTo.add(up.key[i], -1);
     else {
       res.missingDownstream++;
-      add(res.missingPerBin, bin);
+      missing[bin]++;
     }
   }
   const upFrom = count(up, 0);
@@ -130,14 +136,18 @@ export function compareVantages(upAll: LedgerColumns, downAll: LedgerColumns, na
     const t = down.time[i] - offset;
     if (down.toService[i] !== 0 || t < lo || t > hi) continue;
     res.fromService++;
-    const bin = binOf(t);
-    add(res.seenPerBin, bin);
+    const bin = binOf(t) - bin0;
+    seen[bin]++;
     const c = upFrom.get(down.key[i]);
     if (c) upFrom.add(down.key[i], -1);
     else {
       res.missingUpstream++;
-      add(res.missingPerBin, bin);
+      missing[bin]++;
     }
+  }
+  for (let b = 0; b < nBins; b++) {
+    if (seen[b] > 0) res.seenPerBin.set(bin0 + b, seen[b]);
+    if (missing[b] > 0) res.missingPerBin.set(bin0 + b, missing[b]);
   }
   return res;
 }

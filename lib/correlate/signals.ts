@@ -4,7 +4,7 @@
  * Every detector is a pure function of a column and the grid; thresholds are stated in the
  * README and each signal carries the baseline and the observed value that decided it.
  */
-import { mad, median } from './stats';
+import { sortedMad, sortedMedian } from './stats';
 import type { SpikeKind } from '../metrics/catalog';
 
 export type SignalKind =
@@ -139,12 +139,16 @@ export interface DetectContext {
  * bins.
  */
 export function usualLevel(seg: ArrayLike<number>): number {
-  const xs = Float64Array.from(seg as ArrayLike<number>).sort();
+  return sortedUsualLevel(Float64Array.from(seg as ArrayLike<number>).sort());
+}
+
+/** `usualLevel` of values already sorted ascending. */
+function sortedUsualLevel(xs: Float64Array): number {
   if (!xs.length) return 0;
   const p90 = xs[Math.min(xs.length - 1, Math.floor(0.9 * xs.length))];
   let lo = 0;
   while (lo < xs.length && xs[lo] < 0.25 * p90) lo++;
-  return median(xs.subarray(lo));
+  return sortedMedian(xs.subarray(lo));
 }
 
 /**
@@ -162,8 +166,12 @@ export const SEASONAL = {
 
 /** The mean of `xs` without its top 1 % (a burst does not raise the noise it is judged against). */
 function trimmedMean(xs: number[]): number {
-  if (!xs.length) return 0;
-  const a = Float64Array.from(xs).sort();
+  return sortedTrimmedMean(Float64Array.from(xs).sort());
+}
+
+/** `trimmedMean` of values already sorted ascending. */
+function sortedTrimmedMean(a: Float64Array): number {
+  if (!a.length) return 0;
   const n = Math.max(1, Math.floor(a.length * 0.99));
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i];
@@ -209,31 +217,37 @@ export function poissonUpper(m: number, p: number): number {
 }
 
 /**
- * `level(window)` for each bin of `seg` (bins of `interval` s): of the whole span when it is
- * shorter than two half-windows, else of the bins within a half-window of the bin's block. `keep`
- * picks the bins a window is made of (all when absent).
+ * Each of `levels` (window) for each bin of `seg` (bins of `interval` s): of the whole span when it
+ * is shorter than two half-windows, else of the bins within a half-window of the bin's block.
+ * `keep` picks the bins a window is made of (all when absent). A level gets the window's values
+ * sorted ascending: one sort per window for all levels, where each sorting its own copy cost a
+ * day's analysis seconds (a day has 144 windows of two hours).
  */
-export function seasonalLevels(seg: ArrayLike<number>, interval: number, level: (xs: number[]) => number, keep?: (i: number) => boolean): Float64Array {
+export function seasonalLevels(seg: ArrayLike<number>, interval: number, levels: ((sorted: Float64Array) => number)[], keep?: (i: number) => boolean): Float64Array[] {
   const n = seg.length;
-  const out = new Float64Array(n);
-  const pick = (a: number, b: number) => {
-    const xs: number[] = [];
-    for (let i = a; i < b; i++) if (!keep || keep(i)) xs.push(seg[i]);
-    return xs;
+  const out = levels.map(() => new Float64Array(n));
+  const buf = new Float64Array(n);
+  const sortedOf = (a: number, b: number): Float64Array => {
+    let k = 0;
+    for (let i = a; i < b; i++) if (!keep || keep(i)) buf[k++] = seg[i];
+    return buf.subarray(0, k).sort();
   };
+  const fill = (sorted: Float64Array, b0: number, b1: number) => levels.forEach((level, j) => out[j].fill(level(sorted), b0, b1));
   const half = Math.ceil(SEASONAL.halfWindow / interval);
-  if (!seasonal(n, interval)) return out.fill(level(pick(0, n)));
+  if (!seasonal(n, interval)) {
+    fill(sortedOf(0, n), 0, n);
+    return out;
+  }
   const block = Math.max(1, Math.round(SEASONAL.block / interval));
   for (let b0 = 0; b0 < n; b0 += block) {
     const b1 = Math.min(n, b0 + block);
-    // a window of two half-widths around the block, moved inward at the span's ends
     let a = Math.max(0, b0 - half);
     let b = Math.min(n, b1 + half);
     if (b - a < 2 * half + block) {
       if (a === 0) b = Math.min(n, 2 * half + block);
       else a = Math.max(0, n - 2 * half - block);
     }
-    out.fill(level(pick(a, b)), b0, b1);
+    fill(sortedOf(a, b), b0, b1);
   }
   return out;
 }
@@ -257,7 +271,7 @@ function blockLevels(seg: ArrayLike<number>, interval: number, level: (xs: numbe
  */
 export function detectDrop(x: ArrayLike<number>, ctx: DetectContext, source: string, kind: SignalKind, fraction = 0.25, minMedian = 1): Signal[] {
   const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
-  const lv = seasonalLevels(seg, ctx.interval, usualLevel);
+  const [lv] = seasonalLevels(seg, ctx.interval, [sortedUsualLevel]);
   let found = runs(ctx.to - ctx.from, (i) => lv[i] >= minMedian && x[ctx.from + i] < lv[i] * fraction, ctx.minRun, 1);
   if (seasonal(seg.length, ctx.interval)) {
     // Over a long span a quiet night's few events per second leave 5-s holes by chance somewhere:
@@ -283,17 +297,17 @@ export function detectSpike(x: ArrayLike<number>, ctx: DetectContext, source: st
   // clients paused for most of the capture) would make every ordinary bin look like a spike.
   const seg = Array.prototype.slice.call(x, ctx.from, ctx.to) as number[];
   const keep = active ? (i: number) => active[ctx.from + i] > 0 : undefined;
-  const base = seasonalLevels(seg, ctx.interval, median, keep);
+
   // Over a long span, tens of thousands of bins are tested: a count must also be one that Poisson
   // noise at the window's rate (its median, or its mean without the top 1 % where the median is
   // 0) reaches less than once in 10^7 bins: a quiet night's 1-2 SYNs per second otherwise make a
   // few hundred "spikes" of 8 a day (test/correlate/seasonal).
   const long = seasonal(seg.length, ctx.interval);
-  const thr = seasonalLevels(seg, ctx.interval, (xs) => {
-    const m = median(xs);
-    const t = m + Math.max(4 * mad(xs, m), 3, m);
-    return long ? Math.max(t, poissonUpper(Math.max(m, trimmedMean(xs)), 1e-7)) : t;
-  }, keep);
+  const [base, thr] = seasonalLevels(seg, ctx.interval, [sortedMedian, (xs) => {
+    const m = sortedMedian(xs);
+    const t = m + Math.max(4 * sortedMad(xs, m), 3, m);
+    return long ? Math.max(t, poissonUpper(Math.max(m, sortedTrimmedMean(xs)), 1e-7)) : t;
+  }], keep);
   if (long) {
     // The two-hour window's level can be below the block's own (the hour before a lunch dip):
     // the threshold is also the Poisson floor at the block's own rate.

@@ -8,20 +8,9 @@
  * #20 asks for end to end is not built yet.
  */
 import { detectDrop, detectSpike, SEASONAL, usualLevel, type DetectContext } from '../../lib/correlate/signals';
+import { rng } from '../helpers/rng';
 
 const DAY = 86_400;
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Poisson sample (Knuth for small means, a rounded normal above 30). */
 function poisson(mean: number, r: () => number): number {
