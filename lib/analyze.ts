@@ -19,7 +19,7 @@ import { CaptureScan, ScanRequest, scanCapture, scanCaptureThreaded, ServiceSpec
 import { THREAD_MIN_BYTES } from './pipeline/passfile';
 import { scanInWorkers } from './pipeline/workers';
 import { mergeScans, splitRequests } from './correlate/split';
-import { partialConnections, readPartialScans } from './partial/partial';
+import { partialConnections, readPartialScans, readPartialsThreaded } from './partial/partial';
 import { estimateLag } from './correlate/clock';
 import { isLoopbackHost } from './correlate/chain';
 import { Timeline } from './correlate/timeline';
@@ -261,12 +261,17 @@ async function readInputs(cfg: AnalyzeInput, options: AnalyzeOptions): Promise<I
   // A vantage given as partials (`alibi scan` elsewhere) is read from them, not scanned.
   const partialDir = (i: number) => cfg.captures[i].partials;
   const readScans = async (rs: ScanRequest[], checkServices = true): Promise<CaptureScan[]> => {
-    const fromFiles = await scanAll(rs.filter((_, i) => partialDir(i) === undefined), cfg.parallel !== false);
-    return rs.map((r, i) => {
+    const parallel = cfg.parallel !== false;
+    const partialReads = rs.flatMap((r, i) => {
       const dir = partialDir(i);
-      if (dir === undefined) return fromFiles.shift()!;
-      return mergeScans(readPartialScans(dir, { vantage: r.vantage, interval, services: r.services, filter: r.filter, clockOffset: r.clockOffset, ledger: r.ledger, checkServices }));
+      return dir === undefined ? [] : [{ dir, want: { vantage: r.vantage, interval, services: r.services, filter: r.filter, clockOffset: r.clockOffset, ledger: r.ledger, checkServices } }];
     });
+    // Partials are read in worker threads too (while the logs are read here), after the captures.
+    const fromFiles = await scanAll(rs.filter((_, i) => partialDir(i) === undefined), parallel);
+    const fromPartials = parallel
+      ? await readPartialsThreaded(partialReads)
+      : partialReads.map(({ dir, want }) => mergeScans(readPartialScans(dir, want)));
+    return rs.map((_, i) => (partialDir(i) === undefined ? fromFiles.shift()! : fromPartials.shift()!));
   };
   let scans: CaptureScan[] = [];
   if (reqs.length > 0) {

@@ -138,7 +138,9 @@ export function decompress(src: Uint8Array): Uint8Array {
       }
       len++;
       if (i + len > src.length || o + len > n) throw new Error('snappy: literal past the end');
-      out.set(src.subarray(i, i + len), o);
+      // short literals by byte: a subarray per literal (a Buffer's, slower still) cost more than the copy
+      if (len < 64) for (let k = 0; k < len; k++) out[o + k] = src[i + k];
+      else out.set(src.subarray(i, i + len), o);
       i += len;
       o += len;
       continue;

@@ -28,8 +28,12 @@ import { IntervalGrid } from '../grid';
 import { float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from '../report/arrow';
 import { ParquetWriter, type ParquetColumn } from '../report/parquetfile';
 import { FLOW_COLUMNS } from '../report/schema';
+import { readParquetColumns, type ParquetColumns } from '../report/parquetreader';
 import { FlowColumnBatcher } from '../report/flowcolumns';
 import { THREAD_MIN_BYTES } from '../pipeline/passfile';
+import { scansInWorkers } from '../pipeline/workers';
+import { compiledScript } from '../scripts';
+import { mergeScans } from '../correlate/split';
 import { type CaptureScan, type ScanRequest, type ServiceSpec, scanCapture, scanCaptureThreaded } from '../pipeline/scan';
 import { nameTable } from '../names';
 import type { FlowRecord } from '../flow/record';
@@ -271,14 +275,14 @@ function sizeOf(f: string): number {
 // ---- reading ----------------------------------------------------------------------------------
 
 /** A Parquet file as an Arrow table (the Rust `parquet` crate, compiled to WebAssembly). */
-function readParquet(file: string): Table {
+function readParquet(file: string, read?: Uint8Array): Table {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pw = require('parquet-wasm/node') as { readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array } };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { tableFromIPC } = require('apache-arrow') as typeof import('apache-arrow');
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = read ?? fs.readFileSync(file);
   } catch (e) {
     throw new InputError(`${file}: cannot read this partial file (${(e as Error).message})`);
   }
@@ -289,13 +293,65 @@ function readParquet(file: string): Table {
   }
 }
 
-/** A numeric column as doubles (int64 columns come as BigInt). */
+/**
+ * Columns of one partial file: numbers as doubles, text as strings. Read by report/parquetreader
+ * when the file is as `alibi scan` wrote it (typed arrays straight from the pages); any other file
+ * (rewritten by another tool, damaged) goes through parquet-wasm, which reads every Parquet file
+ * or says what is wrong with it.
+ */
+function readColumns(file: string, numberNames: readonly string[], stringNames: readonly string[]): ParquetColumns {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new InputError(`${file}: cannot read this partial file (${(e as Error).message})`);
+  }
+  try {
+    return readParquetColumns(bytes, [...numberNames, ...stringNames]);
+  } catch {
+    // not ours exactly: the general reader
+  }
+  const t = readParquet(file, bytes);
+  const out: ParquetColumns = { rows: t.numRows, numbers: {}, strings: {} };
+  for (const n of numberNames) out.numbers[n] = numbers(t, n);
+  for (const n of stringNames) {
+    const v = t.getChild(n);
+    if (!v) throw new InputError(`${file}: partial table lacks column "${n}"`);
+    const col = new Array<string | null>(t.numRows);
+    for (let i = 0; i < t.numRows; i++) { const x = v.get(i); col[i] = x === null ? null : String(x); }
+    out.strings[n] = col;
+  }
+  return out;
+}
+
+/**
+ * A numeric column as doubles, read from its chunks' value arrays (sliced to the chunk already): an int64 value as its two
+ * 32-bit halves (exact below 2^53, as every count, bin and digest we write is), where a BigInt
+ * per value cost seconds on a day's ledger. A chunk with nulls goes value by value (NaN for null).
+ */
 function numbers(t: Table, name: string): Float64Array {
   const v = t.getChild(name);
   if (!v) throw new InputError(`partial table lacks column "${name}"`);
   const out = new Float64Array(t.numRows);
-  let i = 0;
-  for (const x of v) out[i++] = x === null ? NaN : Number(x);
+  let at = 0;
+  for (const chunk of v.data) {
+    const n = chunk.length;
+    const values = chunk.values as ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteOffset: number };
+    if (chunk.nullCount > 0) {
+      for (let i = 0; i < n; i++) {
+        const x = chunk.getValid(i) ? values[i] : null;
+        out[at + i] = x === null ? NaN : Number(x);
+      }
+    } else if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      // little-endian halves: low word unsigned, high word signed (or unsigned for uint64)
+      const w = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+      const signed = values instanceof BigInt64Array;
+      for (let i = 0; i < n; i++) out[at + i] = (signed ? w[2 * i + 1] | 0 : w[2 * i + 1]) * 4294967296 + w[2 * i];
+    } else {
+      for (let i = 0; i < n; i++) out[at + i] = values[i] as number;
+    }
+    at += n;
+  }
   return out;
 }
 
@@ -311,8 +367,7 @@ export function partsOf(dir: string): PartFacts[] {
   }
   const facts: PartFacts[] = [];
   for (const n of names.sort()) {
-    const t = readParquet(path.join(partsDir, n));
-    const text = t.getChild('facts')?.get(0);
+    const text = readColumns(path.join(partsDir, n), [], ['facts']).strings.facts[0];
     let f: PartFacts;
     try {
       f = JSON.parse(String(text)) as PartFacts;
@@ -373,13 +428,26 @@ export function readPartialScans(dir: string, want: PartialExpectation): Capture
   return mine.map((f) => partScan(path.resolve(dir), f, want));
 }
 
+/**
+ * `mergeScans(readPartialScans(dir, want))` for each vantage, in worker threads (one per vantage,
+ * up to the core count): the caller's thread is free meanwhile (analyze reads the logs), and the
+ * memory parquet-wasm grows while decoding is given back when each thread ends. In this thread
+ * when the compiled worker script is missing (running from sources without a build).
+ */
+export async function readPartialsThreaded(reads: { dir: string; want: PartialExpectation }[]): Promise<CaptureScan[]> {
+  const script = compiledScript('partial/partial-worker.js');
+  if (script === null || reads.length === 0) return reads.map(({ dir, want }) => mergeScans(readPartialScans(dir, want)));
+  return scansInWorkers(script, reads);
+}
+
 /** One part back as the scan that wrote it. */
 function partScan(root: string, f: PartFacts, want: PartialExpectation): CaptureScan {
   const grid = new IntervalGrid(0, 0, f.interval);
-  const t = readParquet(path.join(root, 'series', `${f.part}.parquet`));
-  const service = t.getChild('service')!;
-  const cols = METRIC_KEYS.map((k) => numbers(t, metricDef(k)!.column));
-  const bins = numbers(t, 'bin');
+  const names = METRIC_KEYS.map((k) => metricDef(k)!.column);
+  const t = readColumns(path.join(root, 'series', `${f.part}.parquet`), [...names, 'bin'], ['service']);
+  const service = t.strings.service;
+  const cols = names.map((n) => t.numbers[n]);
+  const bins = t.numbers.bin;
   const empty = (firstBin: number, length: number): SeriesColumns => {
     const out: Record<string, unknown> = { grid, interval: f.interval, firstBin, length, start: new Float64Array(length) };
     for (let i = 0; i < length; i++) (out.start as Float64Array)[i] = grid.startOf(firstBin + i);
@@ -389,8 +457,8 @@ function partScan(root: string, f: PartFacts, want: PartialExpectation): Capture
   const all = empty(f.series['']?.firstBin ?? 0, f.series['']?.length ?? 0);
   const services: Record<string, SeriesColumns> = nameTable();
   for (const s of want.checkServices === false ? [] : f.services) services[s.component] = empty(f.series[s.component]?.firstBin ?? 0, f.series[s.component]?.length ?? 0);
-  for (let r = 0; r < t.numRows; r++) {
-    const sv = service.get(r) as string | null;
+  for (let r = 0; r < t.rows; r++) {
+    const sv = service[r];
     const s = sv === null ? all : services[sv];
     if (!s) continue;
     const i = bins[r] - s.firstBin;
@@ -399,9 +467,8 @@ function partScan(root: string, f: PartFacts, want: PartialExpectation): Capture
   }
   let ledger: LedgerColumns | null = null;
   if (want.ledger) {
-    const lt = readParquet(path.join(root, 'ledger', `${f.part}.parquet`));
-    const key = numbers(lt, 'key'), time = numbers(lt, 'time'), dir = numbers(lt, 'to_service');
-    ledger = { key, time, toService: Uint8Array.from(dir), length: lt.numRows, keepBelow: f.ledger.keepBelow };
+    const lt = readColumns(path.join(root, 'ledger', `${f.part}.parquet`), ['key', 'time', 'to_service'], []);
+    ledger = { key: lt.numbers.key, time: lt.numbers.time, toService: Uint8Array.from(lt.numbers.to_service), length: lt.rows, keepBelow: f.ledger.keepBelow };
   }
   return {
     file: f.file, vantage: f.vantage, packets: f.packets, first: f.first, last: f.last, all, services, seen: f.seen,

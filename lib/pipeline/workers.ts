@@ -24,12 +24,20 @@ export function workerScript(): string | null {
 export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]> {
   const script = workerScript();
   if (script === null) return reqs.map((r) => scanCapture(r));
-  const limit = Math.max(1, Math.min(reqs.length, os.availableParallelism?.() ?? os.cpus().length));
-  const out: CaptureScan[] = new Array(reqs.length);
+  return scansInWorkers(script, reqs);
+}
+
+/**
+ * Runs worker script `script` once per item of `data` (its workerData), up to the core count at
+ * once, each posting back one scan (`{ ok, scan }` or `{ ok: false, error }`); the scans in order.
+ */
+export async function scansInWorkers(script: string, data: unknown[]): Promise<CaptureScan[]> {
+  const limit = Math.max(1, Math.min(data.length, os.availableParallelism?.() ?? os.cpus().length));
+  const out: CaptureScan[] = new Array(data.length);
   let next = 0;
   const runOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(script, { workerData: reqs[i] });
+      const w = new Worker(script, { workerData: data[i] });
       w.once('message', (m: { ok: boolean; scan?: CaptureScan; error?: ErrorData }) => {
         if (m.ok && m.scan) {
           const s = m.scan;
@@ -45,7 +53,7 @@ export async function scanInWorkers(reqs: ScanRequest[]): Promise<CaptureScan[]>
       w.once('error', reject);
     });
   const lanes = Array.from({ length: limit }, async () => {
-    while (next < reqs.length) await runOne(next++);
+    while (next < data.length) await runOne(next++);
   });
   await Promise.all(lanes);
   return out;

@@ -14,6 +14,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { arrowTable, type ArrowColumn } from '../../lib/report/arrow';
 import { ParquetWriter } from '../../lib/report/parquetfile';
 import { compress, decompress, maxCompressedLength } from '../../lib/bytes/snappy';
+import { ParquetUnsupported, readParquetColumns } from '../../lib/report/parquetreader';
 
 interface Row {
   id: number;
@@ -147,6 +148,54 @@ test('the Rust parquet crate (parquet-wasm) reads the same values', () => {
     if (!ok && bad++ < 3) expect({ i, id: id[i], big: big[i], ts: ts.get(i), f: f.get(i), few: few.get(i), many: many.get(i) }).toEqual({ ...r, id: BigInt(r.id), big: BigInt(r.big), ts: nanos(r.ts) });
   }
   expect(bad).toBe(0);
+});
+
+test('our own reader (report/parquetreader, which analyze reads partials with) gives the same values', () => {
+  const r = readParquetColumns(bytes, ['id', 'big', 'f', 'few', 'many']);
+  expect(r.rows).toBe(N);
+  let bad = 0;
+  for (let i = 0; i < N; i++) {
+    const d = data[i];
+    const f = r.numbers.f[i];
+    const ok = r.numbers.id[i] === d.id && r.numbers.big[i] === d.big && (d.f === null ? Number.isNaN(f) : f === d.f) && r.strings.few[i] === d.few && r.strings.many[i] === d.many;
+    if (!ok && bad++ < 3) expect({ i, id: r.numbers.id[i], big: r.numbers.big[i], f, few: r.strings.few[i], many: r.strings.many[i] }).toEqual({ i, ...d, ts: undefined });
+  }
+  expect(bad).toBe(0);
+  // nanosecond timestamps are beyond 2^53: refused, not rounded
+  expect(() => readParquetColumns(bytes, ['ts'])).toThrow(ParquetUnsupported);
+  expect(() => readParquetColumns(bytes, ['nope'])).toThrow(ParquetUnsupported);
+});
+
+test('our own reader refuses what it does not read exactly: another writer\'s file, and cut or damaged bytes', async () => {
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const theirs = path.join(tmp, 'duckdb.parquet');
+  await db.run(`COPY (SELECT * FROM read_parquet('${file}') LIMIT 1000) TO '${theirs}' (FORMAT parquet)`);
+  expect(() => readParquetColumns(fs.readFileSync(theirs), ['id'])).toThrow(ParquetUnsupported);
+  // cut anywhere, or bytes flipped in pages: an error (never a hang, never wrong numbers quietly)
+  let threw = 0;
+  for (const cut of [4, 100, 5000, bytes.length >> 1, bytes.length - 9, bytes.length - 1]) {
+    try {
+      readParquetColumns(bytes.subarray(0, cut), ['id', 'f', 'few']);
+    } catch {
+      threw++;
+    }
+  }
+  expect(threw).toBe(6);
+  // a flipped byte inside the first page of `f` (snappy or sizes no longer agree) throws; any
+  // flip that still decodes must give values of the right count
+  let outcomes = 0;
+  for (let at = 4; at < 4000; at += 37) {
+    const flipped = Uint8Array.from(bytes);
+    flipped[at] ^= 0xff;
+    try {
+      const res = readParquetColumns(flipped, ['id', 'f', 'few']);
+      expect(res.numbers.id).toHaveLength(N);
+    } catch (e) {
+      expect(e).toBeInstanceOf(Error);
+    }
+    outcomes++;
+  }
+  expect(outcomes).toBe(108);
 });
 
 test('no rows: a file both readers open, with the schema', async () => {
