@@ -41,6 +41,8 @@ one vantage (files scanned on several machines) may share DIR; DuckDB reads it t
                         processes on any machine that sees the files; waits for them
   --files-per-job N     files per job with --queue (default 4)
   --queue-timeout S     give up waiting for the workers after S seconds (default a day)
+  --one-thread          read and count on one thread (default: two on a machine with two cores
+                        or more): for several scans at once on one machine
   --json                print what was written as JSON
 `;
 
@@ -57,6 +59,7 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     queue: { type: 'string' },
     'files-per-job': { type: 'string' },
     'queue-timeout': { type: 'string' },
+    'one-thread': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -124,5 +127,7 @@ export function scanJobFrom(values: Record<string, unknown>, positionals: string
     clockOffset = Number(values['clock-offset']);
     if (!Number.isFinite(clockOffset) || Math.abs(clockOffset) > 86400) throw new ArgumentError(`--clock-offset must be seconds (|x| ≤ 86400), got "${values['clock-offset']}"`);
   }
-  return { files, vantage, out, interval, services, ...(filter !== undefined ? { filter } : {}), ...(clockOffset !== undefined ? { clockOffset } : {}), ...(typeof values.part === 'string' ? { part: values.part } : {}) };
+  // one thread: several scans at once on one machine (each thread of a two-thread scan waits on the other)
+  const threads = values['one-thread'] === true || cfg?.parallel === false ? { threads: false } : {};
+  return { files, vantage, out, interval, services, ...threads, ...(filter !== undefined ? { filter } : {}), ...(clockOffset !== undefined ? { clockOffset } : {}), ...(typeof values.part === 'string' ? { part: values.part } : {}) };
 }

@@ -199,6 +199,13 @@ describe('the CLI: alibi scan, then analyze with {"vantage", "partials"}', () =>
     expect(viaPartials.code).toBe(0);
     expect(viaPartials.stdout).toBe(direct.stdout);
     expect(direct.stdout).toMatch(/network/);
+    // --one-thread (several scans at once on one machine) writes the same bytes
+    const one = path.join(tmp, 'cli-one');
+    expect(alibi(['scan', '--config', path.join(run, 'alibi.json'), '--vantage', 'firewall', '--out', one, '--one-thread']).code).toBe(0);
+    for (const t of ['series', 'flows', 'ledger', 'parts']) {
+      const [f] = fs.readdirSync(path.join(one, t));
+      expect(fs.readFileSync(path.join(one, t, f)).equals(fs.readFileSync(path.join(dir, t, f)))).toBe(true);
+    }
   }, 60_000);
   test('a damaged capture: what was decoded is scanned, the damage named with file and offset, and the analysis carries it', async () => {
     const cut = path.join(tmp, 'cut.pcap');
