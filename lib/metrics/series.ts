@@ -91,6 +91,8 @@ export class SeriesAccumulator implements PacketObserver {
   /** The flow table whose core counts this series (`attach`), else null. */
   private core: FlowTable | null = null;
   private readonly timing: boolean;
+  /** `columns({ release: true })` let the rows go. */
+  private released = false;
   private cacheSec = NaN;
   private prevId = -1;
   private prevBin = NaN;
@@ -191,6 +193,7 @@ export class SeriesAccumulator implements PacketObserver {
    * @internal
    */
   count(rec: PacketRecord, ev: PacketEvent): void {
+    if (this.released) throw new ArgumentError('series counted after its columns were taken with release');
     // Fed here after counting in a core (a second pass, or by hand): take the core's rows and go on here.
     if (this.core !== null) {
       this.pull();
@@ -280,8 +283,14 @@ export class SeriesAccumulator implements PacketObserver {
     return this.slot(bin);
   }
 
-  /** The finished series (every bin between the first and the last, empty ones as zeros). */
-  columns(): SeriesColumns {
+  /**
+   * The finished series (every bin between the first and the last, empty ones as zeros).
+   * `release`: the accumulator is done, and its rows are let go as the columns are made, so a
+   * scan's rows and columns of every series are not all held at once (3 days at 1 s: 52 MB of
+   * rows per series); counting on afterwards is an error.
+   */
+  columns(opts: { release?: boolean } = {}): SeriesColumns {
+    if (this.released) throw new ArgumentError('series columns taken again after release');
     this.pull();
     const n = this.used;
     const grid = this.grid ?? new IntervalGrid(0, 0, this.interval);
@@ -293,6 +302,11 @@ export class SeriesAccumulator implements PacketObserver {
       for (let i = 0; i < n; i++) col[i] = this.d[i * NC + c];
       out[k] = col;
     });
+    if (opts.release) {
+      this.d = new Float64Array(0);
+      this.cap = 0;
+      this.released = true;
+    }
     return out as unknown as SeriesColumns;
   }
 }

@@ -6,13 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorData } from '../errors';
+import { postTransferring } from '../pipeline/transfer';
 import { mergeScans } from '../correlate/split';
 import { readPartialScans, type PartialExpectation } from './partial';
 
 try {
   const { dir, want } = workerData as { dir: string; want: PartialExpectation };
   const scan = mergeScans(readPartialScans(dir, want));
-  parentPort!.postMessage({ ok: true, scan });
+  postTransferring(parentPort!, { ok: true, scan });
 } catch (e) {
   parentPort!.postMessage({ ok: false, error: errorData(e) });
 }

@@ -4,11 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorData } from '../errors';
+import { postTransferring } from './transfer';
 import { scanCapture, ScanRequest } from './scan';
 
 try {
   const scan = scanCapture(workerData as ScanRequest);
-  parentPort!.postMessage({ ok: true, scan });
+  postTransferring(parentPort!, { ok: true, scan });
 } catch (e) {
   parentPort!.postMessage({ ok: false, error: errorData(e) });
 }

@@ -258,7 +258,7 @@ function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass
   const services: Record<string, SeriesColumns> = nameTable();
   const seen: string[] = [];
   matchers.forEach(({ s }, i) => {
-    services[s.component] = per[i].columns();
+    services[s.component] = per[i].columns({ release: true });
     if (summary.perService[s.component].connections > 0) seen.push(s.component);
   });
   return {
@@ -267,11 +267,11 @@ function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass
     packets,
     first: Number.isFinite(fan.first) ? fan.first : null,
     last: Number.isFinite(fan.last) ? fan.last : null,
-    all: all.columns(),
+    all: all.columns({ release: true }),
     services,
     seen,
     flows: summary,
-    ledger: ledger ? ledger.columns() : null,
+    ledger: ledger ? ledger.columns({ release: true }) : null,
     warnings,
     files,
     gaps: gaps.filter((g) => fileMissingBetween(g.after, g.before)).map((g) => ({ start: g.start, end: g.end, after: g.after, before: g.before })),

@@ -51,3 +51,23 @@ test('held to 2,000 packets: a sample by digest, the same packets at both vantag
   expect(sampled.c.matched).toBeGreaterThan(50);
   expect(Math.abs(sampled.c.offset! - whole.c.offset!)).toBeLessThan(0.001);
 });
+
+test('columns({ release }): the same packets as a copy, within the bound, and recording after it is an error', () => {
+  const ledger = new PacketLedger(() => true, 5000);
+  const pass = new CapturePass({ observer: ledger, keepFlows: false });
+  const r = openCapture(path.join(run, 'firewall.pcap'));
+  for (let p = r.next(); p !== null; p = r.next()) pass.packet(p);
+  pass.finish(r, 'firewall.pcap');
+  const copy = ledger.columns();
+  const views = ledger.columns({ release: true });
+  expect(views.length).toBe(copy.length);
+  expect(Array.from(views.key)).toEqual(Array.from(copy.key));
+  expect(Array.from(views.time)).toEqual(Array.from(copy.time));
+  expect(Array.from(views.toService)).toEqual(Array.from(copy.toService));
+  // growth stops at the bound rather than doubling past it
+  expect(views.key.buffer.byteLength).toBeLessThanOrEqual(5000 * 8);
+  expect(() => ledger.columns()).toThrow(/release/);
+  const r2 = openCapture(path.join(run, 'firewall.pcap'));
+  const pass2 = new CapturePass({ observer: ledger, keepFlows: false });
+  expect(() => { for (let p = r2.next(); p !== null; p = r2.next()) pass2.packet(p); }).toThrow(/release/);
+});

@@ -72,3 +72,21 @@ describeCorpus('resets by side on public connections where the sender is known',
     expect(byServer).toBeGreaterThan(0);
   });
 });
+
+describe('series columns({ release })', () => {
+  test('the same columns as without release; the rows are gone after, so counting on is an error', () => {
+    const a = run(fixture('captures', 'loop.pcap'), new SeriesAccumulator({ interval: 0.25 })).cols;
+    const s = new SeriesAccumulator({ interval: 0.25 });
+    const r = openCapture(fixture('captures', 'loop.pcap'));
+    const pass = new CapturePass({ observer: s });
+    for (let p = r.next(); p; p = r.next()) pass.packet(p);
+    pass.finish(r, 'loop.pcap');
+    const b = s.columns({ release: true });
+    expect(b.length).toBe(a.length);
+    for (const k of ['start', 'packets', 'bytes', 'resets', 'synOnly', 'activeFlows'] as const) expect(Array.from(b[k])).toEqual(Array.from(a[k]));
+    expect(() => s.columns()).toThrow(/release/);
+    const r2 = openCapture(fixture('captures', 'loop.pcap'));
+    const pass2 = new CapturePass({ observer: s });
+    expect(() => { for (let p = r2.next(); p; p = r2.next()) pass2.packet(p); }).toThrow(/release/);
+  });
+});
