@@ -469,7 +469,9 @@ class ColumnChunk {
       const offsets = d.valueOffsets!;
       const bytes = d.values as Uint8Array;
       const ids = new Int32Array(present.length);
-      let dict = !this.dictOff;
+      // A page of nulls alone goes PLAIN (no values): as dictionary indices it would leave a chunk
+      // with no dictionary page when all its pages are null, which readers refuse (DuckDB, arrow-rs).
+      let dict = !this.dictOff && present.length > 0;
       if (dict) {
         for (let k = 0; k < present.length; k++) {
           const r = d.offset + present[k];

@@ -210,6 +210,29 @@ test('no rows: a file both readers open, with the schema', async () => {
   expect(Number(r[0].n)).toBe(0);
 });
 
+test('a text column that is null in every row of a row group: all three readers open it (a scan whose service saw no packets)', async () => {
+  const parts: Uint8Array[] = [];
+  const w = new ParquetWriter(COLUMNS, (b) => parts.push(b.slice()));
+  const nulls = data.slice(0, 5000).map((r) => ({ ...r, few: null }));
+  w.add(arrowTable(nulls, COLUMNS));
+  w.close();
+  const b = Buffer.concat(parts);
+  const f = path.join(tmp, 'nulls.parquet');
+  fs.writeFileSync(f, b);
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const r = (await db.runAndReadAll(`SELECT count(*) AS n, count(few) AS few, min(many) AS m FROM read_parquet('${f}')`)).getRowObjectsJS();
+  expect([Number(r[0].n), Number(r[0].few), r[0].m]).toEqual([5000, 0, nulls.map((x) => x.many).sort()[0]]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pw = require('parquet-wasm/node') as { readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array } };
+  const t = tableFromIPC(pw.readParquet(b).intoIPCStream());
+  expect(t.numRows).toBe(5000);
+  expect(t.getChild('few')!.nullCount).toBe(5000);
+  const own = readParquetColumns(b, ['id', 'few']);
+  expect(own.rows).toBe(5000);
+  expect(own.strings.few.every((x) => x === null || x === undefined)).toBe(true);
+  expect(Array.from(own.numbers.id.subarray(0, 3))).toEqual(nulls.slice(0, 3).map((x) => x.id));
+});
+
 test('snappy: compress then decompress gives the bytes back, on text, numbers, runs and noise', () => {
   const inputs = [
     new Uint8Array(0),
