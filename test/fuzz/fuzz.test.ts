@@ -36,7 +36,12 @@ const LOG_CASES = 100;
  * Per case: a case is a few KiB to 64 KiB read three ways; 2 s of this process's CPU is a hang,
  * not a slow machine. CPU time, not wall time: under the whole suite's load on two cores a case
  * that takes 0.2-0.33 s alone (seed 20261125 #328, a bit-flipped ns capture whose times span
- * years of bins) once took 2.04 s of wall time, and failed CI. A wall time past 30 s is a hang too.
+ * years of bins) once took 2.04 s of wall time, and failed CI. CPU time alone was not enough
+ * either: #18 and #492 (crops of zeek__ssh.pcap, whose packets span 3 years: 66,043 one-second
+ * bins, about 70 MB of fresh pages a reading) take 0.4-0.7 s of CPU alone and took 2.0-2.1 s in
+ * CI, where the other worker faults pages in too. So a case over the bound is run again, alone in
+ * this worker, twice; it is slow only if every run is. A hang or a quadratic stays slow; a case
+ * that met a busy machine does not. A wall time past 30 s is a hang too, at once.
  */
 const CASE_MS = 2000;
 const CASE_WALL_MS = 30_000;
@@ -57,6 +62,13 @@ describe('fuzz (short run, fixed seed)', () => {
     let packets = 0;
     let gzCases = 0;
     let gzPackets = 0;
+    const slowOnce: string[] = [];
+    const cpuOf = async (c: Case): Promise<number> => {
+      const cpu0 = process.cpuUsage();
+      await engine.runCapture(lib, c.bytes, c.chunk);
+      const cpu = process.cpuUsage(cpu0);
+      return (cpu.user + cpu.system) / 1000;
+    };
     for (let n = 0; n < CAPTURE_CASES; n++) {
       const c = engine.makeCase(seeds, SEED, n, undefined, zlib);
       const h0 = process.memoryUsage().heapUsed;
@@ -67,7 +79,13 @@ describe('fuzz (short run, fixed seed)', () => {
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const ms = Date.now() - t0;
       const grown = process.memoryUsage().heapUsed - h0;
-      if (cpuMs > CASE_MS || ms > CASE_WALL_MS) r.problems.push(`slow: ${cpuMs.toFixed(0)} ms of CPU, ${ms} ms of wall time`);
+      if (ms > CASE_WALL_MS) r.problems.push(`slow: ${cpuMs.toFixed(0)} ms of CPU, ${ms} ms of wall time`);
+      else if (cpuMs > CASE_MS) {
+        const again = [cpuMs];
+        for (let k = 0; k < 2 && Math.min(...again) > CASE_MS; k++) again.push(await cpuOf(c));
+        if (Math.min(...again) > CASE_MS) r.problems.push(`slow: ${again.map((x) => x.toFixed(0)).join(', ')} ms of CPU in ${again.length} runs (${ms} ms of wall time the first)`);
+        else slowOnce.push(`${c.id}: ${again.map((x) => x.toFixed(0)).join(' -> ')} ms`);
+      }
       if (grown > HEAP_GROWTH) r.problems.push(`heap grew ${(grown / 2 ** 20).toFixed(0)} MB`);
       if (r.problems.length) findings.push(`${c.id} (${c.seed}: ${c.notes.join('; ')}): ${r.problems.join(' | ')}`);
       if (r.runs[0].threw) threw++;
@@ -77,6 +95,8 @@ describe('fuzz (short run, fixed seed)', () => {
         gzPackets += r.runs[0].packets ?? 0;
       }
     }
+    // Cases slow once and fast again are shown, not failed: the machine, not the code.
+    if (slowOnce.length) console.log(`fuzz: slow once, then under ${CASE_MS} ms of CPU alone: ${slowOnce.join('; ')}`);
     expect(findings).toEqual([]);
     // The gzip paths were exercised: cases inflated to packets in all three readings.
     expect(gzCases).toBeGreaterThan(CAPTURE_CASES / 20);
