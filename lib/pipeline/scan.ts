@@ -4,6 +4,7 @@
  * service (connections whose server is that host:port), and the packet ledger for the
  * vantage comparison — all in a single pass.
  */
+import * as fs from 'node:fs';
 import type { FlowTable } from '../flow/table';
 import type { PacketRecord } from '../capture/record';
 import { clockShift } from '../capture/clock';
@@ -208,6 +209,24 @@ function gapThreshold(req: ScanRequest): number {
   return Math.max(2, 2 * req.interval);
 }
 
+/**
+ * At most how many TCP packets `files` hold, from their sizes: a packet's record takes at least
+ * 64 bytes (16 of record header, 14 + 20 + 20 of headers when the snap length keeps them), and a
+ * compressed file is counted as 10 times its size (captures compress 3-6 times). Undefined when
+ * a file cannot be read from disk (a capture in memory): a guess then, not a bound.
+ */
+function packetsBound(files: string[]): number | undefined {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += (fs.statSync(f).size * (/\.(gz|zst|xz|bz2)$/i.test(f) ? 10 : 1)) / 64;
+    } catch {
+      return undefined;
+    }
+  }
+  return n;
+}
+
 /** The observers and the flow table of one scan, and how its result is put together. */
 function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass; result: (packets: number, warnings: Warning[], files: string[], gaps: CoverageGap[]) => CaptureScan } {
   const grid = new IntervalGrid(0, 0, req.interval);
@@ -215,7 +234,7 @@ function startScan(req: ScanRequest, hooks: ScanHooks = {}): { pass: CapturePass
   const matchers = req.services.map((s) => { const sm = new ServiceMatcher(s); return { s, m: sm.flow, sm }; });
   // Response times per service: a connection belongs to one service, so its timing slot is theirs.
   const per = matchers.map(({ m }) => new SeriesAccumulator({ grid, filter: m, responseTimes: true }));
-  const ledger = req.ledger ? new PacketLedger(matchers.length > 0 ? (f) => matchers.some(({ m }) => m(f)) : () => true) : null;
+  const ledger = req.ledger ? new PacketLedger(matchers.length > 0 ? (f) => matchers.some(({ m }) => m(f)) : () => true, undefined, packetsBound(req.files?.length ? req.files : [req.file])) : null;
   const summary: FlowSummary = { total: 0, byState: {}, perService: nameTable(), topServers: [] };
   // Servers by connections, keyed by number for IPv4 (address × 65536 + port): no text per connection.
   const servers = new Map<number | string, number>();
