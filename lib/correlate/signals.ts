@@ -4,7 +4,7 @@
  * Every detector is a pure function of a column and the grid; thresholds are stated in the
  * README and each signal carries the baseline and the observed value that decided it.
  */
-import { sortedMad, sortedMedian } from './stats';
+import { SlidingSorted, sortedMad, sortedMedian } from './stats';
 import type { SpikeKind } from '../metrics/catalog';
 
 export type SignalKind =
@@ -220,18 +220,15 @@ export function poissonUpper(m: number, p: number): number {
  * Each of `levels` (window) for each bin of `seg` (bins of `interval` s): of the whole span when it
  * is shorter than two half-windows, else of the bins within a half-window of the bin's block.
  * `keep` picks the bins a window is made of (all when absent). A level gets the window's values
- * sorted ascending: one sort per window for all levels, where each sorting its own copy cost a
- * day's analysis seconds (a day has 144 windows of two hours).
+ * sorted ascending: one sorted window for all levels, where each sorting its own copy cost a
+ * day's analysis seconds (a day has 144 windows of two hours), each made from the last one
+ * (stats' SlidingSorted).
  */
 export function seasonalLevels(seg: ArrayLike<number>, interval: number, levels: ((sorted: Float64Array) => number)[], keep?: (i: number) => boolean): Float64Array[] {
   const n = seg.length;
   const out = levels.map(() => new Float64Array(n));
-  const buf = new Float64Array(n);
-  const sortedOf = (a: number, b: number): Float64Array => {
-    let k = 0;
-    for (let i = a; i < b; i++) if (!keep || keep(i)) buf[k++] = seg[i];
-    return buf.subarray(0, k).sort();
-  };
+  const windows = new SlidingSorted(seg, keep);
+  const sortedOf = (a: number, b: number): Float64Array => windows.window(a, b);
   const fill = (sorted: Float64Array, b0: number, b1: number) => levels.forEach((level, j) => out[j].fill(level(sorted), b0, b1));
   const half = Math.ceil(SEASONAL.halfWindow / interval);
   if (!seasonal(n, interval)) {
