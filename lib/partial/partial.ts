@@ -25,7 +25,7 @@ import { METRIC_KEYS, metricDef } from '../metrics/catalog';
 import type { SeriesColumns } from '../metrics/series';
 import { SAMPLE_SPACE, type LedgerColumns } from '../metrics/ledger';
 import { IntervalGrid } from '../grid';
-import { float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from '../report/arrow';
+import { constUtf8Vector, float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from '../report/arrow';
 import { ParquetWriter, type ParquetColumn } from '../report/parquetfile';
 import { FLOW_COLUMNS } from '../report/schema';
 import { readParquetColumns, type ParquetColumns } from '../report/parquetreader';
@@ -180,11 +180,11 @@ function seriesTable(vantage: string, service: string | null, s: SeriesColumns):
   }
   const present = allTrue(n);
   return tableOf(SERIES_SCHEMA, [
-    utf8Vector(new Array(n).fill(vantage)),
-    utf8Vector(new Array(n).fill(service)),
+    constUtf8Vector(vantage, n),
+    constUtf8Vector(service, n),
     int64Vector(bins, n),
     timestampVector(starts, present),
-    ...METRIC_KEYS.map((k) => float64Vector(Float64Array.from(s[k]), present)),
+    ...METRIC_KEYS.map((k) => float64Vector(Float64Array.from(s[k]))),
   ]);
 }
 
@@ -196,7 +196,7 @@ function ledgerTable(vantage: string, l: LedgerColumns, from: number, to: number
     putInt64(keys, i, l.key[from + i]);
     dirs[2 * i] = l.toService[from + i];
   }
-  return tableOf(LEDGER_SCHEMA, [utf8Vector(new Array(n).fill(vantage)), int64Vector(keys, n), float64Vector(l.time.slice(from, to), allTrue(n)), int64Vector(dirs, n)]);
+  return tableOf(LEDGER_SCHEMA, [constUtf8Vector(vantage, n), int64Vector(keys, n), float64Vector(l.time.slice(from, to)), int64Vector(dirs, n)]);
 }
 
 /** The facts of a scan (everything but its columns). */

@@ -473,15 +473,30 @@ class ColumnChunk {
       // with no dictionary page when all its pages are null, which readers refuse (DuckDB, arrow-rs).
       let dict = !this.dictOff && present.length > 0;
       if (dict) {
+        // a run of one value (a vantage's name on every row of a ledger) is looked up once
+        let ps = 0, pe = -1, pid = -1;
         for (let k = 0; k < present.length; k++) {
           const r = d.offset + present[k];
-          const id = this.dictIndex(bytes, offsets[r], offsets[r + 1]);
+          const s = offsets[r], e = offsets[r + 1];
+          if (pid >= 0 && e - s === pe - ps) {
+            let i = 0;
+            while (i < e - s && bytes[s + i] === bytes[ps + i]) i++;
+            if (i === e - s) {
+              ids[k] = pid;
+              ps = s;
+              pe = e;
+              continue;
+            }
+          }
+          const id = this.dictIndex(bytes, s, e);
           if (id < 0) {
             dict = false;
             this.dictOff = true;
             break;
           }
-          ids[k] = id;
+          ids[k] = pid = id;
+          ps = s;
+          pe = e;
         }
       }
       if (dict) {

@@ -348,22 +348,26 @@ function readChunk(bytes: Uint8Array, md: TStruct, c: ColumnMeta, groupRows: num
       }
     } else {
       const col = out.numbers[c.name];
+      // a page with no null (a ledger's times, every metric of a series) goes straight into place
+      if (present !== null && values === n) present = null;
       const vals = present === null ? col : new Float64Array(values);
       const o = present === null ? base : 0;
       if (enc === DELTA_BINARY_PACKED && c.type === INT64) deltaValues(body, p, values, vals, o);
       else if (enc === PLAIN) {
         if (p + values * (c.type === INT32 ? 4 : 8) > body.length) throw new ParquetUnsupported('values past the page');
-        const dv = new DataView(body.buffer, body.byteOffset + p);
         // doubles: one copy into aligned memory, then taken as they are
         if (c.type === DOUBLE) vals.set(new Float64Array(Uint8Array.prototype.slice.call(body, p, p + values * 8).buffer), o); // (a Buffer's slice would not copy)
-        else for (let k = 0; k < values; k++) {
-          let x: number;
-          if (c.type === INT32) x = dv.getInt32(k * 4, true);
-          else {
-            x = dv.getInt32(k * 8 + 4, true) * 4294967296 + dv.getUint32(k * 8, true);
-            if (Math.abs(x) >= TWO53) throw new ParquetUnsupported('int64 beyond 2^53');
+        else if (c.type === INT64) {
+          // one aligned copy, then words (a DataView call per word took twice as long)
+          const w = new Int32Array(Uint8Array.prototype.slice.call(body, p, p + values * 8).buffer);
+          for (let k = 0; k < values; k++) {
+            const x = w[2 * k + 1] * 4294967296 + (w[2 * k] >>> 0);
+            if (x >= TWO53 || x <= -TWO53) throw new ParquetUnsupported('int64 beyond 2^53');
+            vals[o + k] = x;
           }
-          vals[o + k] = x;
+        } else {
+          const dv = new DataView(body.buffer, body.byteOffset + p);
+          for (let k = 0; k < values; k++) vals[o + k] = dv.getInt32(k * 4, true);
         }
       } else throw new ParquetUnsupported(`number encoding ${enc}`);
       if (present !== null) for (let k = 0, v = 0; k < n; k++) col[base + k] = present[k] ? vals[v++] : NaN;

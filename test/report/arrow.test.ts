@@ -1,10 +1,11 @@
 /**
  * The Arrow column writers' arithmetic (#19): int64 and nanosecond timestamps written as two
  * 32-bit words without BigInt per value, and the ISO fast path — each equal to the BigInt and
- * regex reference on every value fast-check tries, and on the edges.
+ * regex reference on every value fast-check tries, and on the edges; and a repeated text (a
+ * partial's vantage column) as the same vector as the text written once per row.
  */
 import * as fc from 'fast-check';
-import { arrowTable, isoParts, isoToNanos, putInt64, putNanos } from '../../lib/report/arrow';
+import { arrowTable, constUtf8Vector, isoParts, isoToNanos, putInt64, putNanos, utf8Vector } from '../../lib/report/arrow';
 
 const asBig = (w: Uint32Array) => new BigInt64Array(w.buffer)[0];
 
@@ -51,5 +52,23 @@ describe('int64 and timestamp words', () => {
     expect(t.getChild('s')!.toJSON()).toEqual(['é€😀', null]);
     expect(t.getChild('t')!.isValid(1)).toBe(false);
     expect((t.getChild('t')!.data[0].values as BigInt64Array)[0]).toBe(isoToNanos('2026-11-25T13:37:58.123456789Z'));
+  });
+});
+
+describe('a text repeated on every row', () => {
+  /** What a reader sees of a Utf8 vector: each value, and the buffers' meaning (offsets, bytes). */
+  const seen = (v: ReturnType<typeof utf8Vector>) => {
+    const d = v.data[0];
+    return { values: v.toArray(), nulls: d.nullCount, offsets: Array.from(d.valueOffsets), bytes: Buffer.from(d.values).toString('utf8') };
+  };
+  it('constUtf8Vector is utf8Vector of the text n times: text, empty, non-ASCII, null, any count', () => {
+    for (const text of ['server', '', 'überall→', null]) {
+      for (const n of [0, 1, 2, 3, 7, 8, 9, 1000, 65_536]) {
+        expect(seen(constUtf8Vector(text, n))).toEqual(seen(utf8Vector(new Array<string | null>(n).fill(text))));
+      }
+    }
+    fc.assert(fc.property(fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }), fc.integer({ min: 0, max: 300 }), (text, n) => {
+      expect(seen(constUtf8Vector(text, n))).toEqual(seen(utf8Vector(new Array<string | null>(n).fill(text))));
+    }), { numRuns: 500 });
   });
 });

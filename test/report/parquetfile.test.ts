@@ -4,7 +4,9 @@
  * writer: several row groups and pages, nulls between pages, ints up to 2^53 - 1 (wide
  * delta-packed miniblocks), timestamps jumping decades (PLAIN fallback), text with few values
  * (dictionary) and with a value per row (a dictionary past 1 MiB: PLAIN fallback), empty and
- * non-ASCII text. Every value is compared, not aggregates.
+ * non-ASCII text, runs of one text (a partial's vantage column: looked up once per run) between
+ * neighbours of the same length, and signed 53-bit hashes whose deltas do not pack (PLAIN, as a
+ * ledger's digests). Every value is compared, not aggregates.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +25,8 @@ interface Row {
   f: number | null;
   few: string | null;
   many: string;
+  runs: string | null;
+  hash: number;
 }
 
 const N = 300_000;
@@ -44,6 +48,8 @@ function rows(): Row[] {
       f: i % 11 === 0 ? null : rnd() * 1000 - 500,
       few: i % 13 === 0 ? null : ['SF', 'S0', 'REJ', '', 'überall'][i % 5],
       many: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${i}`,
+      runs: i % 17 === 0 ? null : ['server', 'serves', 'firewall'][Math.floor(i / 5000) % 3],
+      hash: (rnd() < 0.5 ? -1 : 1) * Math.floor(rnd() * 2 ** 53),
     });
   }
   return out;
@@ -55,6 +61,8 @@ const COLUMNS: ArrowColumn<Row>[] = [
   { name: 'f', type: 'float', get: (r) => r.f },
   { name: 'few', type: 'string', get: (r) => r.few },
   { name: 'many', type: 'string', get: (r) => r.many },
+  { name: 'runs', type: 'string', get: (r) => r.runs },
+  { name: 'hash', type: 'int', get: (r) => r.hash },
 ];
 
 let tmp: string;
@@ -88,15 +96,15 @@ const nanos = (t: string | null): bigint | null => {
 test('DuckDB reads every value back, with the types of the schema', async () => {
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjectsJS().map((r) => [r.column_name, r.column_type]);
-  expect(types).toEqual([['id', 'BIGINT'], ['big', 'BIGINT'], ['ts', 'TIMESTAMP WITH TIME ZONE'], ['f', 'DOUBLE'], ['few', 'VARCHAR'], ['many', 'VARCHAR']]);
-  const got = (await db.runAndReadAll(`SELECT id, big, epoch_ns(ts) AS ts, f, few, many FROM read_parquet('${file}')`)).getRowsJS();
+  expect(types).toEqual([['id', 'BIGINT'], ['big', 'BIGINT'], ['ts', 'TIMESTAMP WITH TIME ZONE'], ['f', 'DOUBLE'], ['few', 'VARCHAR'], ['many', 'VARCHAR'], ['runs', 'VARCHAR'], ['hash', 'BIGINT']]);
+  const got = (await db.runAndReadAll(`SELECT id, big, epoch_ns(ts) AS ts, f, few, many, runs, hash FROM read_parquet('${file}')`)).getRowsJS();
   expect(got).toHaveLength(N);
   let bad = 0;
   for (let i = 0; i < N && bad < 5; i++) {
     const r = data[i];
     // DuckDB's TIMESTAMPTZ holds microseconds: it reads the nanoseconds cut to them
     const us = nanos(r.ts);
-    const want = [BigInt(r.id), BigInt(r.big), us === null ? null : (us / 1000n) * 1000n, r.f, r.few, r.many];
+    const want = [BigInt(r.id), BigInt(r.big), us === null ? null : (us / 1000n) * 1000n, r.f, r.few, r.many, r.runs, BigInt(r.hash)];
     if (JSON.stringify(got[i], (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(want, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) {
       bad++;
       expect({ i, row: got[i] }).toEqual({ i, row: want });
@@ -112,6 +120,8 @@ test('DuckDB reads every value back, with the types of the schema', async () => 
   expect(enc('ts').has('DELTA_BINARY_PACKED')).toBe(true);
   expect(enc('few').has('RLE_DICTIONARY')).toBe(true);
   expect(enc('many').has('PLAIN')).toBe(true); // a dictionary past 1 MiB
+  expect(enc('runs').has('RLE_DICTIONARY')).toBe(true);
+  expect(enc('hash').has('PLAIN')).toBe(true); // pages whose deltas do not pack
   expect(meta.filter((m) => m.c === 'f').every((m) => m.z === 'SNAPPY')).toBe(true);
 });
 
@@ -132,8 +142,8 @@ test('the Rust parquet crate (parquet-wasm) reads the same values', () => {
     }
     return out;
   };
-  const id = int64s('id'), big = int64s('big'), tsv = int64s('ts');
-  const f = t.getChild('f')!, few = t.getChild('few')!, many = t.getChild('many')!;
+  const id = int64s('id'), big = int64s('big'), tsv = int64s('ts'), hash = int64s('hash');
+  const f = t.getChild('f')!, few = t.getChild('few')!, many = t.getChild('many')!, runs = t.getChild('runs')!;
   const ts = { get: (i: number) => tsv[i] };
   let bad = 0;
   for (let i = 0; i < N; i++) {
@@ -144,21 +154,23 @@ test('the Rust parquet crate (parquet-wasm) reads the same values', () => {
       f.get(i) === r.f &&
       ts.get(i) === nanos(r.ts) &&
       few.get(i) === r.few &&
-      many.get(i) === r.many;
-    if (!ok && bad++ < 3) expect({ i, id: id[i], big: big[i], ts: ts.get(i), f: f.get(i), few: few.get(i), many: many.get(i) }).toEqual({ ...r, id: BigInt(r.id), big: BigInt(r.big), ts: nanos(r.ts) });
+      many.get(i) === r.many &&
+      runs.get(i) === r.runs &&
+      hash[i] === BigInt(r.hash);
+    if (!ok && bad++ < 3) expect({ i, id: id[i], big: big[i], ts: ts.get(i), f: f.get(i), few: few.get(i), many: many.get(i), runs: runs.get(i), hash: hash[i] }).toEqual({ ...r, id: BigInt(r.id), big: BigInt(r.big), ts: nanos(r.ts), hash: BigInt(r.hash) });
   }
   expect(bad).toBe(0);
 });
 
 test('our own reader (report/parquetreader, which analyze reads partials with) gives the same values', () => {
-  const r = readParquetColumns(bytes, ['id', 'big', 'f', 'few', 'many']);
+  const r = readParquetColumns(bytes, ['id', 'big', 'f', 'few', 'many', 'runs', 'hash']);
   expect(r.rows).toBe(N);
   let bad = 0;
   for (let i = 0; i < N; i++) {
     const d = data[i];
     const f = r.numbers.f[i];
-    const ok = r.numbers.id[i] === d.id && r.numbers.big[i] === d.big && (d.f === null ? Number.isNaN(f) : f === d.f) && r.strings.few[i] === d.few && r.strings.many[i] === d.many;
-    if (!ok && bad++ < 3) expect({ i, id: r.numbers.id[i], big: r.numbers.big[i], f, few: r.strings.few[i], many: r.strings.many[i] }).toEqual({ i, ...d, ts: undefined });
+    const ok = r.numbers.id[i] === d.id && r.numbers.big[i] === d.big && (d.f === null ? Number.isNaN(f) : f === d.f) && r.strings.few[i] === d.few && r.strings.many[i] === d.many && r.strings.runs[i] === d.runs && r.numbers.hash[i] === d.hash;
+    if (!ok && bad++ < 3) expect({ i, id: r.numbers.id[i], big: r.numbers.big[i], f, few: r.strings.few[i], many: r.strings.many[i], runs: r.strings.runs[i], hash: r.numbers.hash[i] }).toEqual({ i, ...d, ts: undefined });
   }
   expect(bad).toBe(0);
   // nanosecond timestamps are beyond 2^53: refused, not rounded
