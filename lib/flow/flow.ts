@@ -88,6 +88,28 @@ const enum FB { V6 = 1, CLOSED = 2 }
 const STRIDE_F64 = F.COUNT + I.COUNT / 2; // 45 doubles = 360 bytes
 const RECORD_BYTES = STRIDE_F64 * 8;
 const V6_WORDS = 6;
+/** A finished record copied out of the table (FlowStore.copyRecord): the record, then its IPv6 words. */
+export const COPIED_RECORD_BYTES = RECORD_BYTES + V6_WORDS * 4;
+const COPIED_I32 = COPIED_RECORD_BYTES / 4;
+
+/**
+ * What a {@link Flow} view reads its record through: the live table's {@link FlowStore}, or
+ * {@link FlowRecordCopies} (finished records copied out, read in another thread).
+ */
+export interface FlowRecordSource {
+  f(idx: number, field: number): number;
+  i(idx: number, field: number): number;
+  word(idx: number, server: boolean, k: number): number;
+  history(idx: number): string;
+  res(idx: number, end: boolean): number;
+  /**
+   * Copies record `idx` and its IPv6 words into `dst` from int32 index `at` (COPIED_RECORD_BYTES);
+   * returns its history's characters past the record's inline ones ('' nearly always).
+   */
+  copyRecord(idx: number, dst: Int32Array, at: number): string;
+  readonly lastRetrans: boolean;
+  readonly lastZeroWin: boolean;
+}
 
 /** The parts of the WebAssembly API used here (neither ES2022's lib nor Node 20's types declare it). */
 declare const WebAssembly: {
@@ -144,7 +166,7 @@ function coreModule(): object {
  * The records of all live flows, addressed by a small integer index, and the core that keeps
  * them. Indexes are reused after a flow finishes: an index names a flow only while it is live.
  */
-export class FlowStore {
+export class FlowStore implements FlowRecordSource {
   /** @internal The WebAssembly core (one instance, one memory, per table). */
   readonly core: Core;
   /** Views of the core's memory, made again when it grows (growing detaches the old ones). */
@@ -267,6 +289,69 @@ export class FlowStore {
     const codes = this.i(idx, I.RES);
     return RES[end ? codes >>> 16 : codes & 0xffff];
   }
+  /** @internal */ copyRecord(idx: number, dst: Int32Array, at: number): string {
+    const a = this.at(idx) >>> 2;
+    const src = this.i32;
+    for (let k = 0; k < RECORD_BYTES / 4; k++) dst[at + k] = src[a + k];
+    if ((src[a + F.COUNT * 2 + I.BITS] & FB.V6) !== 0) {
+      const w = (this.core.v6Addr(idx >>> CHUNK_SHIFT) >>> 2) + (idx & CHUNK_MASK) * V6_WORDS;
+      for (let k = 0; k < V6_WORDS; k++) dst[at + RECORD_BYTES / 4 + k] = src[w + k];
+    }
+    return src[a + F.COUNT * 2 + I.HIST_LEN] > HIST_INLINE ? (this.histMore.get(idx) ?? '') : '';
+  }
+}
+
+/**
+ * Finished flows' records as {@link FlowStore.copyRecord} copied them, side by side in one buffer
+ * (shared memory, for a thread that encodes them while the table goes on): read through
+ * {@link Flow} views exactly as the live records were. `more` holds the long histories' tails by
+ * record index.
+ */
+export class FlowRecordCopies implements FlowRecordSource {
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  readonly lastRetrans = false;
+  readonly lastZeroWin = false;
+  more = new Map<number, string>();
+
+  constructor(buffer: ArrayBufferLike, byteOffset: number, records: number) {
+    this.f64 = new Float64Array(buffer, byteOffset, records * (COPIED_RECORD_BYTES / 8));
+    this.i32 = new Int32Array(buffer, byteOffset, records * COPIED_I32);
+    this.u8 = new Uint8Array(buffer, byteOffset, records * COPIED_RECORD_BYTES);
+  }
+
+  /** The int32 view records are copied into (record k from index k × COPIED_RECORD_BYTES / 4). */
+  get words(): Int32Array {
+    return this.i32;
+  }
+
+  f(idx: number, field: number): number {
+    return this.f64[idx * (COPIED_RECORD_BYTES / 8) + field];
+  }
+  i(idx: number, field: number): number {
+    return this.i32[idx * COPIED_I32 + F.COUNT * 2 + field];
+  }
+  word(idx: number, server: boolean, k: number): number {
+    if ((this.i(idx, I.BITS) & FB.V6) === 0) return 0;
+    return this.i32[idx * COPIED_I32 + RECORD_BYTES / 4 + (server ? 3 : 0) + k - 1] >>> 0;
+  }
+  history(idx: number): string {
+    const len = this.i(idx, I.HIST_LEN);
+    const at = idx * COPIED_RECORD_BYTES + F.COUNT * 8 + I.HIST * 4;
+    const u = this.u8;
+    let head = '';
+    for (let i = 0, n = Math.min(len, HIST_INLINE); i < n; i++) head += String.fromCharCode(u[at + i]);
+    return len > HIST_INLINE ? head + (this.more.get(idx) ?? '') : head;
+  }
+  res(idx: number, end: boolean): number {
+    const codes = this.i(idx, I.RES);
+    return RES[end ? codes >>> 16 : codes & 0xffff];
+  }
+  copyRecord(idx: number, dst: Int32Array, at: number): string {
+    dst.set(this.i32.subarray(idx * COPIED_I32, (idx + 1) * COPIED_I32), at);
+    return this.more.get(idx) ?? '';
+  }
 }
 
 /** One direction of a flow, read through its view. */
@@ -311,7 +396,7 @@ export class Flow {
   readonly resp: EndpointView;
 
   /** @internal */
-  constructor(readonly store: FlowStore, public idx = -1) {
+  constructor(readonly store: FlowRecordSource, public idx = -1) {
     this.c2s = new Direction(this, I.C2S, F.C2S);
     this.s2c = new Direction(this, I.S2C, F.S2C);
     // eslint-disable-next-line @typescript-eslint/no-this-alias

@@ -26,10 +26,11 @@ import type { SeriesColumns } from '../metrics/series';
 import { SAMPLE_SPACE, type LedgerColumns } from '../metrics/ledger';
 import { IntervalGrid } from '../grid';
 import { constUtf8Vector, float64Vector, int64Vector, putInt64, putNanos, tableOf, timestampVector, utf8Vector } from '../report/arrow';
-import { ParquetWriter, type ParquetColumn } from '../report/parquetfile';
-import { FLOW_COLUMNS } from '../report/schema';
+import type { ParquetColumn } from '../report/parquetfile';
+import { AtomicParquet } from './atomic';
+import { FlowRowsHere, FlowRowsThreaded, type FlowRows } from './flowrows';
 import { readParquetColumns, type ParquetColumns } from '../report/parquetreader';
-import { FlowColumnBatcher } from '../report/flowcolumns';
+import type { Flow } from '../flow/flow';
 import { THREAD_MIN_BYTES } from '../pipeline/passfile';
 import { scansInWorkers } from '../pipeline/workers';
 import { compiledScript } from '../scripts';
@@ -54,8 +55,11 @@ export interface ScanJob {
   clockOffset?: number;
   /** Name of the part within the folder (default: from the vantage and the first file). */
   part?: string;
-  /** Read on two cores (decode in a worker thread) when the input is large (default true). */
-  threads?: boolean;
+  /**
+   * Read on two cores (decode in a worker thread, flow rows encoded in another) when the input is
+   * large (default true); `'always'` whatever its size (tests), false never.
+   */
+  threads?: boolean | 'always';
 }
 
 /** What a finished job wrote. */
@@ -135,34 +139,6 @@ const PARTS_SCHEMA: readonly ParquetColumn[] = [
   { name: 'facts', type: 'string' },
 ];
 
-/** A Parquet file written to `<file>.tmp-<pid>` and renamed to `file` on `close`. */
-class AtomicParquet {
-  private readonly tmp: string;
-  private readonly fd: number;
-  private readonly w: ParquetWriter;
-  constructor(readonly file: string, columns: readonly ParquetColumn[]) {
-    this.tmp = `${path.dirname(file)}/.${path.basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    this.fd = fs.openSync(this.tmp, 'w');
-    this.w = new ParquetWriter(columns, (b) => fs.writeSync(this.fd, b));
-  }
-  add(t: Table): void {
-    this.w.add(t);
-  }
-  close(): void {
-    this.w.close();
-    fs.closeSync(this.fd);
-    fs.renameSync(this.tmp, this.file);
-  }
-  abort(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    fs.rmSync(this.tmp, { force: true });
-  }
-}
-
 const allTrue = (n: number) => new Array<boolean>(n).fill(true);
 
 /** A series as rows of the series table: one Arrow batch. */
@@ -221,16 +197,19 @@ export async function scanToPartial(job: ScanJob): Promise<ScanJobResult> {
   const out = path.resolve(job.out);
   for (const t of TABLES) fs.mkdirSync(path.join(out, t), { recursive: true });
   const file = (t: string) => path.join(out, t, `${part}.parquet`);
-  const flows = new AtomicParquet(file('flows'), FLOW_COLUMNS);
-  const open: AtomicParquet[] = [flows];
+  const big = job.threads === 'always' || (job.threads !== false && (os.availableParallelism?.() ?? os.cpus().length) >= 2 && job.files.reduce((n, f) => n + sizeOf(f), 0) >= THREAD_MIN_BYTES);
+  // On two threads, the flow rows in a third: the table's thread only copies finished records.
+  const rowsScript = big ? compiledScript('partial/flows-worker.js') : null;
+  const flows: FlowRows = rowsScript !== null ? new FlowRowsThreaded(file('flows'), job.vantage, rowsScript) : new FlowRowsHere(file('flows'), job.vantage);
+  const open: { abort(): void }[] = [flows];
   try {
-    const batcher = new FlowColumnBatcher(job.vantage, (t) => flows.add(t));
     // The ledger for every vantage: which ones are on the path is the analysis' business.
     const req: ScanRequest = { file: job.files[0], files: job.files, vantage: job.vantage, interval: job.interval, services: job.services, ledger: true, clockOffset: job.clockOffset, filter: job.filter };
-    const hooks = { onFinished: (f: Parameters<FlowColumnBatcher['add']>[0]) => batcher.add(f) };
-    const big = job.threads !== false && (os.availableParallelism?.() ?? os.cpus().length) >= 2 && job.files.reduce((n, f) => n + sizeOf(f), 0) >= THREAD_MIN_BYTES;
+    const hooks = { onFinished: (f: Flow) => flows.add(f) };
     const scan = big ? await scanCaptureThreaded(req, hooks) : scanCapture(req, hooks);
-    batcher.flush();
+    // the last rows are encoded while the series and the ledger are written here
+    const rowsDone = flows.finish();
+    rowsDone.catch(() => undefined);
     const series = new AtomicParquet(file('series'), SERIES_SCHEMA);
     open.push(series);
     series.add(seriesTable(job.vantage, null, scan.all));
@@ -253,7 +232,8 @@ export async function scanToPartial(job: ScanJob): Promise<ScanJobResult> {
       f64(scan.first), f64(scan.last), f64(job.interval), int64Vector(nums.subarray(4, 6), 1), utf8Vector([JSON.stringify(facts)]),
     ]));
     // The facts last: until they are in, the part is not.
-    flows.close();
+    await rowsDone;
+    flows.commit();
     series.close();
     ledger.close();
     parts.close();
