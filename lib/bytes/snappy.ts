@@ -114,8 +114,12 @@ function varint(out: Uint8Array, o: number, v: number): number {
   return o;
 }
 
-/** Snappy bytes inflated (for tests and for reading back); throws on data that is not Snappy. */
-export function decompress(src: Uint8Array): Uint8Array {
+/**
+ * Snappy bytes inflated (for tests and for reading back); throws on data that is not Snappy.
+ * `into`: where to inflate when it is large enough (a reader's reused page buffer: fresh memory
+ * for every page is paid in page faults); the result is then a view of it.
+ */
+export function decompress(src: Uint8Array, into?: Uint8Array): Uint8Array {
   let i = 0;
   let n = 0;
   for (let shift = 1; ; shift *= 128) {
@@ -124,7 +128,7 @@ export function decompress(src: Uint8Array): Uint8Array {
     n += (b & 0x7f) * shift;
     if (b < 0x80) break;
   }
-  const out = new Uint8Array(n);
+  const out = into !== undefined && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
   let o = 0;
   while (i < src.length) {
     const tag = src[i++];

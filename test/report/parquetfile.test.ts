@@ -259,5 +259,15 @@ test('snappy: compress then decompress gives the bytes back, on text, numbers, r
     const n = compress(src, out, 0);
     expect(n).toBeLessThanOrEqual(maxCompressedLength(src.length));
     expect(Buffer.from(decompress(out.subarray(0, n))).equals(Buffer.from(src))).toBe(true);
+    // into a reused buffer: a view of it when it is large enough (stale bytes past the end left alone), else a new array
+    const room = new Uint8Array(src.length + 5).fill(0xee);
+    const inRoom = decompress(out.subarray(0, n), room);
+    expect(inRoom.buffer).toBe(room.buffer);
+    expect(Buffer.from(inRoom).equals(Buffer.from(src))).toBe(true);
+    expect(Array.from(room.subarray(src.length))).toEqual([0xee, 0xee, 0xee, 0xee, 0xee]);
+    const small = new Uint8Array(Math.max(0, src.length - 1));
+    const grown = decompress(out.subarray(0, n), small);
+    if (src.length > 0) expect(grown.buffer).not.toBe(small.buffer);
+    expect(Buffer.from(grown).equals(Buffer.from(src))).toBe(true);
   }
 });
