@@ -311,7 +311,8 @@ const INTERNAL = new Set([
   'FormatParser', // CaptureReader.parser: the pcap/pcapng block parser the reader drives
   'PacketDecoder', // CapturePass.decoder: the layer views; its summary is in PassResult
   'DecoderSummary', // CapturePass.finish's third argument, given by passFile's worker
-  'FlowStore', // FlowTable.store, Flow.store: the WebAssembly flow records
+  'FlowStore', // FlowTable.store: the WebAssembly flow records
+  'FlowRecordSource', // Flow.store: the live records (FlowStore) or copies of finished ones (partial/flowrows)
   'CoreFilter', // FlowTable.startSeries, FlowFilter.core: the port/host filter handed to WebAssembly
   'RollingSeries', // Watcher.series: watch's rolling window of capture series
   'LiveLog', // Watcher.logs: watch's followed logs
