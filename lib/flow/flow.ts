@@ -111,6 +111,20 @@ export interface FlowRecordSource {
   readonly lastZeroWin: boolean;
 }
 
+/** A record's history: its inline letters (the record at byte `record` of `u`), then `more`, the tail kept apart. */
+function historyAt(u: Uint8Array, record: number, len: number, more: string | undefined): string {
+  const at = record + F.COUNT * 8 + I.HIST * 4;
+  // A loop, not fromCharCode(...subarray): no view and no spread per record.
+  let head = '';
+  for (let i = 0, n = Math.min(len, HIST_INLINE); i < n; i++) head += String.fromCharCode(u[at + i]);
+  return len > HIST_INLINE ? head + (more ?? '') : head;
+}
+
+/** The start (or `end`) time resolution of a record's RES word. */
+function resolutionOf(codes: number, end: boolean): number {
+  return RES[end ? codes >>> 16 : codes & 0xffff];
+}
+
 /** The parts of the WebAssembly API used here (neither ES2022's lib nor Node 20's types declare it). */
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
@@ -278,16 +292,11 @@ export class FlowStore implements FlowRecordSource {
   }
   /** @internal */ history(idx: number): string {
     const len = this.i(idx, I.HIST_LEN);
-    const at = this.at(idx) + F.COUNT * 8 + I.HIST * 4;
-    const u = this.u8;
-    // A loop, not fromCharCode(...subarray): no view and no spread per record.
-    let head = '';
-    for (let i = 0, n = Math.min(len, HIST_INLINE); i < n; i++) head += String.fromCharCode(u[at + i]);
-    return len > HIST_INLINE ? head + (this.histMore.get(idx) ?? '') : head;
+    const at = this.at(idx); // before the view: `at` may remap it
+    return historyAt(this.u8, at, len, len > HIST_INLINE ? this.histMore.get(idx) : undefined);
   }
   /** @internal */ res(idx: number, end: boolean): number {
-    const codes = this.i(idx, I.RES);
-    return RES[end ? codes >>> 16 : codes & 0xffff];
+    return resolutionOf(this.i(idx, I.RES), end);
   }
   /** @internal */ copyRecord(idx: number, dst: Int32Array, at: number): string {
     const a = this.at(idx) >>> 2;
@@ -321,11 +330,6 @@ export class FlowRecordCopies implements FlowRecordSource {
     this.u8 = new Uint8Array(buffer, byteOffset, records * COPIED_RECORD_BYTES);
   }
 
-  /** The int32 view records are copied into (record k from index k × COPIED_RECORD_BYTES / 4). */
-  get words(): Int32Array {
-    return this.i32;
-  }
-
   f(idx: number, field: number): number {
     return this.f64[idx * (COPIED_RECORD_BYTES / 8) + field];
   }
@@ -338,15 +342,10 @@ export class FlowRecordCopies implements FlowRecordSource {
   }
   history(idx: number): string {
     const len = this.i(idx, I.HIST_LEN);
-    const at = idx * COPIED_RECORD_BYTES + F.COUNT * 8 + I.HIST * 4;
-    const u = this.u8;
-    let head = '';
-    for (let i = 0, n = Math.min(len, HIST_INLINE); i < n; i++) head += String.fromCharCode(u[at + i]);
-    return len > HIST_INLINE ? head + (this.more.get(idx) ?? '') : head;
+    return historyAt(this.u8, idx * COPIED_RECORD_BYTES, len, len > HIST_INLINE ? this.more.get(idx) : undefined);
   }
   res(idx: number, end: boolean): number {
-    const codes = this.i(idx, I.RES);
-    return RES[end ? codes >>> 16 : codes & 0xffff];
+    return resolutionOf(this.i(idx, I.RES), end);
   }
   copyRecord(idx: number, dst: Int32Array, at: number): string {
     dst.set(this.i32.subarray(idx * COPIED_I32, (idx + 1) * COPIED_I32), at);

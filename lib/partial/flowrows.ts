@@ -161,7 +161,7 @@ export class FlowRowsThreaded implements FlowRows {
     this.claimed = true;
     this.n = 0;
     this.spills = 0;
-    this.spillAt = this.slot * (SLOT_BYTES / 4) + (SLOT_RECORDS * COPIED_RECORD_BYTES) / 4 + 1;
+    this.spillAt = this.spillCountAt() + 1;
   }
 
   /** Puts record n's history tail in the slot's spill area; false when it does not fit. */
@@ -174,13 +174,18 @@ export class FlowRowsThreaded implements FlowRows {
     w[this.spillAt++] = this.n;
     w[this.spillAt++] = text.length;
     for (let i = 0; i < text.length; i++) w[this.spillAt++] = text.charCodeAt(i);
-    w[this.slot * (SLOT_BYTES / 4) + (SLOT_RECORDS * COPIED_RECORD_BYTES) / 4] = ++this.spills;
+    w[this.spillCountAt()] = ++this.spills;
     return true;
+  }
+
+  /** Int32 index of the current slot's spill count (its spill entries follow). */
+  private spillCountAt(): number {
+    return this.slot * (SLOT_BYTES / 4) + (SLOT_RECORDS * COPIED_RECORD_BYTES) / 4;
   }
 
   private publish(value: number): void {
     const at = this.slot * CTL_STRIDE;
-    if (this.spills === 0) this.words[this.slot * (SLOT_BYTES / 4) + (SLOT_RECORDS * COPIED_RECORD_BYTES) / 4] = 0;
+    if (this.spills === 0) this.words[this.spillCountAt()] = 0;
     Atomics.store(this.ctl, at, value);
     Atomics.notify(this.ctl, at);
     this.slot = (this.slot + 1) % SLOTS;
